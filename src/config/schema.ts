@@ -1,0 +1,85 @@
+import { EVENT_TYPES } from '../events.js';
+
+/** Entry names: lowercase letters, digits and '-', starting with a letter or digit. */
+export const NAME_PATTERN = '^[a-z0-9][a-z0-9-]*$';
+export const NAME_MAX_LENGTH = 40;
+/** A secret-name template: upper-case letters, digits, '_' and the placeholders. */
+export const SECRET_TEMPLATE_PATTERN = '^([A-Z0-9_]|\\{NAME\\}|\\{EVENT\\})+$';
+export const SECRET_TEMPLATE_MAX_LENGTH = 100;
+export const URL_MAX_LENGTH = 2048;
+
+/**
+ * The JSON Schema of webhooks.yaml (version 1). `npm run generate` writes it to
+ * webhooks.schema.json for editors and compiles it into the standalone ajv validator;
+ * test/generated.test.ts fails when either is out of date.
+ */
+export function webhooksSchema() {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://github.com/mkp-webhooks-sync/mkp-webhooks-sync/blob/main/webhooks.schema.json',
+    title: 'mkp-webhooks-sync webhooks.yaml',
+    description:
+      'MijnKlantportaal webhook subscriptions as code. Each (url, event) pair is one webhook record with its own signing secret.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['webhooks'],
+    properties: {
+      version: {
+        description: 'Version of this file format; 1 is the only version.',
+        const: 1,
+      },
+      webhooks: {
+        description: 'The webhook subscriptions the account should have.',
+        type: 'array',
+        items: { $ref: '#/definitions/webhook' },
+      },
+    },
+    definitions: {
+      event: {
+        description: 'A MijnKlantportaal event type.',
+        type: 'string',
+        enum: [...EVENT_TYPES],
+      },
+      webhook: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['url'],
+        properties: {
+          name: {
+            description:
+              "Optional name: lowercase letters, digits and '-'; unique in the file. Used as {NAME} in secret names.",
+            type: 'string',
+            pattern: NAME_PATTERN,
+            maxLength: NAME_MAX_LENGTH,
+          },
+          url: {
+            description:
+              'Absolute https:// URL without a fragment that MijnKlantportaal calls. ${VAR} is read from the environment.',
+            type: 'string',
+            minLength: 1,
+            maxLength: URL_MAX_LENGTH,
+          },
+          event: {
+            description: 'One event type (use either event or events).',
+            $ref: '#/definitions/event',
+          },
+          events: {
+            description: 'A list of event types (use either event or events).',
+            type: 'array',
+            minItems: 1,
+            uniqueItems: true,
+            items: { $ref: '#/definitions/event' },
+          },
+          secret: {
+            description:
+              'Secret-name template with {NAME} and {EVENT} in UPPER_SNAKE. Default: MKP_WEBHOOK_{NAME}_{EVENT}, or MKP_WEBHOOK_{EVENT} without a name.',
+            type: 'string',
+            pattern: SECRET_TEMPLATE_PATTERN,
+            maxLength: SECRET_TEMPLATE_MAX_LENGTH,
+          },
+        },
+        oneOf: [{ required: ['event'] }, { required: ['events'] }],
+      },
+    },
+  } as const;
+}

@@ -1,0 +1,39 @@
+import type { EventType } from '../events.js';
+import type { SourcePosition } from '../log.js';
+
+/** One (url, event) pair of webhooks.yaml: one webhook record on the account, with one secret. */
+export interface Subscription {
+  /** The entry's `name`, or null when the entry has none. */
+  name: string | null;
+  event: EventType;
+  /** The URL as declared, after `${VAR}` substitution; this is what the API receives. */
+  url: string;
+  /** The secret name this subscription's secret is delivered under. */
+  secretName: string;
+  /** Where the entry stands in the file, for annotations. */
+  position: SourcePosition;
+}
+
+/** A file that passed every rule of CONTRACT §1. */
+export interface WebhooksFile {
+  path: string;
+  subscriptions: Subscription[];
+}
+
+/** One rule broken by the file, at a place in it. */
+export interface ConfigProblem extends SourcePosition {
+  message: string;
+}
+
+/** Everything wrong with a file, reported at once. The loader throws nothing else. */
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** `PATH:LINE:COLUMN: message`, the form every problem is reported in. */
+export function formatProblem(problem: ConfigProblem): string {
+  return `${problem.file}:${problem.line}:${problem.column}: ${problem.message}`;
+}
