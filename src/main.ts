@@ -1,1 +1,196 @@
-export async function run(): Promise<void> {}
+import * as core from '@actions/core';
+import { loadWebhooksFile } from './config/load.js';
+import { ConfigError, formatProblem, type WebhooksFile } from './config/types.js';
+import { InputError, readSettings, type Settings } from './inputs.js';
+import type { Log } from './log.js';
+import { connect } from './mkp/client.js';
+import { GITHUB_BODY_LIMIT } from './report/markdown.js';
+import { createdJson, drift, planJson } from './report/outputs.js';
+import { alreadyDone, renderReport, renderValidationFailure } from './report/summary.js';
+import { OutputsTarget } from './secrets/outputs.js';
+import { openSecretTarget } from './secrets/select.js';
+import { changed, describe, succeeded, sync, type SyncResult } from './sync.js';
+
+/**
+ * The Actions shell: inputs -> sync -> outputs, job summary and exit status. Everything it
+ * calls works the same from the CLI; only this file knows about the runner.
+ */
+export async function run(): Promise<void> {
+  try {
+    await runAction();
+  } catch (error) {
+    if (error instanceof InputError) {
+      for (const problem of error.problems) core.error(problem);
+      core.setFailed(`${error.problems.length} invalid input(s); nothing was read or sent`);
+    } else {
+      // Not foreseen: still one sentence, never a stack trace.
+      core.setFailed(`unexpected error: ${describe(error)}`);
+    }
+  }
+}
+
+async function runAction(): Promise<void> {
+  const settings = readSettings((name) => core.getInput(name));
+  // Tokens are masked before anything can print them.
+  if (settings.apiToken) core.setSecret(settings.apiToken);
+  if (settings.githubToken) core.setSecret(settings.githubToken);
+  const log = actionsLog();
+
+  let file: WebhooksFile;
+  try {
+    file = await loadWebhooksFile(settings.config);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const problem of error.problems) {
+      core.info(formatProblem(problem));
+      log.error(problem.message, problem);
+    }
+    const markdown = renderValidationFailure(settings.config, error.problems);
+    await writeSummary(markdown);
+    await publish(settings, () => markdown, undefined, log);
+    core.setFailed(
+      `${settings.config} has ${error.problems.length} problem(s); nothing was sent to any API`,
+    );
+    return;
+  }
+  log.info(`${settings.config}: ${file.subscriptions.length} subscription(s) declared`);
+
+  const target = await openSecretTarget(settings);
+  const client = settings.apiToken
+    ? connect({
+        apiUrl: settings.apiUrl,
+        token: settings.apiToken,
+        tuning: settings.tuning,
+        mask: (secret) => core.setSecret(secret),
+        onRetry: (message) => core.info(message),
+      })
+    : null;
+  const result = await sync({
+    file,
+    client,
+    dryRun: settings.dryRun,
+    target,
+    resync: settings.resyncSecrets,
+    log,
+  });
+
+  writeOutputs(result);
+  await writeSummary(renderReport(result));
+  const checked = result.plan !== undefined && result.failures.length === 0;
+  await publish(
+    settings,
+    (maxLength) => renderReport(result, { heading: '###', maxLength }),
+    checked ? drift(result) : undefined,
+    log,
+  );
+  report(result, settings);
+}
+
+/**
+ * The PR comment and the drift issue, when asked for. Loaded only then; whatever goes wrong
+ * here is a warning, never the run's failure.
+ */
+async function publish(
+  settings: Settings,
+  markdown: (maxLength?: number) => string,
+  drifted: boolean | undefined,
+  log: Log,
+): Promise<void> {
+  const { prComment, driftIssue, githubToken, repository } = settings;
+  const event = process.env.GITHUB_EVENT_NAME ?? '';
+  const onPullRequest = event === 'pull_request' || event === 'pull_request_target';
+  if (prComment && !onPullRequest) {
+    log.info(`pr-comment: this is a ${event || 'local'} run, not a pull request; no comment`);
+  }
+  const wantComment = prComment && onPullRequest;
+  const wantIssue = driftIssue && drifted !== undefined;
+  if (!githubToken || !repository || (!wantComment && !wantIssue)) return;
+
+  const [{ githubClient }, { context }] = await Promise.all([
+    import('./github-api.js'),
+    import('@actions/github'),
+  ]);
+  const octokit = githubClient(githubToken, settings.tuning.githubWriteIntervalMs);
+  if (wantComment) {
+    const pullNumber = context.payload.pull_request?.number;
+    if (typeof pullNumber !== 'number') {
+      log.warning('pr-comment: the event payload names no pull request; no comment');
+    } else {
+      const { postPlanComment } = await import('./report/pr-comment.js');
+      await postPlanComment({
+        octokit,
+        repository,
+        pullNumber,
+        configPath: settings.config,
+        markdown: markdown(GITHUB_BODY_LIMIT - 200),
+        log,
+      });
+    }
+  }
+  if (wantIssue) {
+    const { reportDrift } = await import('./report/drift-issue.js');
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = process.env;
+    await reportDrift({
+      octokit,
+      repository,
+      configPath: settings.config,
+      drifted: drifted!,
+      markdown: markdown(GITHUB_BODY_LIMIT - 2_000),
+      runUrl: server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined,
+      log,
+    });
+  }
+}
+
+function writeOutputs(result: SyncResult): void {
+  const plan = planJson(result);
+  if (plan) core.setOutput('plan', JSON.stringify(plan));
+  core.setOutput('created', JSON.stringify(createdJson(result)));
+  const secrets = result.target instanceof OutputsTarget ? result.target.values : new Map();
+  core.setOutput('secrets', JSON.stringify(Object.fromEntries(secrets)));
+  for (const [name, value] of secrets) core.setOutput(name, value);
+  core.setOutput('changed', String(changed(result)));
+  core.setOutput('drift', String(drift(result)));
+  core.setOutput('to-create', String(result.plan?.create.length ?? 0));
+  core.setOutput('unmanaged', String(result.plan?.unmanaged.length ?? 0));
+}
+
+/** Exit status of CONTRACT §4: failures first, then drift when fail-on-drift is on. */
+function report(result: SyncResult, settings: Settings): void {
+  if (result.mode === 'unchecked') {
+    core.info('no api-token: the file is valid; the account was not checked');
+  }
+  if (!succeeded(result)) {
+    core.setFailed(`the run did not finish. ${alreadyDone(result).replace(/`/g, '')}`);
+    return;
+  }
+  if (settings.failOnDrift && drift(result)) {
+    const plan = result.plan!;
+    core.setFailed(
+      `drift: the account did not match ${settings.config} at the start of the run (${plan.create.length} to create, ${plan.unmanaged.length} unmanaged), and fail-on-drift is on`,
+    );
+  }
+}
+
+async function writeSummary(markdown: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return; // not on a runner (local runs)
+  try {
+    await core.summary.addRaw(markdown, true).write();
+  } catch (error) {
+    core.warning(`could not write the job summary: ${describe(error)}`);
+  }
+}
+
+function actionsLog(): Log {
+  return {
+    mask: (secret) => core.setSecret(secret),
+    info: (message) => core.info(message),
+    warning: (message, position) => core.warning(message, position && annotation(position)),
+    error: (message, position) => core.error(message, position && annotation(position)),
+    group: (title, fn) => core.group(title, fn),
+  };
+}
+
+function annotation(position: { file: string; line: number; column: number }) {
+  return { file: position.file, startLine: position.line, startColumn: position.column };
+}

@@ -1,10 +1,14 @@
 import { EVENT_TYPES } from '../events.js';
+import { SECRET_PLACEHOLDERS } from './secret-names.js';
 
 /** Entry names: lowercase letters, digits and '-', starting with a letter or digit. */
 export const NAME_PATTERN = '^[a-z0-9][a-z0-9-]*$';
 export const NAME_MAX_LENGTH = 40;
-/** A secret-name template: upper-case letters, digits, '_' and the placeholders. */
-export const SECRET_TEMPLATE_PATTERN = '^([A-Z0-9_]|\\{NAME\\}|\\{EVENT\\})+$';
+/**
+ * A secret-name template: upper-case letters, digits, '_' and the placeholders of
+ * secret-names.ts (`{NAME}`, `{EVENT}`); secretTemplateProblem says the same in words.
+ */
+export const SECRET_TEMPLATE_PATTERN = `^([A-Z0-9_]|${SECRET_PLACEHOLDERS.map((p) => `\\{${p}\\}`).join('|')})+$`;
 export const SECRET_TEMPLATE_MAX_LENGTH = 100;
 export const URL_MAX_LENGTH = 2048;
 

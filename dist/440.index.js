@@ -1,0 +1,252 @@
+export const id = 440;
+export const ids = [440,133];
+export const modules = {
+
+/***/ 8133:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   githubAnswer: () => (/* binding */ githubAnswer),
+/* harmony export */   githubClient: () => (/* binding */ githubClient),
+/* harmony export */   listAll: () => (/* binding */ listAll)
+/* harmony export */ });
+/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1758);
+/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9735);
+/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6856);
+/* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3251);
+/* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(bottleneck_light_js__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8422);
+
+
+
+
+
+/** `writeIntervalMs` changes the pace of mutating requests (tests, GitHub Enterprise Server). */
+function githubClient(token, writeIntervalMs = _inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .GITHUB_WRITE_INTERVAL_MS */ .ZL) {
+    const retryTwice = (_after, _options, _octokit, retries) => retries < 2;
+    return (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__.getOctokit)(token, {
+        // Read now, not when @actions/github was imported: the same process may be pointed elsewhere.
+        baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+        throttle: {
+            onRateLimit: retryTwice,
+            onSecondaryRateLimit: retryTwice,
+            ...(writeIntervalMs === _inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .GITHUB_WRITE_INTERVAL_MS */ .ZL
+                ? {}
+                : {
+                    write: new (bottleneck_light_js__WEBPACK_IMPORTED_MODULE_1___default().Group)({ maxConcurrent: 1, minTime: writeIntervalMs }),
+                    // Writes that notify people (comments, issues) are paced at 3× that.
+                    notifications: new (bottleneck_light_js__WEBPACK_IMPORTED_MODULE_1___default().Group)({
+                        maxConcurrent: 1,
+                        minTime: 3 * writeIntervalMs,
+                    }),
+                }),
+        },
+    }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_4__/* .throttling */ .A);
+}
+/** GitHub's status and message, for sentences like "GitHub answered 403: Resource not ...". */
+function githubAnswer(error) {
+    const status = error.status;
+    const response = error.response;
+    const message = response?.data?.message;
+    if (typeof status !== 'number' || !response) {
+        // Octokit reports a network failure as status 500 without a response.
+        return { said: `GitHub could not be reached (${causes(error)})` };
+    }
+    return {
+        status,
+        said: `GitHub answered ${status}${typeof message === 'string' ? `: ${message}` : ''}`,
+    };
+}
+/** Every page of a list endpoint that answers with a plain array. */
+async function listAll(octokit, route, parameters) {
+    const items = [];
+    for (let page = 1;; page++) {
+        const { data } = await octokit.request(route, { ...parameters, per_page: 100, page });
+        const list = data;
+        items.push(...list);
+        if (list.length < 100)
+            return items;
+    }
+}
+function causes(error) {
+    const messages = [];
+    for (let e = error; e instanceof Error && messages.length < 4; e = e.cause) {
+        messages.push(e.message);
+    }
+    return messages.join(': ') || String(error);
+}
+
+
+/***/ }),
+
+/***/ 440:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  GitHubSecretsTarget: () => (/* binding */ GitHubSecretsTarget)
+});
+
+// EXTERNAL MODULE: ./src/github-api.ts
+var github_api = __webpack_require__(8133);
+// EXTERNAL MODULE: ./node_modules/libsodium-wrappers/dist/modules-esm/libsodium-wrappers.mjs + 1 modules
+var libsodium_wrappers = __webpack_require__(4768);
+;// CONCATENATED MODULE: ./src/secrets/seal.ts
+
+/**
+ * Seals a secret for GitHub with the target's public key: libsodium's crypto_box_seal, base64
+ * ORIGINAL both ways, as GitHub's documentation does it.
+ */
+async function sealSecret(value, publicKey) {
+    await libsodium_wrappers/* default.ready */.Ay.ready;
+    const key = libsodium_wrappers/* default.from_base64 */.Ay.from_base64(publicKey, libsodium_wrappers/* default.base64_variants */.Ay.base64_variants.ORIGINAL);
+    const sealed = libsodium_wrappers/* default */.Ay.crypto_box_seal(libsodium_wrappers/* default.from_string */.Ay.from_string(value), key);
+    return libsodium_wrappers/* default.to_base64 */.Ay.to_base64(sealed, libsodium_wrappers/* default.base64_variants */.Ay.base64_variants.ORIGINAL);
+}
+
+;// CONCATENATED MODULE: ./src/secrets/target.ts
+/** Raised by a target for a write or read it could not do; the message says what to fix. */
+class SecretTargetError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'SecretTargetError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/secrets/github.ts
+
+
+
+class GitHubSecretsTarget {
+    description;
+    persistent = true;
+    scope;
+    octokit;
+    key;
+    /** Upper-cased name -> visibility (organization secrets) of the secrets already there. */
+    existing = new Map();
+    constructor(settings) {
+        this.scope = scopeOf(settings);
+        this.description = describeScope(this.scope);
+        this.octokit = (0,github_api.githubClient)(settings.githubToken, settings.tuning.githubWriteIntervalMs);
+    }
+    async prepare() {
+        const [key, listed] = await Promise.all([
+            this.request('read', 'GET', '/public-key').then((data) => data),
+            this.listNames(),
+        ]);
+        this.key = key;
+        this.existing = listed;
+        return new Set(listed.keys());
+    }
+    async write(name, value) {
+        if (!this.key)
+            throw new SecretTargetError('the secret target was not prepared');
+        const body = {
+            encrypted_value: await sealSecret(value, this.key.key),
+            key_id: this.key.key_id,
+        };
+        if (this.scope.kind === 'organization') {
+            // Writing without visibility and repositories would reset them: keep what is there.
+            const upper = name.toUpperCase();
+            const visibility = this.existing.has(upper) ? this.existing.get(upper) : 'private';
+            body.visibility = visibility ?? 'private';
+            if (visibility === 'selected') {
+                body.selected_repository_ids = await this.selectedRepositories(upper);
+            }
+        }
+        await this.request('write', 'PUT', `/${encodeURIComponent(name)}`, body);
+        this.existing.set(name.toUpperCase(), body.visibility);
+    }
+    async listNames() {
+        const names = new Map();
+        for (let page = 1;; page++) {
+            const data = (await this.request('read', 'GET', `?per_page=100&page=${page}`));
+            for (const secret of data.secrets)
+                names.set(secret.name.toUpperCase(), secret.visibility);
+            if (data.secrets.length < 100 || names.size >= data.total_count)
+                return names;
+        }
+    }
+    async selectedRepositories(name) {
+        const ids = [];
+        for (let page = 1;; page++) {
+            const data = (await this.request('read', 'GET', `/${encodeURIComponent(name)}/repositories?per_page=100&page=${page}`));
+            ids.push(...data.repositories.map((r) => r.id));
+            if (data.repositories.length < 100 || ids.length >= data.total_count)
+                return ids;
+        }
+    }
+    /** One call under this scope's secrets path; errors become sentences that say what to fix. */
+    async request(access, method, suffix, body) {
+        const path = `${secretsPath(this.scope)}${suffix}`;
+        try {
+            const response = await this.octokit.request(`${method} ${path}`, body ?? {});
+            return response.data;
+        }
+        catch (error) {
+            throw new SecretTargetError(explain(error, access, this.scope));
+        }
+    }
+}
+function scopeOf(settings) {
+    const { owner, repo } = settings.repository ?? { owner: '', repo: '' };
+    switch (settings.secretsTarget) {
+        case 'repository':
+            return { kind: 'repository', owner, repo };
+        case 'environment':
+            return { kind: 'environment', owner, repo, environment: settings.environment };
+        case 'organization':
+            return { kind: 'organization', org: settings.organization };
+        default:
+            throw new SecretTargetError(`${settings.secretsTarget} is not a GitHub secret store`);
+    }
+}
+function secretsPath(scope) {
+    const e = encodeURIComponent;
+    switch (scope.kind) {
+        case 'repository':
+            return `/repos/${e(scope.owner)}/${e(scope.repo)}/actions/secrets`;
+        case 'environment':
+            return `/repos/${e(scope.owner)}/${e(scope.repo)}/environments/${e(scope.environment)}/secrets`;
+        case 'organization':
+            return `/orgs/${e(scope.org)}/actions/secrets`;
+    }
+}
+function describeScope(scope) {
+    switch (scope.kind) {
+        case 'repository':
+            return `repository secrets of ${scope.owner}/${scope.repo}`;
+        case 'environment':
+            return `secrets of environment ${scope.environment} in ${scope.owner}/${scope.repo}`;
+        case 'organization':
+            return `organization secrets of ${scope.org}`;
+    }
+}
+/** GitHub's answer, turned into what the github-token lacks (CONTRACT §4). */
+function explain(error, access, scope) {
+    const { status, said } = (0,github_api.githubAnswer)(error);
+    const what = `${access} ${describeScope(scope)}`;
+    if (status === 401) {
+        return `cannot ${what} (${said}): the github-token is invalid or expired`;
+    }
+    if (scope.kind === 'environment' && status === 404) {
+        return `cannot ${what} (${said}): the environment ${scope.environment} does not exist in ${scope.owner}/${scope.repo}, or the github-token cannot see it. Create it under Settings > Environments, or fix the environment input; the token needs Secrets: read and write and Environments: read and write`;
+    }
+    if (status === 403 || status === 404) {
+        const need = scope.kind === 'organization'
+            ? 'a token of an organization admin: a fine-grained token or GitHub App with the organization permission Secrets: read and write, or a classic token with admin:org'
+            : `a fine-grained personal access token or GitHub App token with the repository permission Secrets: read and write${scope.kind === 'environment' ? ' (and Environments: read and write)' : ''}`;
+        return `cannot ${what} (${said}): the github-token lacks the permission. The default GITHUB_TOKEN cannot ${access === 'write' ? 'write' : 'read'} secrets; pass ${need} as github-token`;
+    }
+    return `cannot ${what}: ${said}`;
+}
+
+
+/***/ })
+
+};
+
+//# sourceMappingURL=440.index.js.map

@@ -1,0 +1,148 @@
+export const id = 914;
+export const ids = [914,133];
+export const modules = {
+
+/***/ 8133:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   githubAnswer: () => (/* binding */ githubAnswer),
+/* harmony export */   githubClient: () => (/* binding */ githubClient),
+/* harmony export */   listAll: () => (/* binding */ listAll)
+/* harmony export */ });
+/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1758);
+/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9735);
+/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6856);
+/* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3251);
+/* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(bottleneck_light_js__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8422);
+
+
+
+
+
+/** `writeIntervalMs` changes the pace of mutating requests (tests, GitHub Enterprise Server). */
+function githubClient(token, writeIntervalMs = _inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .GITHUB_WRITE_INTERVAL_MS */ .ZL) {
+    const retryTwice = (_after, _options, _octokit, retries) => retries < 2;
+    return (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__.getOctokit)(token, {
+        // Read now, not when @actions/github was imported: the same process may be pointed elsewhere.
+        baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+        throttle: {
+            onRateLimit: retryTwice,
+            onSecondaryRateLimit: retryTwice,
+            ...(writeIntervalMs === _inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .GITHUB_WRITE_INTERVAL_MS */ .ZL
+                ? {}
+                : {
+                    write: new (bottleneck_light_js__WEBPACK_IMPORTED_MODULE_1___default().Group)({ maxConcurrent: 1, minTime: writeIntervalMs }),
+                    // Writes that notify people (comments, issues) are paced at 3× that.
+                    notifications: new (bottleneck_light_js__WEBPACK_IMPORTED_MODULE_1___default().Group)({
+                        maxConcurrent: 1,
+                        minTime: 3 * writeIntervalMs,
+                    }),
+                }),
+        },
+    }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_4__/* .throttling */ .A);
+}
+/** GitHub's status and message, for sentences like "GitHub answered 403: Resource not ...". */
+function githubAnswer(error) {
+    const status = error.status;
+    const response = error.response;
+    const message = response?.data?.message;
+    if (typeof status !== 'number' || !response) {
+        // Octokit reports a network failure as status 500 without a response.
+        return { said: `GitHub could not be reached (${causes(error)})` };
+    }
+    return {
+        status,
+        said: `GitHub answered ${status}${typeof message === 'string' ? `: ${message}` : ''}`,
+    };
+}
+/** Every page of a list endpoint that answers with a plain array. */
+async function listAll(octokit, route, parameters) {
+    const items = [];
+    for (let page = 1;; page++) {
+        const { data } = await octokit.request(route, { ...parameters, per_page: 100, page });
+        const list = data;
+        items.push(...list);
+        if (list.length < 100)
+            return items;
+    }
+}
+function causes(error) {
+    const messages = [];
+    for (let e = error; e instanceof Error && messages.length < 4; e = e.cause) {
+        messages.push(e.message);
+    }
+    return messages.join(': ') || String(error);
+}
+
+
+/***/ }),
+
+/***/ 1914:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   p: () => (/* binding */ fitComment),
+/* harmony export */   postPlanComment: () => (/* binding */ postPlanComment)
+/* harmony export */ });
+/* unused harmony export commentMarker */
+/* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8133);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4285);
+
+
+/** The hidden marker that finds this action's comment for one config path on a PR. */
+function commentMarker(configPath) {
+    return `<!-- mkp-webhooks-sync:plan config=${encodeURIComponent(configPath)} -->`;
+}
+/**
+ * Posts the plan as one comment per config path, or updates the one already there. A token
+ * that cannot comment (a fork's pull request) is a warning, never a failure.
+ */
+async function postPlanComment(comment) {
+    const { octokit, repository, pullNumber, log } = comment;
+    const marker = commentMarker(comment.configPath);
+    const body = fitComment(`${marker}\n${comment.markdown}`);
+    try {
+        const existing = (await (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.listAll)(octokit, 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repository, issue_number: pullNumber })).find((c) => c.body?.includes(marker));
+        if (existing) {
+            await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+                ...repository,
+                comment_id: existing.id,
+                body,
+            });
+            log.info(`updated the plan comment on pull request #${pullNumber}`);
+        }
+        else {
+            await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+                ...repository,
+                issue_number: pullNumber,
+                body,
+            });
+            log.info(`posted the plan comment on pull request #${pullNumber}`);
+        }
+    }
+    catch (error) {
+        const { status, said } = (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.githubAnswer)(error);
+        const why = status === 403 || status === 404
+            ? ': the github-token cannot comment here (pull requests from forks get a read-only token; the workflow needs permissions: pull-requests: write). The plan is in the job summary'
+            : '';
+        log.warning(`could not post the plan comment on pull request #${pullNumber} (${said})${why}`);
+    }
+}
+/** A last guard: never send a body GitHub would refuse, and never cut one mid-line. */
+function fitComment(body, limit = _markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .GITHUB_BODY_LIMIT */ .nY) {
+    if (body.length <= limit)
+        return body;
+    const note = "\n\n_Cut to fit GitHub's comment size limit; the job summary has the whole report._\n";
+    const cut = body.slice(0, limit - note.length);
+    return `${cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))}${note}`;
+}
+
+
+/***/ })
+
+};
+
+//# sourceMappingURL=914.index.js.map

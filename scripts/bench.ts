@@ -1,0 +1,269 @@
+/**
+ * `npm run bench`: measured, not assumed. Starts the MijnKlantportaal emulator in-process and
+ * times each scenario several times, printing medians and ratios against a floor measured or
+ * computed in the same run. Writes the table and the machine into BENCHMARKS.md.
+ * Timing thresholds live here, never in unit tests.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseWebhooksFile } from '../src/config/load.js';
+import type { WebhooksFile } from '../src/config/types.js';
+import { EVENT_TYPES } from '../src/events.js';
+import { RecordingLog } from '../src/log.js';
+import { connect } from '../src/mkp/client.js';
+import type { RateBudget } from '../src/mkp/rate-gate.js';
+import { OutputsTarget } from '../src/secrets/outputs.js';
+import { succeeded, sync } from '../src/sync.js';
+import { MkpEmulator, type MkpEmulatorOptions } from '../test/emulator/mkp.js';
+import { REPO_ROOT, runAction } from '../test/harness/action-runner.js';
+
+const LATENCY_MS = 50;
+const NOTES = [
+  '## How to read it',
+  '',
+  '- *calls (floor)*: one list call per page of 15, plus one create per missing subscription.',
+  '- *sequential floor*: calls × latency, what a client that waits for each answer needs.',
+  '- *ideal of N windows*: the yardstick of the issue, ceil(calls / 10) windows of 3 s; the *tight',
+  '  floor* is the start of the last window plus one latency, which no client can beat.',
+  '- *cold start*: `node dist/index.js` on a file with a validation error, minus bare `node -e 0`.',
+].join('\n');
+const PAGE = 15;
+const quick = process.argv.includes('--quick');
+const repeat = (n: number) => (quick ? 1 : n);
+
+interface Row {
+  scenario: string;
+  figures: string;
+  target: string;
+  met: boolean;
+}
+const rows: Row[] = [];
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+
+function fileOf(n: number, host = 'hooks.example.com'): WebhooksFile {
+  return parseWebhooksFile(yamlOf(n, host), 'bench.yaml', { env: {} });
+}
+
+function yamlOf(n: number, host = 'hooks.example.com'): string {
+  const lines = ['version: 1', 'webhooks:'];
+  for (let i = 0; i < n; i++) {
+    lines.push(
+      `  - name: h${i}`,
+      `    url: https://${host}/${i}`,
+      `    event: ${EVENT_TYPES[i % EVENT_TYPES.length]}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** One in-process sync against a fresh emulator; returns wall time, calls and 429s. */
+async function syncOnce(
+  file: WebhooksFile,
+  emulatorOptions: MkpEmulatorOptions,
+  budget: RateBudget = { limit: 60, windowMs: 60_000 },
+) {
+  const emulator = await MkpEmulator.start({ latencyMs: LATENCY_MS, ...emulatorOptions });
+  try {
+    const client = connect({
+      apiUrl: emulator.baseUrl,
+      token: emulator.token,
+      tuning: { timeoutMs: 30_000, retryBaseMs: 500, budget },
+      mask: () => undefined,
+    });
+    const started = performance.now();
+    const result = await sync({
+      file,
+      client,
+      dryRun: false,
+      target: new OutputsTarget(),
+      resync: 'missing',
+      log: new RecordingLog(),
+    });
+    const wall = performance.now() - started;
+    if (!succeeded(result)) throw new Error(`bench run failed: ${result.failures.join('; ')}`);
+    return {
+      wall,
+      calls: emulator.calls.length,
+      refused: emulator.calls.filter((c) => c.status === 429).length,
+    };
+  } finally {
+    await emulator.close();
+  }
+}
+
+const unlimited: MkpEmulatorOptions = { rateLimit: { limit: 100_000, windowMs: 60_000 } };
+
+async function bulkCreate(n: number) {
+  const file = fileOf(n);
+  const runs = [];
+  for (let i = 0; i < repeat(n >= 200 ? 3 : 5); i++) runs.push(await syncOnce(file, unlimited));
+  const wall = median(runs.map((r) => r.wall));
+  const calls = runs[0]!.calls;
+  const floorCalls = 1 + n;
+  const sequential = floorCalls * LATENCY_MS;
+  const ratio = wall / sequential;
+  rows.push({
+    scenario: `bulk create, N = ${n}, ${LATENCY_MS} ms latency`,
+    figures: `${ms(wall)}; ${calls} calls (floor ${floorCalls}); ${ratio.toFixed(3)} × sequential floor (${ms(sequential)})`,
+    target: n === 50 ? 'calls = floor; ≤ 0.25 × sequential' : 'calls = floor',
+    met: calls === floorCalls && (n !== 50 || ratio <= 0.25),
+  });
+}
+
+async function noOp(records: number) {
+  const file = fileOf(records);
+  const seed = file.subscriptions.map((s) => ({ type: s.event, url: s.url }));
+  const runs = [];
+  for (let i = 0; i < repeat(3); i++) runs.push(await syncOnce(file, { ...unlimited, seed }));
+  const pages = Math.ceil(records / PAGE);
+  const calls = runs[0]!.calls;
+  rows.push({
+    scenario: `no-op run, ${records} records, ${LATENCY_MS} ms latency`,
+    figures: `${ms(median(runs.map((r) => r.wall)))}; ${calls} calls (floor ${pages} list pages); sequential pages ${ms(pages * LATENCY_MS)}`,
+    target: 'only the list calls',
+    met: calls === pages,
+  });
+}
+
+async function rateLimited() {
+  const n = 25;
+  const window = { limit: 10, windowMs: 3_000 };
+  const file = fileOf(n);
+  const runs = [];
+  for (let i = 0; i < repeat(2); i++) {
+    runs.push(
+      await syncOnce(file, { rateLimit: window }, { limit: 60, windowMs: window.windowMs }),
+    );
+  }
+  const calls = 1 + n;
+  const windows = Math.ceil(calls / window.limit);
+  const ideal = windows * window.windowMs;
+  const tight = (windows - 1) * window.windowMs + LATENCY_MS;
+  const wall = median(runs.map((r) => r.wall));
+  const refused = Math.max(...runs.map((r) => r.refused));
+  rows.push({
+    scenario: `rate-limited bulk: ${n} creates, 10 calls / 3 s window`,
+    figures: `${ms(wall)}; ${refused} × 429; ${(wall / ideal).toFixed(2)} × ideal of ${windows} windows (${ms(ideal)}); ${(wall / tight).toFixed(2)} × tight floor (${ms(tight)}); ${runs[0]!.calls - runs[0]!.refused} calls (floor ${calls})`,
+    target: '0 × 429; calls = floor',
+    met: refused === 0 && runs[0]!.calls === calls,
+  });
+}
+
+function coldStart() {
+  const dir = mkdtempSync(join(tmpdir(), 'mkp-bench-'));
+  writeFileSync(
+    join(dir, 'webhooks.yaml'),
+    'webhooks:\n  - url: https://a.example.com/\n    evnt: invoice-paid\n',
+  );
+  const env = {
+    PATH: process.env.PATH,
+    INPUT_CONFIG: 'webhooks.yaml',
+    'INPUT_DRY-RUN': 'true',
+    'INPUT_API-URL': 'https://api.mijnklantportaal.nl/v1',
+    'INPUT_SECRETS-TARGET': 'outputs',
+    'INPUT_RESYNC-SECRETS': 'missing',
+  };
+  const time = (args: string[]) => {
+    const samples: number[] = [];
+    for (let i = 0; i < repeat(15); i++) {
+      const started = performance.now();
+      const child = spawnSync(process.execPath, args, { cwd: dir, env });
+      samples.push(performance.now() - started);
+      if (args[0] !== '-e' && child.status === 0) throw new Error('the invalid file was accepted');
+    }
+    return median(samples);
+  };
+  time(['-e', '0']); // warm the file cache
+  const bare = time(['-e', '0']);
+  const action = time([join(REPO_ROOT, 'dist/index.js')]);
+  const main = statSync(join(REPO_ROOT, 'dist/index.js')).size;
+  const chunks = readdirSync(join(REPO_ROOT, 'dist'))
+    .filter((f) => /^\d+\.index\.js$/.test(f))
+    .reduce((sum, f) => sum + statSync(join(REPO_ROOT, 'dist', f)).size, 0);
+  rows.push({
+    scenario: 'cold start: node dist/index.js on an invalid file',
+    figures: `${ms(action)} vs bare node ${ms(bare)}: +${ms(action - bare)}; dist/index.js ${(main / 1024).toFixed(0)} kB (+ ${(chunks / 1024).toFixed(0)} kB loaded on demand)`,
+    target: '≤ +60 ms over bare node',
+    met: action - bare <= 60,
+  });
+}
+
+function loader() {
+  const text = yamlOf(1000);
+  const samples: number[] = [];
+  for (let i = 0; i < repeat(9); i++) {
+    const started = performance.now();
+    parseWebhooksFile(text, 'bench.yaml', { env: {} });
+    samples.push(performance.now() - started);
+  }
+  rows.push({
+    scenario: 'loader: 1000 subscriptions',
+    figures: `${ms(median(samples))} (${(text.length / 1024).toFixed(0)} kB of YAML)`,
+    target: 'well under a second',
+    met: median(samples) < 1000,
+  });
+}
+
+async function memory() {
+  const records = 1000;
+  const seed = Array.from({ length: records }, (_, i) => ({
+    type: EVENT_TYPES[i % EVENT_TYPES.length]!,
+    url: `https://hooks.example.com/${i}`,
+  }));
+  const emulator = await MkpEmulator.start({ ...unlimited, seed });
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'mkp-bench-'));
+    writeFileSync(join(dir, 'webhooks.yaml'), yamlOf(records));
+    const run = await runAction({
+      cwd: dir,
+      inputs: { 'api-token': emulator.token, 'api-url': emulator.baseUrl, 'dry-run': 'true' },
+      env: { NODE_OPTIONS: `--require=${join(REPO_ROOT, 'scripts/report-rss.cjs')}` },
+    });
+    const rss = /peak-rss-kb=(\d+)/.exec(run.stderr)?.[1];
+    if (run.exitCode !== 0 || !rss)
+      throw new Error(`memory run failed: ${run.stdout}${run.stderr}`);
+    const mb = Number(rss) / 1024;
+    rows.push({
+      scenario: `peak RSS: action on a ${records}-record account (${Math.ceil(records / PAGE)} pages)`,
+      figures: `${mb.toFixed(0)} MB`,
+      target: '< 100 MB',
+      met: mb < 100,
+    });
+  } finally {
+    await emulator.close();
+  }
+}
+
+if (!existsSync(join(REPO_ROOT, 'dist/index.js'))) throw new Error('run npm run build first');
+console.log(`benchmarking${quick ? ' (quick: one sample each)' : ''}…`);
+for (const n of [10, 50, 200]) await bulkCreate(n);
+await noOp(500);
+await rateLimited();
+coldStart();
+loader();
+await memory();
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
+const table = [
+  '| scenario | median figures | target | met |',
+  '|---|---|---|---|',
+  ...rows.map(
+    (r) => `| ${r.scenario} | ${r.figures} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`,
+  ),
+].join('\n');
+console.log(`\n${table}\n\nmachine: ${machine}`);
+if (!quick) {
+  writeFileSync(
+    join(REPO_ROOT, 'BENCHMARKS.md'),
+    `# Benchmarks\n\nProduced by \`npm run bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}.\nMachine: ${machine}.\n\nEvery figure is a median of several runs in one process; ratios compare with a floor computed\nor measured in the same run. The MijnKlantportaal emulator runs in-process on a loopback port\nwith ${LATENCY_MS} ms of injected latency per call.\n\n${table}\n\n${NOTES}\n`,
+  );
+  console.log('wrote BENCHMARKS.md');
+}
+if (rows.some((r) => !r.met)) process.exitCode = 1;

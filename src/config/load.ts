@@ -1,0 +1,174 @@
+import { readFile, stat } from 'node:fs/promises';
+import validate from './schema-validator.generated.js';
+import { describeSchemaErrors, notAMapping } from './messages.js';
+import { subscriptionsOf } from './subscriptions.js';
+import { ConfigError, type ConfigProblem, type WebhooksFile } from './types.js';
+import { parseYaml } from './yaml-document.js';
+
+/**
+ * webhooks.yaml -> the declared subscriptions, or a ConfigError with every problem of the file
+ * (CONTRACT §1). Pure: no network, no logging, no annotations; the shells report the problems.
+ */
+
+export interface LoadOptions {
+  /** Where `${VAR}` in `url` is read from; process.env by default. */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * Our limit. A real file is a few kB (1000 subscriptions are about 100 kB); past 1 MB, the YAML
+ * parser alone can take seconds on unusual but valid input (about 2 s for 1 MB of nested or
+ * blank lines, 20 s for 5 MB), so a larger file is refused before it is parsed.
+ */
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+const TOO_LARGE =
+  'the file is larger than 1 MB, the limit for a webhooks file (a real one is a few kB)';
+
+/** Checks `text` as the content of the file at `path`. Throws ConfigError, and nothing else. */
+export function parseWebhooksFile(
+  text: string,
+  path: string,
+  options: LoadOptions = {},
+): WebhooksFile {
+  let problems: ConfigProblem[];
+  let file: WebhooksFile | undefined;
+  try {
+    ({ problems, file } = check(text, path, options.env ?? process.env));
+  } catch (error) {
+    problems = [{ file: path, line: 1, column: 1, message: unexpected(error) }];
+  }
+  if (problems.length > 0 || file === undefined) throw new ConfigError(inFileOrder(problems));
+  return file;
+}
+
+/** Reads and checks the file. A file that cannot be read is a ConfigError at 1:1 as well. */
+export async function loadWebhooksFile(
+  path: string,
+  options: LoadOptions = {},
+): Promise<WebhooksFile> {
+  const atStart = (message: string) =>
+    new ConfigError([{ file: path, line: 1, column: 1, message }]);
+  let bytes: Buffer;
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw atStart(`cannot read ${path}: it is a directory`);
+    if (!info.isFile()) throw atStart(`cannot read ${path}: it is not a regular file`);
+    if (info.size > MAX_FILE_BYTES) throw atStart(TOO_LARGE);
+    bytes = await readFile(path);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw atStart(`cannot read ${path}: ${readFailure(error)}`);
+  }
+  if (bytes.length > MAX_FILE_BYTES) throw atStart(TOO_LARGE);
+
+  let text: string;
+  try {
+    // The BOM is kept here and dropped by parseWebhooksFile, which takes text from anywhere.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    const lossy = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+    const before = lossy.slice(0, Math.max(0, lossy.indexOf('\uFFFD')));
+    const lines = before.split('\n');
+    throw new ConfigError([
+      {
+        file: path,
+        line: lines.length,
+        column: lines[lines.length - 1]!.length + 1,
+        message: 'the file is not valid UTF-8 text: save it as UTF-8',
+      },
+    ]);
+  }
+  return parseWebhooksFile(text, path, options);
+}
+
+function check(
+  text: string,
+  path: string,
+  env: Record<string, string | undefined>,
+): { problems: ConfigProblem[]; file?: WebhooksFile } {
+  const atStart = (message: string) => ({
+    problems: [{ file: path, line: 1, column: 1, message }],
+  });
+  if (typeof text !== 'string') return atStart('the file content is not text');
+  if (text.length > MAX_FILE_BYTES || Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) {
+    return atStart(TOO_LARGE);
+  }
+  // Editors do not count a byte order mark as a column, and neither do annotations.
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+
+  const yaml = parseYaml(source, path);
+  const problems = [...yaml.problems];
+  if (yaml.empty && problems.length === 0) {
+    return atStart('the file is empty: expected a mapping with a `webhooks` list');
+  }
+  if (!('data' in yaml)) return { problems };
+  const data = yaml.data;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return { problems: [...problems, { ...yaml.positions.at([]), message: notAMapping(data) }] };
+  }
+
+  const locate = yaml.positions.at.bind(yaml.positions);
+  const schema = validate(data)
+    ? { problems: [], invalid: new Set<string>() }
+    : describeSchemaErrors(validate.errors ?? [], data, locate);
+  problems.push(...schema.problems);
+
+  const entries = subscriptionsOf({
+    data,
+    invalid: schema.invalid,
+    positions: yaml.positions,
+    env,
+  });
+  problems.push(...entries.problems);
+
+  if (problems.length > 0) return { problems };
+  return { problems, file: { path, subscriptions: entries.subscriptions } };
+}
+
+/** Problems sorted by line and column (stable), each once. */
+function inFileOrder(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems
+    .map((problem, index) => ({ problem, index }))
+    .sort(
+      (a, b) =>
+        a.problem.line - b.problem.line || a.problem.column - b.problem.column || a.index - b.index,
+    )
+    .map(({ problem }) => problem)
+    .filter((problem) => {
+      const key = `${problem.line}:${problem.column}:${problem.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+}
+
+function readFailure(error: unknown): string {
+  const codeOf = (error as { code?: unknown } | null)?.code;
+  switch (codeOf) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    case 'ELOOP':
+      return 'too many symbolic links';
+    default:
+      return typeof codeOf === 'string'
+        ? codeOf
+        : error instanceof Error
+          ? error.message
+          : String(error);
+  }
+}
+
+/** A failure no rule foresaw, still as a problem: the loader throws nothing but ConfigError. */
+function unexpected(error: unknown): string {
+  if (error instanceof RangeError) return 'the file is nested too deeply to read';
+  const message = error instanceof Error ? error.message : String(error);
+  const first = (message.split('\n')[0] ?? '').slice(0, 200);
+  return `the file could not be checked (${first}); this is a bug in mkp-webhooks-sync, please report it`;
+}

@@ -1,0 +1,82 @@
+import { getOctokit } from '@actions/github';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck/light.js';
+import { GITHUB_WRITE_INTERVAL_MS } from './inputs.js';
+
+/**
+ * One Octokit for every GitHub call (secrets, PR comment, drift issue), with GitHub's retry and
+ * throttling plugins. @actions/github reads GITHUB_API_URL, so GitHub Enterprise Server works.
+ * Loaded only by runs that talk to GitHub.
+ */
+export type GitHubClient = ReturnType<typeof getOctokit>;
+
+/** `writeIntervalMs` changes the pace of mutating requests (tests, GitHub Enterprise Server). */
+export function githubClient(
+  token: string,
+  writeIntervalMs = GITHUB_WRITE_INTERVAL_MS,
+): GitHubClient {
+  const retryTwice = (_after: number, _options: unknown, _octokit: unknown, retries: number) =>
+    retries < 2;
+  return getOctokit(
+    token,
+    {
+      // Read now, not when @actions/github was imported: the same process may be pointed elsewhere.
+      baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+      throttle: {
+        onRateLimit: retryTwice,
+        onSecondaryRateLimit: retryTwice,
+        ...(writeIntervalMs === GITHUB_WRITE_INTERVAL_MS
+          ? {}
+          : {
+              write: new Bottleneck.Group({ maxConcurrent: 1, minTime: writeIntervalMs }),
+              // Writes that notify people (comments, issues) are paced at 3× that.
+              notifications: new Bottleneck.Group({
+                maxConcurrent: 1,
+                minTime: 3 * writeIntervalMs,
+              }),
+            }),
+      },
+    },
+    retry,
+    throttling,
+  );
+}
+
+/** GitHub's status and message, for sentences like "GitHub answered 403: Resource not ...". */
+export function githubAnswer(error: unknown): { status?: number; said: string } {
+  const status = (error as { status?: unknown }).status;
+  const response = (error as { response?: { data?: { message?: unknown } } }).response;
+  const message = response?.data?.message;
+  if (typeof status !== 'number' || !response) {
+    // Octokit reports a network failure as status 500 without a response.
+    return { said: `GitHub could not be reached (${causes(error)})` };
+  }
+  return {
+    status,
+    said: `GitHub answered ${status}${typeof message === 'string' ? `: ${message}` : ''}`,
+  };
+}
+
+/** Every page of a list endpoint that answers with a plain array. */
+export async function listAll<T>(
+  octokit: GitHubClient,
+  route: string,
+  parameters: Record<string, unknown>,
+): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 1; ; page++) {
+    const { data } = await octokit.request(route, { ...parameters, per_page: 100, page });
+    const list = data as T[];
+    items.push(...list);
+    if (list.length < 100) return items;
+  }
+}
+
+function causes(error: unknown): string {
+  const messages: string[] = [];
+  for (let e: unknown = error; e instanceof Error && messages.length < 4; e = e.cause) {
+    messages.push(e.message);
+  }
+  return messages.join(': ') || String(error);
+}

@@ -1,0 +1,201 @@
+import { isLoopbackHost } from './url.js';
+import type { ResyncSecrets } from './sync.js';
+import type { RateBudget } from './mkp/rate-gate.js';
+import { HTTP_DEFAULTS } from './mkp/http.js';
+
+/**
+ * GitHub asks for at least a second between mutating requests (secondary rate limits); the
+ * throttling plugin keeps to that for secret writes, comments and issue edits.
+ */
+export const GITHUB_WRITE_INTERVAL_MS = 1_000;
+
+/**
+ * Every action input, read and checked once into a typed Settings (CONTRACT §3). Nothing else
+ * reads inputs. All problems are reported together, before any file is read or call is made.
+ */
+export const SECRET_TARGETS = ['outputs', 'repository', 'environment', 'organization'] as const;
+export type SecretTargetKind = (typeof SECRET_TARGETS)[number];
+const RESYNC = ['missing', 'always', 'never'] as const;
+
+export const DEFAULT_API_URL = 'https://api.mijnklantportaal.nl/v1';
+
+export interface Repository {
+  owner: string;
+  repo: string;
+}
+
+export interface Tuning {
+  timeoutMs: number;
+  retryBaseMs: number;
+  budget: RateBudget;
+  githubWriteIntervalMs: number;
+}
+
+export interface Settings {
+  config: string;
+  apiToken: string | undefined;
+  apiUrl: string;
+  dryRun: boolean;
+  secretsTarget: SecretTargetKind;
+  githubToken: string | undefined;
+  repository: Repository | undefined;
+  environment: string | undefined;
+  organization: string | undefined;
+  resyncSecrets: ResyncSecrets;
+  failOnDrift: boolean;
+  prComment: boolean;
+  driftIssue: boolean;
+  tuning: Tuning;
+}
+
+export class InputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'InputError';
+  }
+}
+
+/** `getInput` returns an input's value ('' when unset), like core.getInput. */
+export function readSettings(
+  getInput: (name: string) => string,
+  env: Record<string, string | undefined> = process.env,
+): Settings {
+  const problems: string[] = [];
+  const input = (name: string): string => getInput(name).trim();
+  const optional = (name: string): string | undefined => input(name) || undefined;
+
+  const bool = (name: string): boolean => {
+    const value = input(name);
+    if (value === '' || /^(false|False|FALSE)$/.test(value)) return false;
+    if (/^(true|True|TRUE)$/.test(value)) return true;
+    problems.push(`input \`${name}\` must be true or false, not \`${value}\``);
+    return false;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const value = input(name) || fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    problems.push(`input \`${name}\` must be one of ${allowed.join(', ')}, not \`${value}\``);
+    return fallback;
+  };
+
+  const dryRun = bool('dry-run');
+  const apiToken = optional('api-token');
+  if (!apiToken && !dryRun) {
+    problems.push(
+      'input `api-token` is empty: pass a MijnKlantportaal API key from a secret (api-token: ${{ secrets.MKP_API_TOKEN }}), or set dry-run: true to validate and plan without one',
+    );
+  }
+  const apiUrl = checkApiUrl(input('api-url') || DEFAULT_API_URL, problems);
+  const secretsTarget = oneOf('secrets-target', SECRET_TARGETS, 'outputs');
+  const resyncSecrets = oneOf('resync-secrets', RESYNC, 'missing');
+
+  const repositoryText = input('repository');
+  let repository: Repository | undefined;
+  if (repositoryText) {
+    const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(repositoryText);
+    if (match) repository = { owner: match[1]!, repo: match[2]! };
+    else problems.push(`input \`repository\` must be owner/name, not \`${repositoryText}\``);
+  }
+  const environment = optional('environment');
+  const organization = optional('organization') ?? repository?.owner;
+  const githubToken = optional('github-token');
+  const prComment = bool('pr-comment');
+  const driftIssue = bool('drift-issue');
+
+  const needsRepository =
+    secretsTarget === 'repository' || secretsTarget === 'environment' || prComment || driftIssue;
+  if (needsRepository && !repository && !repositoryText) {
+    problems.push(
+      'input `repository` is empty: it is needed to write secrets, comments and issues',
+    );
+  }
+  if (secretsTarget === 'environment' && !environment) {
+    problems.push('input `environment` is empty: it is required with secrets-target: environment');
+  }
+  if (secretsTarget === 'organization' && !organization) {
+    problems.push(
+      'input `organization` is empty and `repository` gives no owner: it is required with secrets-target: organization',
+    );
+  }
+  if ((secretsTarget !== 'outputs' || prComment || driftIssue) && !githubToken) {
+    problems.push(
+      'input `github-token` is empty: it is needed to write GitHub secrets, comments and issues',
+    );
+  }
+
+  const settings: Settings = {
+    config: input('config') || 'webhooks.yaml',
+    apiToken,
+    apiUrl,
+    dryRun,
+    secretsTarget,
+    githubToken,
+    repository,
+    environment,
+    organization,
+    resyncSecrets,
+    failOnDrift: bool('fail-on-drift'),
+    prComment,
+    driftIssue,
+    tuning: readTuning(env, problems),
+  };
+  if (problems.length > 0) throw new InputError(problems);
+  return settings;
+}
+
+/** https, or http to a loopback address only (a local emulator); no trailing slash. */
+export function checkApiUrl(value: string, problems: string[]): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    problems.push(`input \`api-url\` is not a URL: \`${value}\``);
+    return value;
+  }
+  const loopback = isLoopbackHost(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    problems.push(
+      `input \`api-url\` must use https (plain http is allowed only to a loopback address such as 127.0.0.1), not \`${url.protocol}//${url.host}\``,
+    );
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    problems.push('input `api-url` must not carry user-info, a query or a fragment');
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * Tuning from the environment, for tests, benchmarks and unusual networks; not part of the
+ * contract: MKP_HTTP_TIMEOUT_MS, MKP_RETRY_BASE_MS, MKP_RATE_LIMIT ("60/60000": calls/window ms),
+ * MKP_GITHUB_WRITE_INTERVAL_MS (pace of GitHub writes; GitHub asks for one a second).
+ */
+export function readTuning(
+  env: Record<string, string | undefined>,
+  problems: string[] = [],
+): Tuning {
+  const whole = (name: string, fallback: number, min: number): number => {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    if (/^\d+$/.test(value) && Number(value) >= min) return Number(value);
+    problems.push(
+      `environment variable ${name} must be a whole number of at least ${min}, not \`${value}\``,
+    );
+    return fallback;
+  };
+  let budget = HTTP_DEFAULTS.budget;
+  const rate = env.MKP_RATE_LIMIT;
+  if (rate) {
+    const match = /^(\d+)\/(\d+)$/.exec(rate);
+    if (match && Number(match[1]) > 0 && Number(match[2]) > 0) {
+      budget = { limit: Number(match[1]), windowMs: Number(match[2]) };
+    } else {
+      problems.push(`environment variable MKP_RATE_LIMIT must look like 60/60000, not \`${rate}\``);
+    }
+  }
+  return {
+    timeoutMs: whole('MKP_HTTP_TIMEOUT_MS', HTTP_DEFAULTS.timeoutMs, 1),
+    retryBaseMs: whole('MKP_RETRY_BASE_MS', HTTP_DEFAULTS.retryBaseMs, 1),
+    budget,
+    githubWriteIntervalMs: whole('MKP_GITHUB_WRITE_INTERVAL_MS', GITHUB_WRITE_INTERVAL_MS, 0),
+  };
+}

@@ -1,0 +1,60 @@
+import type { Subscription } from './config/types.js';
+import type { RemoteWebhook } from './mkp/types.js';
+import { normalizeUrl } from './url.js';
+
+/**
+ * What the account needs to match the file (CONTRACT §2). Pure data: the summary, the PR
+ * comment, the outputs and apply all work from the same Plan.
+ */
+export interface Plan {
+  /** Declared, not on the account: apply creates these. */
+  create: Subscription[];
+  /** Declared and present; `remote` is the record whose secret is delivered. */
+  unchanged: Array<{ subscription: Subscription; remote: RemoteWebhook }>;
+  /** On the account, not declared: reported, never touched (the API cannot delete). */
+  unmanaged: RemoteWebhook[];
+  /** Every record of each group of records sharing one (type, url), in account order. */
+  duplicates: RemoteWebhook[];
+}
+
+/** The matching key: the event and the WHATWG-parsed URL, nothing else normalised. */
+export function subscriptionKey(event: string, url: string): string {
+  let href: string;
+  try {
+    href = normalizeUrl(url);
+  } catch {
+    href = url; // a remote URL we cannot parse matches nothing declared
+  }
+  return `${event} ${href}`;
+}
+
+export function makePlan(desired: readonly Subscription[], remote: readonly RemoteWebhook[]): Plan {
+  const byKey = new Map<string, RemoteWebhook[]>();
+  for (const record of remote) {
+    const key = subscriptionKey(record.type, record.url);
+    const group = byKey.get(key);
+    if (group) group.push(record);
+    else byKey.set(key, [record]);
+  }
+
+  const plan: Plan = { create: [], unchanged: [], unmanaged: [], duplicates: [] };
+  const declared = new Set<string>();
+  for (const subscription of desired) {
+    const key = subscriptionKey(subscription.event, subscription.url);
+    declared.add(key);
+    const group = byKey.get(key);
+    if (group) plan.unchanged.push({ subscription, remote: group[0]! });
+    else plan.create.push(subscription);
+  }
+  for (const record of remote) {
+    const key = subscriptionKey(record.type, record.url);
+    if (!declared.has(key)) plan.unmanaged.push(record);
+    if (byKey.get(key)!.length > 1) plan.duplicates.push(record);
+  }
+  return plan;
+}
+
+/** True when the account did not match the file: anything to create, or unmanaged records. */
+export function hasDrift(plan: Plan): boolean {
+  return plan.create.length > 0 || plan.unmanaged.length > 0;
+}

@@ -1,0 +1,25 @@
+/** Small markdown pieces that keep user-controlled text from breaking tables or markup. */
+
+/** Text for a table cell: no pipes or line breaks that end the cell, no HTML. */
+export function cell(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+/** Inline code that survives backticks inside the text. */
+export function code(text: string): string {
+  const clean = text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
+  const fence = clean.includes('`') ? '``' : '`';
+  return `${fence}${fence === '``' ? ' ' : ''}${clean}${fence === '``' ? ' ' : ''}${fence}`;
+}
+
+export function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : nouns}`;
+}
+
+/** GitHub refuses comment and issue bodies longer than this. */
+export const GITHUB_BODY_LIMIT = 65_536;

@@ -1,0 +1,69 @@
+import type { Subscription } from '../config/types.js';
+import type { RemoteWebhook } from '../mkp/types.js';
+import { hasDrift, type Plan } from '../plan.js';
+import type { SyncResult } from '../sync.js';
+
+/**
+ * The machine-readable outputs of CONTRACT §3, shared by the Action and `--json` of the CLI.
+ * URLs are kept whole here (machines need them); secrets never appear.
+ */
+export interface SubscriptionJson {
+  name: string | null;
+  event: string;
+  url: string;
+  secretName: string;
+}
+export interface RecordJson {
+  id: string;
+  event: string;
+  url: string;
+}
+export type PlanJson =
+  | {
+      create: SubscriptionJson[];
+      unchanged: SubscriptionJson[];
+      unmanaged: RecordJson[];
+      duplicates: RecordJson[];
+    }
+  | { unchecked: SubscriptionJson[] };
+
+export interface CreatedJson extends SubscriptionJson {
+  id: string;
+}
+
+export function subscriptionJson(s: Subscription): SubscriptionJson {
+  return { name: s.name, event: s.event, url: s.url, secretName: s.secretName };
+}
+
+export function recordJson(r: RemoteWebhook): RecordJson {
+  return { id: r.id, event: r.type, url: r.url };
+}
+
+export function planJson(result: SyncResult): PlanJson | undefined {
+  if (result.mode === 'unchecked') {
+    return { unchecked: result.file.subscriptions.map(subscriptionJson) };
+  }
+  return result.plan && checkedPlanJson(result.plan);
+}
+
+export function checkedPlanJson(plan: Plan): PlanJson {
+  return {
+    create: plan.create.map(subscriptionJson),
+    unchanged: plan.unchanged.map(({ subscription }) => subscriptionJson(subscription)),
+    unmanaged: plan.unmanaged.map(recordJson),
+    duplicates: plan.duplicates.map(recordJson),
+  };
+}
+
+export function createdJson(result: SyncResult): CreatedJson[] {
+  return result.created.map(({ subscription, remote }) => ({
+    ...subscriptionJson(subscription),
+    id: remote.id,
+  }));
+}
+
+/** CONTRACT §3 `drift`: the account did not match the file at the start of the run. */
+export function drift(result: SyncResult): boolean {
+  const { plan } = result;
+  return plan !== undefined && hasDrift(plan);
+}

@@ -1,0 +1,69 @@
+import { githubAnswer, listAll, type GitHubClient } from '../github-api.js';
+import type { Repository } from '../inputs.js';
+import type { Log } from '../log.js';
+import { GITHUB_BODY_LIMIT } from './markdown.js';
+
+/** The hidden marker that finds this action's comment for one config path on a PR. */
+export function commentMarker(configPath: string): string {
+  return `<!-- mkp-webhooks-sync:plan config=${encodeURIComponent(configPath)} -->`;
+}
+
+export interface PlanComment {
+  octokit: GitHubClient;
+  repository: Repository;
+  pullNumber: number;
+  configPath: string;
+  /** The report, rendered with a maxLength that leaves room for the marker. */
+  markdown: string;
+  log: Log;
+}
+
+/**
+ * Posts the plan as one comment per config path, or updates the one already there. A token
+ * that cannot comment (a fork's pull request) is a warning, never a failure.
+ */
+export async function postPlanComment(comment: PlanComment): Promise<void> {
+  const { octokit, repository, pullNumber, log } = comment;
+  const marker = commentMarker(comment.configPath);
+  const body = fitComment(`${marker}\n${comment.markdown}`);
+  try {
+    const existing = (
+      await listAll<{ id: number; body?: string }>(
+        octokit,
+        'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+        { ...repository, issue_number: pullNumber },
+      )
+    ).find((c) => c.body?.includes(marker));
+    if (existing) {
+      await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+        ...repository,
+        comment_id: existing.id,
+        body,
+      });
+      log.info(`updated the plan comment on pull request #${pullNumber}`);
+    } else {
+      await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+        ...repository,
+        issue_number: pullNumber,
+        body,
+      });
+      log.info(`posted the plan comment on pull request #${pullNumber}`);
+    }
+  } catch (error) {
+    const { status, said } = githubAnswer(error);
+    const why =
+      status === 403 || status === 404
+        ? ': the github-token cannot comment here (pull requests from forks get a read-only token; the workflow needs permissions: pull-requests: write). The plan is in the job summary'
+        : '';
+    log.warning(`could not post the plan comment on pull request #${pullNumber} (${said})${why}`);
+  }
+}
+
+/** A last guard: never send a body GitHub would refuse, and never cut one mid-line. */
+export function fitComment(body: string, limit = GITHUB_BODY_LIMIT): string {
+  if (body.length <= limit) return body;
+  const note =
+    "\n\n_Cut to fit GitHub's comment size limit; the job summary has the whole report._\n";
+  const cut = body.slice(0, limit - note.length);
+  return `${cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))}${note}`;
+}

@@ -1,0 +1,164 @@
+import { githubAnswer, githubClient, type GitHubClient } from '../github-api.js';
+import type { Settings } from '../inputs.js';
+import { sealSecret } from './seal.js';
+import { SecretTargetError, type SecretTarget } from './target.js';
+
+/**
+ * Repository, environment and organization secrets through Octokit (which honours
+ * GITHUB_API_URL, so GitHub Enterprise Server works too). The public key and the names already
+ * there are read once per run; each value is sealed and written with the key's id.
+ */
+type Scope =
+  | { kind: 'repository'; owner: string; repo: string }
+  | { kind: 'environment'; owner: string; repo: string; environment: string }
+  | { kind: 'organization'; org: string };
+
+type Visibility = 'all' | 'private' | 'selected';
+
+interface PublicKey {
+  key_id: string;
+  key: string;
+}
+
+export class GitHubSecretsTarget implements SecretTarget {
+  readonly description: string;
+  readonly persistent = true;
+  private readonly scope: Scope;
+  private readonly octokit: GitHubClient;
+  private key: PublicKey | undefined;
+  /** Upper-cased name -> visibility (organization secrets) of the secrets already there. */
+  private existing = new Map<string, Visibility | undefined>();
+
+  constructor(settings: Settings) {
+    this.scope = scopeOf(settings);
+    this.description = describeScope(this.scope);
+    this.octokit = githubClient(settings.githubToken!, settings.tuning.githubWriteIntervalMs);
+  }
+
+  async prepare(): Promise<ReadonlySet<string>> {
+    const [key, listed] = await Promise.all([
+      this.request('read', 'GET', '/public-key').then((data) => data as PublicKey),
+      this.listNames(),
+    ]);
+    this.key = key;
+    this.existing = listed;
+    return new Set(listed.keys());
+  }
+
+  async write(name: string, value: string): Promise<void> {
+    if (!this.key) throw new SecretTargetError('the secret target was not prepared');
+    const body: Record<string, unknown> = {
+      encrypted_value: await sealSecret(value, this.key.key),
+      key_id: this.key.key_id,
+    };
+    if (this.scope.kind === 'organization') {
+      // Writing without visibility and repositories would reset them: keep what is there.
+      const upper = name.toUpperCase();
+      const visibility = this.existing.has(upper) ? this.existing.get(upper) : 'private';
+      body.visibility = visibility ?? 'private';
+      if (visibility === 'selected') {
+        body.selected_repository_ids = await this.selectedRepositories(upper);
+      }
+    }
+    await this.request('write', 'PUT', `/${encodeURIComponent(name)}`, body);
+    this.existing.set(name.toUpperCase(), body.visibility as Visibility | undefined);
+  }
+
+  private async listNames(): Promise<Map<string, Visibility | undefined>> {
+    const names = new Map<string, Visibility | undefined>();
+    for (let page = 1; ; page++) {
+      const data = (await this.request('read', 'GET', `?per_page=100&page=${page}`)) as {
+        total_count: number;
+        secrets: Array<{ name: string; visibility?: Visibility }>;
+      };
+      for (const secret of data.secrets) names.set(secret.name.toUpperCase(), secret.visibility);
+      if (data.secrets.length < 100 || names.size >= data.total_count) return names;
+    }
+  }
+
+  private async selectedRepositories(name: string): Promise<number[]> {
+    const ids: number[] = [];
+    for (let page = 1; ; page++) {
+      const data = (await this.request(
+        'read',
+        'GET',
+        `/${encodeURIComponent(name)}/repositories?per_page=100&page=${page}`,
+      )) as { total_count: number; repositories: Array<{ id: number }> };
+      ids.push(...data.repositories.map((r) => r.id));
+      if (data.repositories.length < 100 || ids.length >= data.total_count) return ids;
+    }
+  }
+
+  /** One call under this scope's secrets path; errors become sentences that say what to fix. */
+  private async request(
+    access: 'read' | 'write',
+    method: 'GET' | 'PUT',
+    suffix: string,
+    body?: Record<string, unknown>,
+  ): Promise<unknown> {
+    const path = `${secretsPath(this.scope)}${suffix}`;
+    try {
+      const response = await this.octokit.request(`${method} ${path}`, body ?? {});
+      return response.data;
+    } catch (error) {
+      throw new SecretTargetError(explain(error, access, this.scope));
+    }
+  }
+}
+
+function scopeOf(settings: Settings): Scope {
+  const { owner, repo } = settings.repository ?? { owner: '', repo: '' };
+  switch (settings.secretsTarget) {
+    case 'repository':
+      return { kind: 'repository', owner, repo };
+    case 'environment':
+      return { kind: 'environment', owner, repo, environment: settings.environment! };
+    case 'organization':
+      return { kind: 'organization', org: settings.organization! };
+    default:
+      throw new SecretTargetError(`${settings.secretsTarget} is not a GitHub secret store`);
+  }
+}
+
+function secretsPath(scope: Scope): string {
+  const e = encodeURIComponent;
+  switch (scope.kind) {
+    case 'repository':
+      return `/repos/${e(scope.owner)}/${e(scope.repo)}/actions/secrets`;
+    case 'environment':
+      return `/repos/${e(scope.owner)}/${e(scope.repo)}/environments/${e(scope.environment)}/secrets`;
+    case 'organization':
+      return `/orgs/${e(scope.org)}/actions/secrets`;
+  }
+}
+
+function describeScope(scope: Scope): string {
+  switch (scope.kind) {
+    case 'repository':
+      return `repository secrets of ${scope.owner}/${scope.repo}`;
+    case 'environment':
+      return `secrets of environment ${scope.environment} in ${scope.owner}/${scope.repo}`;
+    case 'organization':
+      return `organization secrets of ${scope.org}`;
+  }
+}
+
+/** GitHub's answer, turned into what the github-token lacks (CONTRACT §4). */
+function explain(error: unknown, access: 'read' | 'write', scope: Scope): string {
+  const { status, said } = githubAnswer(error);
+  const what = `${access} ${describeScope(scope)}`;
+  if (status === 401) {
+    return `cannot ${what} (${said}): the github-token is invalid or expired`;
+  }
+  if (scope.kind === 'environment' && status === 404) {
+    return `cannot ${what} (${said}): the environment ${scope.environment} does not exist in ${scope.owner}/${scope.repo}, or the github-token cannot see it. Create it under Settings > Environments, or fix the environment input; the token needs Secrets: read and write and Environments: read and write`;
+  }
+  if (status === 403 || status === 404) {
+    const need =
+      scope.kind === 'organization'
+        ? 'a token of an organization admin: a fine-grained token or GitHub App with the organization permission Secrets: read and write, or a classic token with admin:org'
+        : `a fine-grained personal access token or GitHub App token with the repository permission Secrets: read and write${scope.kind === 'environment' ? ' (and Environments: read and write)' : ''}`;
+    return `cannot ${what} (${said}): the github-token lacks the permission. The default GITHUB_TOKEN cannot ${access === 'write' ? 'write' : 'read'} secrets; pass ${need} as github-token`;
+  }
+  return `cannot ${what}: ${said}`;
+}

@@ -1,0 +1,13 @@
+import type { Settings } from '../inputs.js';
+import { OutputsTarget } from './outputs.js';
+import type { SecretTarget } from './target.js';
+
+/**
+ * The SecretTarget that `secrets-target` names. The GitHub targets are loaded only when used,
+ * so a run with step outputs does not pay for Octokit and libsodium at start-up.
+ */
+export async function openSecretTarget(settings: Settings): Promise<SecretTarget> {
+  if (settings.secretsTarget === 'outputs') return new OutputsTarget();
+  const { GitHubSecretsTarget } = await import('./github.js');
+  return new GitHubSecretsTarget(settings);
+}

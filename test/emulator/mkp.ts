@@ -1,0 +1,630 @@
+import { randomInt } from 'node:crypto';
+import {
+  createServer,
+  STATUS_CODES,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A MijnKlantportaal Webhooks API on a loopback port, following
+ * ../shared/mijnklantportaal/openapi.yaml: list (Laravel simple paginator), create, get, bearer
+ * auth, a rolling rate limit per token, and scripted faults. Tests, `npm run demo` and the
+ * benchmarks use it, so it imports nothing from jest and nothing from src/: it is the other
+ * side of the wire, not a copy of the client's beliefs.
+ */
+
+export interface WebhookRecord {
+  id: string;
+  type: string;
+  url: string;
+  secret: string;
+  createdAt: string;
+}
+
+export type Operation = 'list' | 'create' | 'get';
+
+export type FaultKind =
+  | 'rate-limit'
+  | 'error-before'
+  | 'error-after'
+  | 'reset-before'
+  | 'reset-after'
+  | 'slow'
+  | 'malformed-json'
+  | 'html'
+  | 'wrong-content-type'
+  | 'empty-page'
+  | 'foreign-next'
+  | 'loop-next';
+
+/**
+ * One scripted misbehaviour. Faults form a queue per operation, in order of injection: the
+ * first pending fault for an operation lets `after` matching calls through, then applies to the
+ * next `times` matching calls, then gives way to the next fault for that operation.
+ */
+export interface Fault {
+  kind: FaultKind;
+  on: Operation;
+  /** how many matching calls it applies to (default 1) */
+  times?: number;
+  /** skip this many matching calls before applying (default 0) */
+  after?: number;
+  /** error-before / error-after (default 503), html (default 502) */
+  status?: number;
+  /** rate-limit: the retry-after seconds (default 1) */
+  retryAfter?: number;
+  /** slow: how long the answer is held back (default 10_000) */
+  delayMs?: number;
+  /** foreign-next: the next_page_url (default https://evil.example.net/v1/webhooks?page=2) */
+  url?: string;
+}
+
+export interface CallRecord {
+  method: string;
+  /** path including the query, as requested */
+  path: string;
+  operation: Operation | 'other';
+  status: number | 'reset';
+  authorized: boolean;
+  /** Date.now() when the request had been read */
+  at: number;
+  /** POST only: the parsed JSON body, or the raw text when it is not JSON */
+  body?: unknown;
+}
+
+export interface MkpEmulatorOptions {
+  /** accepted bearer tokens; default ['mkp-test-token'] */
+  tokens?: string[];
+  /** default 15 */
+  pageSize?: number;
+  /** default { limit: 60, windowMs: 60_000 }; false: no limiting and no X-RateLimit headers */
+  rateLimit?: { limit: number; windowMs: number } | false;
+  /** added to every response, default 0 */
+  latencyMs?: number;
+  /** initial records; a missing id, secret or createdAt is generated */
+  seed?: Array<Partial<WebhookRecord> & { type: string; url: string }>;
+  /** reproduce the published quirk: next_page_url ends in '?page=2,' */
+  nextPageTrailingComma?: boolean;
+  /** default 0 (any free port) */
+  port?: number;
+}
+
+/** Hard-coded on purpose (see above); test/mkp-emulator.test.ts checks it against openapi.yaml. */
+const EVENT_TYPES: readonly string[] = [
+  'appointment-created',
+  'appointment-canceled',
+  'customer-created',
+  'customer-deleted',
+  'offer-created',
+  'offer-deleted',
+  'offer-accepted',
+  'offer-rejected',
+  'invoice-created',
+  'invoice-chargeback',
+  'invoice-paid',
+  'invoice-deleted',
+  'payment-link-created',
+  'payment-link-expired',
+  'payment-link-paid',
+  'ticket-created',
+  'ticket-reply-customer',
+  'ticket-reply-employee',
+  'subscription-created',
+  'subscription-updated',
+  'subscription-deleted',
+  'subscription-payment-created',
+  'subscription-payment-updated',
+];
+
+const LIST_ONLY: ReadonlySet<FaultKind> = new Set(['empty-page', 'foreign-next', 'loop-next']);
+const DEFAULT_FOREIGN_NEXT = 'https://evil.example.net/v1/webhooks?page=2';
+const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+type Route =
+  | { kind: 'operation'; operation: Operation; id?: string }
+  | { kind: 'not-found' }
+  | { kind: 'method-not-allowed'; allow: string };
+
+/** What the emulator does with a request: answer it, or drop the connection. */
+type Reply = {
+  kind: 'reply';
+  status: number;
+  headers: OutgoingHttpHeaders;
+  body: string;
+  delayMs: number;
+};
+type Outcome = Reply | { kind: 'reset' };
+
+interface PendingFault {
+  fault: Fault;
+  skip: number;
+  left: number;
+}
+
+export class MkpEmulator {
+  readonly baseUrl: string;
+  readonly origin: string;
+  readonly token: string;
+  records: WebhookRecord[] = [];
+  readonly calls: CallRecord[] = [];
+
+  private readonly tokens: readonly string[];
+  private readonly pageSize: number;
+  private readonly rateLimit: { limit: number; windowMs: number } | false;
+  private readonly trailingComma: boolean;
+  private latencyMs: number;
+  private faults: PendingFault[] = [];
+  /** per token: when each admitted request arrived, oldest first */
+  private readonly windows = new Map<string, number[]>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  private constructor(
+    private readonly server: Server,
+    port: number,
+    options: MkpEmulatorOptions,
+  ) {
+    this.origin = `http://127.0.0.1:${port}`;
+    this.baseUrl = `${this.origin}/v1`;
+    this.tokens = options.tokens?.length ? [...options.tokens] : ['mkp-test-token'];
+    this.token = this.tokens[0];
+    this.pageSize = options.pageSize ?? 15;
+    this.rateLimit = options.rateLimit ?? { limit: 60, windowMs: 60_000 };
+    this.trailingComma = options.nextPageTrailingComma ?? false;
+    this.latencyMs = options.latencyMs ?? 0;
+    this.seed(options.seed);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      void this.handle(req, res);
+    });
+  }
+
+  static async start(options: MkpEmulatorOptions = {}): Promise<MkpEmulator> {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    return new MkpEmulator(server, port, options);
+  }
+
+  /** Appends records to the account (generating what is missing) and returns them. */
+  seed(records: MkpEmulatorOptions['seed']): WebhookRecord[] {
+    const added = (records ?? []).map((r) => ({
+      id: r.id ?? newId(),
+      type: r.type,
+      url: r.url,
+      secret: r.secret ?? newSecret(),
+      createdAt: r.createdAt ?? atomNow(),
+    }));
+    this.records.push(...added);
+    return added;
+  }
+
+  inject(...faults: Fault[]): void {
+    for (const fault of faults) {
+      if (LIST_ONLY.has(fault.kind) && fault.on !== 'list') {
+        throw new TypeError(`fault '${fault.kind}' applies to 'list' only, not '${fault.on}'`);
+      }
+      this.faults.push({ fault, skip: fault.after ?? 0, left: fault.times ?? 1 });
+    }
+  }
+
+  count(operation: Operation, method?: string): number {
+    const wanted = method?.toUpperCase();
+    return this.calls.filter(
+      (c) => c.operation === operation && (wanted === undefined || c.method === wanted),
+    ).length;
+  }
+
+  resetCalls(): void {
+    this.calls.length = 0;
+  }
+
+  setLatency(ms: number): void {
+    this.latencyMs = ms;
+  }
+
+  /** Stops listening, drops every open connection and pending delayed answer. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await new Promise<void>((resolve, reject) => {
+      this.server.close((err) => (err ? reject(err) : resolve()));
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let raw: string;
+    try {
+      raw = await readBody(req);
+    } catch {
+      return; // the client went away while sending
+    }
+    const at = Date.now();
+    const method = req.method ?? 'GET';
+    const path = req.url ?? '/';
+    const url = new URL(path, this.origin);
+    const route = resolveRoute(method, url.pathname);
+    const token = bearerToken(req.headers.authorization);
+    const authorized = token !== undefined && this.tokens.includes(token);
+    const call: CallRecord = {
+      method,
+      path,
+      operation: route.kind === 'operation' ? route.operation : 'other',
+      status: 0,
+      authorized,
+      at,
+    };
+    const input = method === 'POST' ? parseInput(raw, req.headers['content-type']) : undefined;
+    if (method === 'POST') call.body = input?.recorded;
+
+    const outcome = this.decide({
+      route,
+      method,
+      url,
+      token: authorized ? token : undefined,
+      fields: input?.fields ?? {},
+      pageBase: this.pageBase(req.headers.host),
+      now: at,
+    });
+    call.status = outcome.kind === 'reset' ? 'reset' : outcome.status;
+    this.calls.push(call);
+
+    await this.sleep(this.latencyMs + (outcome.kind === 'reply' ? outcome.delayMs : 0));
+    if (this.closed || res.destroyed || req.socket.destroyed) return;
+    if (outcome.kind === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    res.writeHead(outcome.status, {
+      ...outcome.headers,
+      'content-length': Buffer.byteLength(outcome.body),
+    });
+    res.end(outcome.body);
+  }
+
+  private decide(request: {
+    route: Route;
+    method: string;
+    url: URL;
+    token: string | undefined;
+    fields: Record<string, unknown>;
+    pageBase: string;
+    now: number;
+  }): Outcome {
+    const { route, now } = request;
+    // Like Laravel: routing fails before any middleware (auth, throttle) runs.
+    if (route.kind === 'not-found') return json(404, { message: 'Not found.' });
+    if (route.kind === 'method-not-allowed') {
+      const message = `The ${request.method} method is not supported for route ${request.url.pathname.slice(1)}. Supported methods: ${route.allow}.`;
+      return json(405, { message }, { allow: route.allow });
+    }
+    if (request.token === undefined) return json(401, { message: 'Unauthenticated.' });
+
+    const admission = this.admit(request.token, now);
+    if (admission.kind === 'reply') return admission;
+    const limitHeaders = admission.headers;
+
+    const fault = this.takeFault(route.operation);
+    switch (fault?.kind) {
+      case 'rate-limit':
+        return this.tooManyRequests(fault.retryAfter ?? 1, now);
+      case 'error-before':
+        return serverError(fault.status ?? 503, limitHeaders);
+      case 'reset-before':
+        return { kind: 'reset' };
+      case 'html':
+        return htmlGatewayError(fault.status ?? 502);
+      default:
+        break;
+    }
+
+    const result = this.perform(route, request.fields, request.url, request.pageBase, fault);
+    switch (fault?.kind) {
+      case 'error-after':
+        return serverError(fault.status ?? 503, limitHeaders);
+      case 'reset-after':
+        return { kind: 'reset' };
+      case 'slow':
+        return {
+          ...json(result.status, result.body, limitHeaders),
+          delayMs: fault.delayMs ?? 10_000,
+        };
+      case 'malformed-json': {
+        const whole = JSON.stringify(result.body);
+        // Any proper prefix of a JSON object is invalid JSON.
+        const cut = whole.slice(0, Math.max(1, Math.floor(whole.length / 2)));
+        return { ...json(result.status, result.body, limitHeaders), body: cut };
+      }
+      case 'wrong-content-type':
+        return {
+          kind: 'reply',
+          status: result.status,
+          headers: { ...limitHeaders, 'content-type': 'text/plain; charset=utf-8' },
+          body: STATUS_CODES[result.status] ?? 'OK',
+          delayMs: 0,
+        };
+      default:
+        return json(result.status, result.body, limitHeaders);
+    }
+  }
+
+  /** Counts the request in the token's rolling window, or refuses it with a 429. */
+  private admit(
+    token: string,
+    now: number,
+  ): { kind: 'admitted'; headers: OutgoingHttpHeaders } | Reply {
+    if (this.rateLimit === false) return { kind: 'admitted', headers: {} };
+    const { limit, windowMs } = this.rateLimit;
+    const window = this.windows.get(token) ?? [];
+    this.windows.set(token, window);
+    while (window.length > 0 && window[0] <= now - windowMs) window.shift();
+    if (window.length >= limit) {
+      const freeAt = window[0] + windowMs;
+      return this.tooManyRequests(Math.max(1, Math.ceil((freeAt - now) / 1000)), now);
+    }
+    window.push(now);
+    return {
+      kind: 'admitted',
+      headers: {
+        'X-RateLimit-Limit': String(limit),
+        'X-RateLimit-Remaining': String(limit - window.length),
+      },
+    };
+  }
+
+  private tooManyRequests(retryAfter: number, now: number): Reply {
+    const headers: OutgoingHttpHeaders = {
+      'retry-after': String(retryAfter),
+      'x-ratelimit-reset': String(Math.ceil(now / 1000) + retryAfter),
+    };
+    if (this.rateLimit !== false) {
+      headers['X-RateLimit-Limit'] = String(this.rateLimit.limit);
+      headers['X-RateLimit-Remaining'] = '0';
+    }
+    return json(429, { code: 429, message: 'Too many requests.' }, headers);
+  }
+
+  private takeFault(operation: Operation): Fault | undefined {
+    const pending = this.faults.find((p) => p.fault.on === operation);
+    if (!pending) return undefined;
+    if (pending.skip > 0) {
+      pending.skip -= 1;
+      return undefined;
+    }
+    pending.left -= 1;
+    if (pending.left <= 0) this.faults = this.faults.filter((p) => p !== pending);
+    return pending.fault;
+  }
+
+  private perform(
+    route: Extract<Route, { kind: 'operation' }>,
+    fields: Record<string, unknown>,
+    url: URL,
+    pageBase: string,
+    fault: Fault | undefined,
+  ): { status: number; body: unknown } {
+    switch (route.operation) {
+      case 'list':
+        return { status: 200, body: this.page(url.searchParams, pageBase, fault) };
+      case 'get': {
+        const record = this.records.find((r) => r.id === route.id);
+        return record
+          ? { status: 200, body: { ...record } }
+          : { status: 404, body: { message: 'Webhook not found.' } };
+      }
+      case 'create': {
+        const message = validateCreate(fields);
+        if (message) return { status: 422, body: { message } };
+        const [record] = this.seed([{ url: fields.url as string, type: fields.type as string }]);
+        return { status: 201, body: { ...record } };
+      }
+    }
+  }
+
+  /** Laravel's simple paginator (no totals), URLs absolute like Laravel's url(). */
+  private page(query: URLSearchParams, base: string, fault: Fault | undefined): object {
+    const pages = query.getAll('page');
+    const current = phpPage(pages.length > 0 ? pages[pages.length - 1] : undefined);
+    const start = (current - 1) * this.pageSize;
+    const records = this.records.slice(start, start + this.pageSize);
+    const data = fault?.kind === 'empty-page' ? [] : records;
+    const hasMore = this.records.length > start + this.pageSize;
+    const path = `${base}/v1/webhooks`;
+    const pageUrl = (n: number): string => `${path}?page=${n}`;
+    let next = hasMore ? pageUrl(current + 1) + (this.trailingComma ? ',' : '') : null;
+    if (fault?.kind === 'foreign-next') next = fault.url ?? DEFAULT_FOREIGN_NEXT;
+    if (fault?.kind === 'loop-next') next = pageUrl(1);
+    return {
+      current_page: current,
+      data: data.map((r) => ({ ...r })),
+      first_page_url: pageUrl(1),
+      from: data.length > 0 ? start + 1 : null,
+      next_page_url: next,
+      path,
+      per_page: this.pageSize,
+      prev_page_url: current > 1 ? pageUrl(current - 1) : null,
+      to: data.length > 0 ? start + data.length : null,
+    };
+  }
+
+  /** Like Laravel, paginator URLs follow the Host the client used (127.0.0.1 or localhost). */
+  private pageBase(host: string | undefined): string {
+    return host && /^[A-Za-z0-9.[\]:-]+$/.test(host) ? `http://${host}` : this.origin;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
+  }
+}
+
+export const startMkpEmulator = (options?: MkpEmulatorOptions): Promise<MkpEmulator> =>
+  MkpEmulator.start(options);
+
+function resolveRoute(method: string, pathname: string): Route {
+  const verb = method === 'HEAD' ? 'GET' : method;
+  if (pathname === '/v1/webhooks') {
+    if (verb === 'GET') return { kind: 'operation', operation: 'list' };
+    if (verb === 'POST') return { kind: 'operation', operation: 'create' };
+    return { kind: 'method-not-allowed', allow: 'GET, HEAD, POST' };
+  }
+  const match = /^\/v1\/webhooks\/([^/]+)$/.exec(pathname);
+  if (match) {
+    if (verb === 'GET') {
+      return { kind: 'operation', operation: 'get', id: safeDecode(match[1]) };
+    }
+    return { kind: 'method-not-allowed', allow: 'GET, HEAD' };
+  }
+  return { kind: 'not-found' };
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+/**
+ * Reads the posted fields like Laravel: a JSON body when the content type says JSON (invalid
+ * JSON counts as no fields), a form body when it is form-encoded, otherwise nothing.
+ */
+function parseInput(
+  raw: string,
+  contentType: string | undefined,
+): { fields: Record<string, unknown>; recorded: unknown } {
+  let recorded: unknown = raw === '' ? undefined : raw;
+  try {
+    recorded = raw === '' ? undefined : JSON.parse(raw);
+  } catch {
+    // keep the raw text in the call record
+  }
+  const type = (contentType ?? '').toLowerCase();
+  let fields: Record<string, unknown> = {};
+  if (/[/+]json\b/.test(type) && isObject(recorded)) {
+    fields = { ...recorded };
+  } else if (type.startsWith('application/x-www-form-urlencoded')) {
+    fields = Object.fromEntries(new URLSearchParams(raw));
+  }
+  // Laravel's ConvertEmptyStringsToNull: '' is as good as missing.
+  for (const [key, value] of Object.entries(fields)) if (value === '') fields[key] = null;
+  return { fields, recorded };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Laravel's validation of {url: required|string|url, type: required|in:...}; first error wins. */
+function validateCreate(fields: Record<string, unknown>): string | undefined {
+  const errors: string[] = [];
+  const { url, type } = fields;
+  if (url === undefined || url === null) errors.push('The url field is required.');
+  else if (typeof url !== 'string') errors.push('The url field must be a string.');
+  else if (!isHttpUrl(url)) errors.push('The url field must be a valid URL.');
+  if (type === undefined || type === null) errors.push('The type field is required.');
+  else if (typeof type !== 'string' || !EVENT_TYPES.includes(type)) {
+    errors.push(`The type field must be one of ${EVENT_TYPES.join(', ')}.`);
+  }
+  if (errors.length === 0) return undefined;
+  const more = errors.length - 1;
+  return more > 0 ? `${errors[0]} (and ${more} more error${more > 1 ? 's' : ''})` : errors[0];
+}
+
+function isHttpUrl(value: string): boolean {
+  if (!/^https?:\/\/[^\s/?#]/i.test(value) || /\s/.test(value)) return false;
+  try {
+    return new URL(value).hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** PHP's intval on the query value; a page below 1 is page 1. */
+function phpPage(value: string | undefined): number {
+  const match = /^[ \t\n\r\v\f]*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)/.exec(value ?? '');
+  if (!match) return 1;
+  const n = Math.trunc(Number(match[1]));
+  if (Number.isNaN(n) || n < 1) return 1;
+  return Math.min(n, Number.MAX_SAFE_INTEGER);
+}
+
+function json(status: number, body: unknown, headers: OutgoingHttpHeaders = {}): Reply {
+  return {
+    kind: 'reply',
+    status,
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    delayMs: 0,
+  };
+}
+
+function serverError(status: number, headers: OutgoingHttpHeaders): Outcome {
+  return json(status, { message: STATUS_CODES[status] ?? 'Server Error' }, headers);
+}
+
+/** What a reverse proxy in front of the API answers when the app is gone. */
+function htmlGatewayError(status: number): Outcome {
+  const title = `${status} ${STATUS_CODES[status] ?? 'Bad Gateway'}`;
+  return {
+    kind: 'reply',
+    status,
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+    body: `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
+    delayMs: 0,
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+    req.on('aborted', () => reject(new Error('aborted')));
+  });
+}
+
+function randomString(alphabet: string, length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i += 1) out += alphabet[randomInt(alphabet.length)];
+  return out;
+}
+
+function newId(): string {
+  return `wbh_${randomString(LOWER_ALNUM, 14)}`;
+}
+
+function newSecret(): string {
+  return randomString(ALNUM, 20);
+}
+
+/** RFC 3339 / PHP's DATE_ATOM in UTC: 2024-04-29T19:00:00+00:00 */
+function atomNow(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
+}

@@ -1,0 +1,152 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { githubClient } from '../src/github-api.js';
+import { RecordingLog } from '../src/log.js';
+import { driftMarker, reportDrift } from '../src/report/drift-issue.js';
+import { commentMarker, postPlanComment } from '../src/report/pr-comment.js';
+import { GitHubEmulator } from './emulator/github.js';
+
+/** The PR comment and the drift issue, against the GitHub emulator (CONTRACT §3, §4). */
+let github: GitHubEmulator;
+beforeEach(async () => {
+  github = await GitHubEmulator.start();
+  process.env.GITHUB_API_URL = github.url;
+  github.addPullRequest('acme/shop', 7);
+});
+afterEach(async () => {
+  delete process.env.GITHUB_API_URL;
+  await github.close();
+});
+
+const repository = { owner: 'acme', repo: 'shop' };
+const octokit = () => githubClient(github.token, 0);
+
+describe('plan comment', () => {
+  const post = (markdown: string, configPath = 'webhooks.yaml', log = new RecordingLog()) =>
+    postPlanComment({
+      octokit: octokit(),
+      repository,
+      pullNumber: 7,
+      configPath,
+      markdown,
+      log,
+    }).then(() => log);
+
+  it('is created once, then updated in place on later runs', async () => {
+    await post('plan one');
+    await post('plan two');
+    const comments = github.comments.filter((c) => c.issue_number === 7);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toBe(`${commentMarker('webhooks.yaml')}\nplan two`);
+    expect(github.count('POST', '/issues/7/comments')).toBe(1);
+    expect(github.count('PATCH', '/issues/comments/')).toBe(1);
+  });
+
+  it('keeps one comment per config path', async () => {
+    await post('a', 'webhooks.yaml');
+    await post('b', 'other/webhooks.yaml');
+    await post('c', 'webhooks.yaml');
+    const bodies = github.comments.map((c) => c.body).sort();
+    expect(bodies).toEqual([
+      `${commentMarker('other/webhooks.yaml')}\nb`,
+      `${commentMarker('webhooks.yaml')}\nc`,
+    ]);
+  });
+
+  it('leaves other people’s comments alone', async () => {
+    await fetch(`${github.url}/repos/acme/shop/issues/7/comments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${github.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: 'looks good' }),
+    });
+    await post('plan');
+    expect(github.comments.map((c) => c.body)).toEqual([
+      'looks good',
+      `${commentMarker('webhooks.yaml')}\nplan`,
+    ]);
+  });
+
+  it('a token that cannot comment (a fork) becomes a warning, not a failure', async () => {
+    github.setPermissions({ pullRequests: 'read', issues: 'read' });
+    const log = await post('plan');
+    expect(github.comments).toHaveLength(0);
+    const warnings = log.lines.filter((l) => l.startsWith('warning:'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(
+      'could not post the plan comment on pull request #7 (GitHub answered 403',
+    );
+    expect(warnings[0]).toContain('pull-requests: write');
+  });
+});
+
+describe('drift issue', () => {
+  const report = (drifted: boolean, markdown = 'report') =>
+    reportDrift({
+      octokit: octokit(),
+      repository,
+      configPath: 'webhooks.yaml',
+      drifted,
+      markdown,
+      runUrl: 'https://github.com/acme/shop/actions/runs/1',
+      log: new RecordingLog(),
+    });
+  const driftIssues = () =>
+    github.issues.filter((i) => i.body.includes(driftMarker('webhooks.yaml')));
+
+  it('is opened on drift, updated on more drift, and closed with a comment when drift is gone', async () => {
+    await report(true, 'first');
+    expect(driftIssues()).toHaveLength(1);
+    expect(driftIssues()[0]).toMatchObject({ state: 'open', labels: ['mkp-webhooks-drift'] });
+    expect(driftIssues()[0]!.body).toContain('first');
+
+    await report(true, 'second');
+    expect(driftIssues()).toHaveLength(1);
+    expect(driftIssues()[0]!.body).toContain('second');
+
+    await report(false);
+    expect(driftIssues()[0]!.state).toBe('closed');
+    const closing = github.comments.filter((c) => c.issue_number === driftIssues()[0]!.number);
+    expect(closing).toHaveLength(1);
+    expect(closing[0]!.body).toContain('matches `webhooks.yaml` again');
+
+    await report(true, 'third');
+    expect(driftIssues().filter((i) => i.state === 'open')).toHaveLength(1);
+    expect(driftIssues()).toHaveLength(2);
+  });
+
+  it('finds its issue by the marker, never by the title', async () => {
+    await fetch(`${github.url}/repos/acme/shop/issues`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${github.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        title: 'MijnKlantportaal webhooks drifted from webhooks.yaml',
+        body: 'someone else wrote this',
+        labels: ['mkp-webhooks-drift'],
+      }),
+    });
+    await report(true);
+    expect(github.issues.filter((i) => !i.pull_request)).toHaveLength(2);
+    expect(github.issues.find((i) => i.body === 'someone else wrote this')!.state).toBe('open');
+  });
+
+  it('does nothing without drift and without an open issue', async () => {
+    await report(false);
+    expect(github.issues.filter((i) => !i.pull_request)).toHaveLength(0);
+    expect(github.calls.filter((c) => c.method !== 'GET')).toHaveLength(0);
+  });
+
+  it('a token that cannot manage issues becomes a warning', async () => {
+    github.setPermissions({ issues: 'read' });
+    const log = new RecordingLog();
+    await reportDrift({
+      octokit: octokit(),
+      repository,
+      configPath: 'webhooks.yaml',
+      drifted: true,
+      markdown: 'x',
+      log,
+    });
+    expect(log.lines.join('\n')).toContain(
+      'warning: could not update the drift issue (GitHub answered 403',
+    );
+  });
+});

@@ -1,0 +1,117 @@
+import { describe, expect, it } from '@jest/globals';
+import { InputError } from '../src/inputs.js';
+import { settingsFor } from './harness/settings.js';
+
+/** Every input read and checked once (CONTRACT §3); all problems reported together. */
+function problems(inputs: Record<string, string>, env: Record<string, string> = {}): string[] {
+  try {
+    settingsFor(inputs, env);
+  } catch (error) {
+    if (error instanceof InputError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('readSettings', () => {
+  it('applies action.yml defaults', () => {
+    const settings = settingsFor({ 'api-token': 't' });
+    expect(settings).toMatchObject({
+      config: 'webhooks.yaml',
+      apiUrl: 'https://api.mijnklantportaal.nl/v1',
+      dryRun: false,
+      secretsTarget: 'outputs',
+      resyncSecrets: 'missing',
+      failOnDrift: false,
+      prComment: false,
+      driftIssue: false,
+    });
+  });
+
+  it('rejects a boolean that is not true or false, naming the input and the value', () => {
+    expect(problems({ 'api-token': 't', 'dry-run': 'maybe' })).toEqual([
+      'input `dry-run` must be true or false, not `maybe`',
+    ]);
+    expect(settingsFor({ 'dry-run': 'TRUE' }).dryRun).toBe(true);
+  });
+
+  it('rejects an unknown secrets-target and resync-secrets value', () => {
+    expect(
+      problems({ 'api-token': 't', 'secrets-target': 'vault', 'resync-secrets': 'sometimes' }),
+    ).toEqual([
+      'input `secrets-target` must be one of outputs, repository, environment, organization, not `vault`',
+      'input `resync-secrets` must be one of missing, always, never, not `sometimes`',
+    ]);
+  });
+
+  it('requires api-token unless dry-run', () => {
+    expect(problems({})[0]).toMatch(/^input `api-token` is empty/);
+    expect(problems({ 'dry-run': 'true' })).toEqual([]);
+  });
+
+  it.each([
+    ['http://api.example.com/v1', 'must use https'],
+    ['http://10.0.0.1/v1', 'must use https'],
+    ['ftp://127.0.0.1/v1', 'must use https'],
+    ['not a url', 'is not a URL'],
+    ['https://user:pw@api.example.com/v1', 'must not carry user-info'],
+  ])('rejects api-url %s', (url, message) => {
+    expect(problems({ 'api-token': 't', 'api-url': url }).join('\n')).toContain(message);
+  });
+
+  it.each([
+    'http://127.0.0.1:8080/v1',
+    'http://127.1.2.3/v1',
+    'http://localhost:3000/v1',
+    'http://[::1]:9/v1',
+  ])('allows plain http to the loopback address %s', (url) => {
+    expect(settingsFor({ 'api-token': 't', 'api-url': `${url}/` }).apiUrl).toBe(url);
+  });
+
+  it('requires an environment name with secrets-target: environment, before any call', () => {
+    expect(
+      problems({
+        'api-token': 't',
+        'secrets-target': 'environment',
+        repository: 'acme/shop',
+        'github-token': 'g',
+      }),
+    ).toEqual(['input `environment` is empty: it is required with secrets-target: environment']);
+  });
+
+  it('defaults the organization to the owner of repository', () => {
+    const settings = settingsFor({
+      'api-token': 't',
+      'secrets-target': 'organization',
+      repository: 'acme/shop',
+      'github-token': 'g',
+    });
+    expect(settings.organization).toBe('acme');
+  });
+
+  it('checks repository is owner/name', () => {
+    expect(problems({ 'api-token': 't', repository: 'just-a-name' })).toEqual([
+      'input `repository` must be owner/name, not `just-a-name`',
+    ]);
+  });
+
+  it('reports every problem at once', () => {
+    expect(
+      problems({ 'dry-run': 'yes', 'api-url': 'http://example.com', 'fail-on-drift': 'on' }),
+    ).toHaveLength(4);
+  });
+
+  it('reads tuning from the environment and rejects nonsense there too', () => {
+    const settings = settingsFor(
+      { 'dry-run': 'true' },
+      { MKP_RATE_LIMIT: '10/3000', MKP_HTTP_TIMEOUT_MS: '500' },
+    );
+    expect(settings.tuning).toMatchObject({
+      timeoutMs: 500,
+      budget: { limit: 10, windowMs: 3000 },
+    });
+    expect(problems({ 'dry-run': 'true' }, { MKP_RATE_LIMIT: 'fast' })).toEqual([
+      'environment variable MKP_RATE_LIMIT must look like 60/60000, not `fast`',
+    ]);
+  });
+});

@@ -1,0 +1,219 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { ApiError } from '../src/mkp/errors.js';
+import { MkpEmulator } from './emulator/mkp.js';
+import { clientFor } from './harness/clients.js';
+
+/** The API client and its HTTP layer, over real HTTP against the emulator (CONTRACT §4). */
+const emulators: MkpEmulator[] = [];
+async function start(options?: Parameters<typeof MkpEmulator.start>[0]) {
+  const emulator = await MkpEmulator.start(options);
+  emulators.push(emulator);
+  return emulator;
+}
+afterEach(async () => {
+  await Promise.all(emulators.splice(0).map((e) => e.close()));
+});
+
+const seed = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    type: 'customer-created',
+    url: `https://hooks.example.com/${i}`,
+  }));
+
+async function failure(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('listWebhooks', () => {
+  it('reads every page with one GET per page, and masks every secret as it arrives', async () => {
+    const emulator = await start({ seed: seed(40) });
+    const { client, masked } = clientFor(emulator);
+    const records = await client.listWebhooks();
+    expect(records.map((r) => r.id)).toEqual(emulator.records.map((r) => r.id));
+    expect(emulator.count('list')).toBe(3);
+    expect(new Set(masked)).toEqual(new Set(emulator.records.map((r) => r.secret)));
+  });
+
+  it('follows the published next_page_url quirk (a trailing comma) as given', async () => {
+    const emulator = await start({ seed: seed(20), nextPageTrailingComma: true });
+    const { client } = clientFor(emulator);
+    expect(await client.listWebhooks()).toHaveLength(20);
+    expect(emulator.calls.map((c) => c.path)).toEqual(['/v1/webhooks', '/v1/webhooks?page=2,']);
+  });
+
+  it('never requests a next_page_url on another origin, so the token goes nowhere else', async () => {
+    const foreign = await start();
+    const emulator = await start({ seed: seed(20) });
+    emulator.inject({
+      kind: 'foreign-next',
+      on: 'list',
+      url: `${foreign.baseUrl}/webhooks?page=2`,
+    });
+    const { client } = clientFor(emulator);
+    const error = await failure(client.listWebhooks());
+    expect(error.failure).toBe('protocol');
+    expect(error.message).toContain('not on the origin of api-url');
+    expect(foreign.calls).toHaveLength(0);
+    expect(emulator.count('list')).toBe(1);
+  });
+
+  it('detects a page loop instead of listing forever', async () => {
+    const emulator = await start({ seed: seed(20) });
+    emulator.inject({ kind: 'loop-next', on: 'list', times: 5 });
+    const { client } = clientFor(emulator);
+    const error = await failure(client.listWebhooks());
+    expect(error.message).toContain('repeats a page already read');
+    expect(emulator.count('list')).toBeLessThanOrEqual(3);
+  });
+
+  it('keeps listing through an empty page', async () => {
+    const emulator = await start({ seed: seed(20) });
+    emulator.inject({ kind: 'empty-page', on: 'list' });
+    const { client } = clientFor(emulator);
+    expect((await client.listWebhooks()).length).toBe(5);
+  });
+
+  it('waits as a 429 says (retry-after) and then succeeds', async () => {
+    const emulator = await start({ seed: seed(3) });
+    emulator.inject({ kind: 'rate-limit', on: 'list', retryAfter: 1 });
+    const { client, retries } = clientFor(emulator);
+    expect(await client.listWebhooks()).toHaveLength(3);
+    const calls = emulator.calls.filter((c) => c.operation === 'list');
+    expect(calls.map((c) => c.status)).toEqual([429, 200]);
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(900); // the wait the API asked for
+    expect(retries.join('\n')).toContain('rate limited (429)');
+  });
+
+  it.each([
+    'error-before',
+    'reset-before',
+    'html',
+    'malformed-json',
+    'wrong-content-type',
+  ] as const)('retries a listing after %s', async (kind) => {
+    const emulator = await start({ seed: seed(3) });
+    emulator.inject({ kind, on: 'list' });
+    const { client } = clientFor(emulator);
+    expect(await client.listWebhooks()).toHaveLength(3);
+    expect(emulator.count('list')).toBe(2);
+  });
+
+  it('gives up after a bounded number of attempts with a clear message', async () => {
+    const emulator = await start();
+    emulator.inject({ kind: 'error-before', on: 'list', times: 100 });
+    const { client } = clientFor(emulator);
+    const error = await failure(client.listWebhooks());
+    expect(error.failure).toBe('unavailable');
+    expect(error.message).toMatch(/^list webhooks: the API answered 503; gave up after 6 attempts/);
+  });
+
+  it('times out a slow answer and tries again', async () => {
+    const emulator = await start({ seed: seed(2) });
+    emulator.inject({ kind: 'slow', on: 'list', delayMs: 2_000 });
+    const { client, retries } = clientFor(emulator, { timeoutMs: 200 });
+    expect(await client.listWebhooks()).toHaveLength(2);
+    expect(retries[0]).toContain('no answer within 0.2 s');
+  });
+
+  it('says that the token is wrong or lacks the webhooks scope on 401, without the token', async () => {
+    const emulator = await start();
+    const { client } = clientFor(emulator, { token: 'wrong-token-value' });
+    const error = await failure(client.listWebhooks());
+    expect(error.failure).toBe('auth');
+    expect(error.message).toBe(
+      'list webhooks: the API answered 401: the api-token is wrong or lacks the webhooks scope',
+    );
+    expect(emulator.count('list')).toBe(1); // no retry of a 401
+  });
+});
+
+describe('createWebhook', () => {
+  it('returns the record with its secret, masked before it is returned', async () => {
+    const emulator = await start();
+    const { client, masked } = clientFor(emulator);
+    const record = await client.createWebhook('https://hooks.example.com/a', 'invoice-paid');
+    expect(record).toEqual(emulator.records[0]);
+    expect(masked).toEqual([record.secret]);
+    expect(emulator.calls[0]!.body).toEqual({
+      url: 'https://hooks.example.com/a',
+      type: 'invoice-paid',
+    });
+  });
+
+  it('carries the API message of a 422 and names the subscription', async () => {
+    const emulator = await start();
+    const { client } = clientFor(emulator);
+    const error = await failure(client.createWebhook('not a url', 'invoice-paid'));
+    expect(error.failure).toBe('rejected');
+    expect(error.status).toBe(422);
+    expect(error.message).toMatch(
+      /^create webhook invoice-paid .*: the API answered 422: The url field must be a valid URL\./,
+    );
+  });
+
+  it.each(['error-after', 'reset-after', 'malformed-json', 'slow'] as const)(
+    'never repeats a create whose outcome is unknown (%s)',
+    async (kind) => {
+      const emulator = await start();
+      emulator.inject({ kind, on: 'create', delayMs: 1_000 });
+      const { client } = clientFor(emulator, { timeoutMs: 300 });
+      const error = await failure(
+        client.createWebhook('https://hooks.example.com/a', 'invoice-paid'),
+      );
+      expect(error.failure).toBe('outcome-unknown');
+      expect(emulator.count('create')).toBe(1);
+      expect(emulator.records).toHaveLength(1); // it was made; only the answer was lost
+    },
+  );
+
+  it('repeats a create that the API refused with 429 (nothing was made)', async () => {
+    const emulator = await start();
+    emulator.inject({ kind: 'rate-limit', on: 'create', retryAfter: 0 });
+    const { client } = clientFor(emulator);
+    await client.createWebhook('https://hooks.example.com/a', 'invoice-paid');
+    expect(emulator.count('create')).toBe(2);
+    expect(emulator.records).toHaveLength(1);
+  });
+});
+
+describe('pacing', () => {
+  it('stays within the rate budget without provoking a 429', async () => {
+    const emulator = await start({ rateLimit: { limit: 5, windowMs: 600 } });
+    const { client } = clientFor(emulator, { budget: { limit: 5, windowMs: 600 } });
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        client.createWebhook(`https://hooks.example.com/${i}`, 'invoice-paid'),
+      ),
+    );
+    expect(emulator.records).toHaveLength(12);
+    expect(emulator.calls.filter((c) => c.status === 429)).toHaveLength(0);
+  });
+
+  it('learns the wait from a 429 when someone else spent the budget', async () => {
+    const emulator = await start({ rateLimit: { limit: 3, windowMs: 800 } });
+    // Another consumer of the same token spends the whole budget first.
+    await Promise.all(
+      [1, 2, 3].map(() =>
+        fetch(`${emulator.baseUrl}/webhooks`, {
+          headers: { authorization: `Bearer ${emulator.token}` },
+        }),
+      ),
+    );
+    const { client } = clientFor(emulator, { budget: { limit: 3, windowMs: 800 } });
+    await Promise.all(
+      [1, 2, 3, 4].map((i) =>
+        client.createWebhook(`https://hooks.example.com/${i}`, 'invoice-paid'),
+      ),
+    );
+    expect(emulator.records).toHaveLength(4);
+    // At most one call ran into the spent budget at a time: no burst of 429s.
+    const refused = emulator.calls.filter((c) => c.status === 429);
+    expect(refused.length).toBeLessThanOrEqual(2);
+  });
+});

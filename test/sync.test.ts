@@ -1,0 +1,185 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import type { WebhooksFile } from '../src/config/types.js';
+import { RecordingLog } from '../src/log.js';
+import { OutputsTarget } from '../src/secrets/outputs.js';
+import type { SecretTarget } from '../src/secrets/target.js';
+import { changed, succeeded, sync, type ResyncSecrets } from '../src/sync.js';
+import { MkpEmulator } from './emulator/mkp.js';
+import { clientFor, subscription } from './harness/clients.js';
+
+/** list -> plan -> create -> deliver, in-process, over real HTTP against the emulator. */
+const emulators: MkpEmulator[] = [];
+async function start(options?: Parameters<typeof MkpEmulator.start>[0]) {
+  const emulator = await MkpEmulator.start(options);
+  emulators.push(emulator);
+  return emulator;
+}
+afterEach(async () => {
+  await Promise.all(emulators.splice(0).map((e) => e.close()));
+});
+
+const file = (n: number): WebhooksFile => ({
+  path: 'webhooks.yaml',
+  subscriptions: Array.from({ length: n }, (_, i) =>
+    subscription('invoice-paid', `https://hooks.example.com/${i}`, `h${i}`),
+  ),
+});
+
+async function apply(
+  emulator: MkpEmulator,
+  webhooks: WebhooksFile,
+  options: {
+    dryRun?: boolean;
+    resync?: ResyncSecrets;
+    target?: SecretTarget;
+    token?: string | null;
+  } = {},
+) {
+  const log = new RecordingLog();
+  const target = options.target ?? new OutputsTarget();
+  const tc =
+    options.token === null ? null : clientFor(emulator, { token: options.token, timeoutMs: 500 });
+  const result = await sync({
+    file: webhooks,
+    client: tc?.client ?? null,
+    dryRun: options.dryRun ?? false,
+    target,
+    resync: options.resync ?? 'missing',
+    log,
+  });
+  return { result, log, target, masked: [...log.masked, ...(tc?.masked ?? [])] };
+}
+
+describe('sync', () => {
+  it('first sync over 3 pages makes the floor of calls: one GET per page, one POST per missing', async () => {
+    const emulator = await start({
+      seed: Array.from({ length: 40 }, (_, i) => ({
+        type: 'invoice-paid',
+        url: `https://hooks.example.com/${i}`,
+      })),
+    });
+    const { result, target } = await apply(emulator, file(45));
+    expect(emulator.count('list')).toBe(3);
+    expect(emulator.count('create')).toBe(5);
+    expect(result.created.map((c) => c.subscription.url)).toEqual(
+      [40, 41, 42, 43, 44].map((i) => `https://hooks.example.com/${i}`),
+    );
+    expect(succeeded(result)).toBe(true);
+    expect(changed(result)).toBe(true);
+    // Only the new webhooks' secrets reach the outputs (resync-secrets: missing).
+    const outputs = (target as OutputsTarget).values;
+    expect([...outputs.keys()]).toEqual(
+      expect.arrayContaining(['MKP_WEBHOOK_H40_INVOICE_PAID', 'MKP_WEBHOOK_H44_INVOICE_PAID']),
+    );
+    expect(outputs.size).toBe(5);
+    for (const c of result.created)
+      expect(outputs.get(c.subscription.secretName)).toBe(c.remote.secret);
+  });
+
+  it('a second run creates nothing and changes nothing', async () => {
+    const emulator = await start();
+    await apply(emulator, file(3));
+    emulator.resetCalls();
+    const { result, target } = await apply(emulator, file(3));
+    expect(emulator.count('create')).toBe(0);
+    expect(emulator.count('list')).toBe(1);
+    expect(changed(result)).toBe(false);
+    expect((target as OutputsTarget).values.size).toBe(0);
+  });
+
+  it('resync-secrets: always delivers the secret of every declared webhook', async () => {
+    const emulator = await start();
+    await apply(emulator, file(3));
+    const { result, target } = await apply(emulator, file(3), { resync: 'always' });
+    expect((target as OutputsTarget).values.size).toBe(3);
+    expect(changed(result)).toBe(false); // outputs are not a GitHub secret store
+  });
+
+  it('dry-run makes no POST, with a token', async () => {
+    const emulator = await start();
+    const { result } = await apply(emulator, file(3), { dryRun: true });
+    expect(emulator.count('create', 'POST')).toBe(0);
+    expect(result.plan?.create).toHaveLength(3);
+    expect(result.mode).toBe('dry-run');
+  });
+
+  it('without a token the account is not read at all', async () => {
+    const emulator = await start();
+    const { result } = await apply(emulator, file(3), { dryRun: true, token: null });
+    expect(emulator.calls).toHaveLength(0);
+    expect(result.mode).toBe('unchecked');
+    expect(result.plan).toBeUndefined();
+  });
+
+  it.each(['error-after', 'reset-after', 'malformed-json'] as const)(
+    'a create whose answer is lost (%s) is found by listing: no duplicate, every secret delivered',
+    async (kind) => {
+      const emulator = await start();
+      emulator.inject({ kind, on: 'create', after: 1 });
+      const { result, target, log } = await apply(emulator, file(3));
+      expect(succeeded(result)).toBe(true);
+      expect(emulator.records).toHaveLength(3);
+      expect(emulator.count('create')).toBe(3);
+      expect(emulator.count('list')).toBe(2); // the first listing, then one look after the lost answer
+      expect(result.created.filter((c) => c.adopted)).toHaveLength(1);
+      const outputs = (target as OutputsTarget).values;
+      for (const record of emulator.records) expect([...outputs.values()]).toContain(record.secret);
+      expect(log.lines.join('\n')).toContain('listing the account before trying again');
+    },
+  );
+
+  it('creates again what a lost answer did not make (5xx before the record was made)', async () => {
+    const emulator = await start();
+    emulator.inject({ kind: 'error-before', on: 'create' });
+    const { result } = await apply(emulator, file(2));
+    expect(succeeded(result)).toBe(true);
+    expect(emulator.records).toHaveLength(2);
+    expect(emulator.count('create')).toBe(3);
+  });
+
+  it('one failed create does not stop the others; the run reports it and fails', async () => {
+    const emulator = await start();
+    const webhooks = file(3);
+    webhooks.subscriptions[1] = subscription('invoice-paid', 'https://hooks.example.com/x', 'bad');
+    // The emulator rejects this one: a URL it does not accept.
+    webhooks.subscriptions[1].url = 'https://';
+    const { result } = await apply(emulator, webhooks);
+    expect(result.created).toHaveLength(2);
+    expect(result.createFailures).toHaveLength(1);
+    expect(result.createFailures[0]!.message).toContain('422');
+    expect(succeeded(result)).toBe(false);
+  });
+
+  it('a listing that fails creates nothing and says why', async () => {
+    const emulator = await start();
+    const { result } = await apply(emulator, file(2), { token: 'wrong' });
+    expect(result.plan).toBeUndefined();
+    expect(result.failures).toEqual([
+      'list webhooks: the API answered 401: the api-token is wrong or lacks the webhooks scope',
+    ]);
+    expect(emulator.count('create')).toBe(0);
+  });
+
+  it('a secret target that cannot be prepared stops the run before anything is created', async () => {
+    const emulator = await start();
+    const target: SecretTarget = {
+      description: 'a locked store',
+      persistent: true,
+      prepare: async () => {
+        throw new Error('cannot read the locked store');
+      },
+      write: async () => undefined,
+    };
+    const { result } = await apply(emulator, file(2), { target });
+    expect(emulator.count('create')).toBe(0);
+    expect(result.failures).toEqual(['cannot read the locked store']);
+  });
+
+  it('masks every secret before the run returns, listed or created', async () => {
+    const emulator = await start({
+      seed: [{ type: 'ticket-created', url: 'https://other.example.com/' }],
+    });
+    const { masked } = await apply(emulator, file(2));
+    for (const record of emulator.records) expect(masked).toContain(record.secret);
+  });
+});
