@@ -36,7 +36,7 @@ function esmImports(code: string): string {
     /const (\w+) = require\("([^"]+)"\)\.default;/g,
     (_match, name: string, module: string) => {
       imports.push(`import ${name}Module from "${module}.js";`);
-      return `const ${name} = ${name}Module.default;`;
+      return `const ${name} = ${name}Module.default ?? ${name}Module;`;
     },
   );
   return `${imports.join('\n')}\n${body}\n`;

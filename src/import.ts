@@ -109,22 +109,37 @@ function uniqueName(base: string, used: Set<string>): string {
 
 /** webhooks.yaml text for the entries, with the schema comment for editors. */
 export function renderWebhooksFile(entries: ImportedEntry[], secretTemplate?: string): string {
-  const doc = new Document({
-    version: 1,
-    webhooks: entries.map((entry) => ({
-      ...(entry.name ? { name: entry.name } : {}),
-      url: entry.url,
-      events: entry.events,
-      ...(secretTemplate ? { secret: secretTemplate } : {}),
-    })),
-  });
+  const doc = new Document({ version: 1, webhooks: entryNodes(entries, secretTemplate) });
   doc.commentBefore = ' yaml-language-server: $schema=./webhooks.schema.json';
-  for (const item of (
-    doc.get('webhooks') as { items: Array<{ get(k: string, keep: true): { flow: boolean } }> }
-  ).items) {
+  flowEvents(doc.get('webhooks'));
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+/** Only the list items, to paste under `webhooks:` of an existing file. */
+export function renderEntries(entries: ImportedEntry[]): string {
+  const doc = new Document(entryNodes(entries));
+  flowEvents(doc.contents);
+  return doc
+    .toString({ lineWidth: 0, flowCollectionPadding: false })
+    .replace(/^/gm, '  ')
+    .trimEnd();
+}
+
+function entryNodes(entries: ImportedEntry[], secretTemplate?: string) {
+  return entries.map((entry) => ({
+    ...(entry.name ? { name: entry.name } : {}),
+    url: entry.url,
+    events: entry.events,
+    ...(secretTemplate ? { secret: secretTemplate } : {}),
+  }));
+}
+
+/** `events: [a, b]` on one line, as people write it. */
+function flowEvents(list: unknown): void {
+  for (const item of (list as { items: Array<{ get(k: string, keep: true): { flow: boolean } }> })
+    .items) {
     item.get('events', true).flow = true;
   }
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 export interface ImportOptions {

@@ -61,7 +61,12 @@ export function readSettings(
   env: Record<string, string | undefined> = process.env,
 ): Settings {
   const problems: string[] = [];
-  const input = (name: string): string => getInput(name).trim();
+  // Runners expand action.yml's `${{ github.* }}` defaults; local runners (local-action, act)
+  // may pass them through as text, which means "not given".
+  const input = (name: string): string => {
+    const value = getInput(name).trim();
+    return /^\$\{\{.*\}\}$/.test(value) ? '' : value;
+  };
   const optional = (name: string): string | undefined => input(name) || undefined;
 
   const bool = (name: string): boolean => {

@@ -45,9 +45,13 @@ async function runAction(): Promise<void> {
       core.info(formatProblem(problem));
       log.error(problem.message, problem);
     }
-    const markdown = renderValidationFailure(settings.config, error.problems);
-    await writeSummary(markdown);
-    await publish(settings, () => markdown, undefined, log);
+    await writeSummary(renderValidationFailure(settings.config, error.problems));
+    await publish(
+      settings,
+      () => renderValidationFailure(settings.config, error.problems, { heading: '###' }),
+      undefined,
+      log,
+    );
     core.setFailed(
       `${settings.config} has ${error.problems.length} problem(s); nothing was sent to any API`,
     );
@@ -122,21 +126,20 @@ async function publish(
         repository,
         pullNumber,
         configPath: settings.config,
-        markdown: markdown(GITHUB_BODY_LIMIT - 200),
+        markdown: `${markdown(GITHUB_BODY_LIMIT - 500)}\n${runFooter(context.payload.pull_request?.head?.sha)}`,
         log,
       });
     }
   }
   if (wantIssue) {
     const { reportDrift } = await import('./report/drift-issue.js');
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = process.env;
     await reportDrift({
       octokit,
       repository,
       configPath: settings.config,
       drifted: drifted!,
       markdown: markdown(GITHUB_BODY_LIMIT - 2_000),
-      runUrl: server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined,
+      runUrl: runUrl(),
       log,
     });
   }
@@ -161,7 +164,10 @@ function report(result: SyncResult, settings: Settings): void {
     core.info('no api-token: the file is valid; the account was not checked');
   }
   if (!succeeded(result)) {
-    core.setFailed(`the run did not finish. ${alreadyDone(result).replace(/`/g, '')}`);
+    // Each failure was reported as an error where it happened; this says where things stand.
+    core.setFailed(
+      `the run did not finish (see the errors above). ${alreadyDone(result).replace(/`/g, '')}`,
+    );
     return;
   }
   if (settings.failOnDrift && drift(result)) {
@@ -193,4 +199,19 @@ function actionsLog(): Log {
 
 function annotation(position: { file: string; line: number; column: number }) {
   return { file: position.file, startLine: position.line, startColumn: position.column };
+}
+
+/** A link to this workflow run, when the runner says where it is. */
+function runUrl(): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = process.env;
+  return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
+}
+
+/** Which commit and run a PR comment speaks for, so a reader can tell whether it is current. */
+function runFooter(sha: unknown): string {
+  const parts = [
+    typeof sha === 'string' ? `Plan for ${sha.slice(0, 7)}` : 'Plan',
+    runUrl() ? `[workflow run](${runUrl()})` : undefined,
+  ];
+  return `_${parts.filter(Boolean).join(' · ')}_`;
 }

@@ -82,9 +82,17 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     settle(log.group('List webhooks on the account', () => client.listWebhooks())),
     dryRun || !target ? settle(Promise.resolve(undefined)) : settle(target.prepare()),
   ]);
-  if (!listing.ok) result.failures.push(describe(listing.error));
-  if (!existing.ok) result.failures.push(describe(existing.error));
-  if (!listing.ok || !existing.ok) return result;
+  for (const outcome of [listing, existing]) {
+    if (outcome.ok) continue;
+    result.failures.push(describe(outcome.error));
+    log.error(describe(outcome.error));
+  }
+  if (!listing.ok || !existing.ok) {
+    log.error(
+      'nothing was created: the run stops before any change when it cannot read the account or the secret target',
+    );
+    return result;
+  }
 
   const plan = makePlan(file.subscriptions, listing.value);
   result.plan = plan;

@@ -127,7 +127,7 @@ describe('listWebhooks', () => {
     const error = await failure(client.listWebhooks());
     expect(error.failure).toBe('auth');
     expect(error.message).toBe(
-      'list webhooks: the API answered 401: the api-token is wrong or lacks the webhooks scope',
+      'list webhooks: the API answered 401: the API token is wrong or lacks the webhooks scope',
     );
     expect(emulator.count('list')).toBe(1); // no retry of a 401
   });

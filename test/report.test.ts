@@ -47,13 +47,18 @@ describe('renderReport', () => {
     const md = renderReport(result({ mode: 'dry-run', file, plan }));
     expect(md).toContain('## MijnKlantportaal webhooks: dry run');
     expect(md).toContain('**1 to create** · 1 unchanged · 1 unmanaged');
-    expect(md).toContain('| | Event | URL | Secret name | Status |');
-    expect(md).toMatch(
-      /\| ➕ \| `customer-created` \| `https:\/\/hooks\.example\.com\/crm\?token=\*\*\*&x=\*\*\*` \| `MKP_WEBHOOK_CRM_CUSTOMER_CREATED` \| will create \|/,
+    expect(md).toContain('| Result | Event | Secret name | URL |');
+    expect(md).toContain(
+      '| ➕ will create | `customer-created` | `MKP_WEBHOOK_CRM_CUSTOMER_CREATED` | `https://hooks.example.com/crm?token=***&x=***` |',
     );
-    expect(md).toMatch(/\| ✔️ \| `invoice-paid` .* \| unchanged \|/);
     expect(md).toMatch(
-      /\| ⚠️ \| `ticket-created` \| `https:\/\/old\.example\.com\/t\?k=\*\*\*` \| +\| unmanaged \(wbh_stray\)/,
+      /\| ☑️ unchanged \| `invoice-paid` \| `MKP_WEBHOOK_BILLING_INVOICE_PAID` \| /,
+    );
+    expect(md).toContain(
+      '| ⚠️ not in the file (wbh_stray) | `ticket-created` |  | `https://old.example.com/t?k=***` |',
+    );
+    expect(md).toContain(
+      'Applying it creates the 1 webhook marked ➕ and delivers their secrets to step outputs.',
     );
   });
 
@@ -68,9 +73,11 @@ describe('renderReport', () => {
       }),
     );
     expect(md).toContain('**1 created**');
-    expect(md).toMatch(/\| ✅ \| `customer-created` .* \| created; secret written \|/);
-    expect(md).toContain('Target: step outputs.');
-    expect(md).toContain('Delivered: 1 secret (`MKP_WEBHOOK_CRM_CUSTOMER_CREATED`).');
+    expect(md).toMatch(/\| ✅ created; secret written \| `customer-created` \| /);
+    expect(md).toContain('- Target: step outputs');
+    expect(md).toContain(
+      '- Delivered: 1 secret (1 of new webhooks, 0 of existing ones, as resync-secrets says)',
+    );
   });
 
   it('a failed run says what went wrong, what was already done and what the next run does', () => {
@@ -104,7 +111,11 @@ describe('renderReport', () => {
       result({ mode: 'dry-run', file, plan: makePlan(file.subscriptions, [a, b]) }),
     );
     expect(md).toContain('### Duplicates on the account');
-    expect(md).toContain('`wbh_a`, `wbh_b` all send `invoice-paid`');
+    expect(md).toContain('`wbh_a` and `wbh_b` both send `invoice-paid`');
+    expect(md).toContain('1 webhook on the account more than once');
+    expect(md).toMatch(
+      /\| ⚠️ unchanged, on the account 2 times \(see Duplicates\) \| `invoice-paid`/,
+    );
   });
 
   it('without a token: says the account was not checked and lists declared subscriptions', () => {
@@ -144,7 +155,45 @@ describe('renderReport', () => {
     expect(md).toMatch(/\d+ more rows left out to stay within GitHub's size limit/);
     const rows = md.split('\n').filter((line) => line.startsWith('| ➕'));
     expect(rows.length).toBeGreaterThan(100);
-    expect(rows.every((row) => row.endsWith('| will create |'))).toBe(true);
+    const complete = /^\| ➕ will create \| .* \| `https:\/\/hooks\.example\.com\/\d+` \|$/;
+    expect(rows.every((row) => complete.test(row))).toBe(true);
+  });
+});
+
+describe('the snippet for unmanaged webhooks', () => {
+  it('declares them as entries to paste, with ${VAR} where a URL has hidden parts, never redacted', () => {
+    const plain: RemoteWebhook = {
+      id: 'wbh_p',
+      type: 'offer-created',
+      url: 'https://crm.example.com/offers',
+      secret: 'S1',
+    };
+    const plan = makePlan(file.subscriptions, [stray, plain]);
+    const md = renderReport(result({ mode: 'dry-run', file, plan }));
+    expect(md).toContain('### Declare the unmanaged webhooks');
+    expect(md).toContain(
+      '  - name: old-example-t\n    url: ${OLD_EXAMPLE_T_URL}\n    events: [ticket-created]',
+    );
+    expect(md).toContain(
+      '  - name: crm-example-offers\n    url: https://crm.example.com/offers\n    events: [offer-created]',
+    );
+    expect(md).toContain('set `OLD_EXAMPLE_T_URL` from a secret');
+    expect(md).not.toContain('k=v');
+  });
+
+  it('names records no file can hold', () => {
+    const odd: RemoteWebhook = {
+      id: 'wbh_odd',
+      type: 'brand-new-event',
+      url: 'https://a.example.com/',
+      secret: 'S2',
+    };
+    const md = renderReport(
+      result({ mode: 'dry-run', file, plan: makePlan(file.subscriptions, [odd]) }),
+    );
+    expect(md).toContain(
+      '`wbh_odd` cannot be declared in a file (unknown event type brand-new-event)',
+    );
   });
 });
 
@@ -176,6 +225,6 @@ describe('renderValidationFailure', () => {
       { file: 'webhooks.yaml', line: 7, column: 12, message: 'unknown event `invoice-payed`' },
     ]);
     expect(md).toContain('2 problems found; nothing was sent');
-    expect(md).toContain('- `` webhooks.yaml:3:5: unknown key `evnts` (did you mean `events`?) ``');
+    expect(md).toContain('- `webhooks.yaml:3:5`: unknown key `evnts` (did you mean `events`?)');
   });
 });

@@ -155,7 +155,7 @@ describe('sync', () => {
     const { result } = await apply(emulator, file(2), { token: 'wrong' });
     expect(result.plan).toBeUndefined();
     expect(result.failures).toEqual([
-      'list webhooks: the API answered 401: the api-token is wrong or lacks the webhooks scope',
+      'list webhooks: the API answered 401: the API token is wrong or lacks the webhooks scope',
     ]);
     expect(emulator.count('create')).toBe(0);
   });

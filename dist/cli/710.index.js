@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   importAccount: () => (/* binding */ importAccount)
 /* harmony export */ });
-/* unused harmony exports adopt, renderWebhooksFile */
+/* unused harmony exports adopt, renderWebhooksFile, renderEntries */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
@@ -105,20 +105,34 @@ function uniqueName(base, used) {
 }
 /** webhooks.yaml text for the entries, with the schema comment for editors. */
 function renderWebhooksFile(entries, secretTemplate) {
-    const doc = new yaml__WEBPACK_IMPORTED_MODULE_2__/* .Document */ .yo({
-        version: 1,
-        webhooks: entries.map((entry) => ({
-            ...(entry.name ? { name: entry.name } : {}),
-            url: entry.url,
-            events: entry.events,
-            ...(secretTemplate ? { secret: secretTemplate } : {}),
-        })),
-    });
+    const doc = new yaml__WEBPACK_IMPORTED_MODULE_2__/* .Document */ .yo({ version: 1, webhooks: entryNodes(entries, secretTemplate) });
     doc.commentBefore = ' yaml-language-server: $schema=./webhooks.schema.json';
-    for (const item of doc.get('webhooks').items) {
+    flowEvents(doc.get('webhooks'));
+    return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+/** Only the list items, to paste under `webhooks:` of an existing file. */
+function renderEntries(entries) {
+    const doc = new Document(entryNodes(entries));
+    flowEvents(doc.contents);
+    return doc
+        .toString({ lineWidth: 0, flowCollectionPadding: false })
+        .replace(/^/gm, '  ')
+        .trimEnd();
+}
+function entryNodes(entries, secretTemplate) {
+    return entries.map((entry) => ({
+        ...(entry.name ? { name: entry.name } : {}),
+        url: entry.url,
+        events: entry.events,
+        ...(secretTemplate ? { secret: secretTemplate } : {}),
+    }));
+}
+/** `events: [a, b]` on one line, as people write it. */
+function flowEvents(list) {
+    for (const item of list
+        .items) {
         item.get('events', true).flow = true;
     }
-    return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 /** `mkp-webhooks import`: exit status 0 when a valid file was written. */
 async function importAccount(options) {

@@ -30,6 +30,15 @@ export function webhookUrlProblem(url: string, subject: string): string | undefi
   if (url.includes('#')) {
     return `${subject} must not have a fragment (the part from \`#\`), which is never sent to the server (${shown})`;
   }
+  // Reports show URLs redacted; pasting one back would subscribe a URL that says `***`.
+  if (
+    parsed.password === '***' ||
+    parsed.username === '***' ||
+    /[?&][^=&]*=\*\*\*(&|$)/.test(parsed.search) ||
+    /=%2A%2A%2A/i.test(parsed.search)
+  ) {
+    return `${subject} holds \`***\` where a value belongs: it looks copied from a redacted report. Use the real value, or \${VAR} to read it from a secret (\`npx mkp-webhooks import --output -\` prints the exact URLs)`;
+  }
   return undefined;
 }
 

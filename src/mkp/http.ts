@@ -162,7 +162,7 @@ function answerAttempt(call: ApiCall, response: Response, text: string): Attempt
     return fail(
       call,
       'auth',
-      `the API answered ${status}: the api-token is wrong or lacks the webhooks scope`,
+      `the API answered ${status}: the API token is wrong or lacks the webhooks scope`,
       status,
     );
   }
@@ -200,7 +200,13 @@ function networkAttempt(error: unknown, timeoutMs: number): Attempt {
   const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
   return {
     kind: 'retry',
-    reason: `network error (${code ?? (error instanceof Error ? error.message : String(error))})`,
+    reason: `network error (${
+      code ??
+      chain(error)
+        .map((e) => e.message)
+        .filter(Boolean)
+        .join(': ')
+    })`,
     unknownOutcome: !notSent,
   };
 }
@@ -245,10 +251,10 @@ function apiMessage(body: unknown): string | undefined {
 }
 
 /** The error and its causes (fetch wraps the socket's error in a TypeError). */
-function chain(error: unknown): Array<{ name?: unknown; code?: unknown }> {
-  const errors: Array<{ name?: unknown; code?: unknown }> = [];
+function chain(error: unknown): Array<{ name?: unknown; code?: unknown; message?: unknown }> {
+  const errors: Array<{ name?: unknown; code?: unknown; message?: unknown }> = [];
   for (let e: unknown = error; e && typeof e === 'object' && errors.length < 5;) {
-    errors.push(e as { name?: unknown; code?: unknown });
+    errors.push(e as { name?: unknown; code?: unknown; message?: unknown });
     e = (e as { cause?: unknown }).cause;
   }
   return errors;

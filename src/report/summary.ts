@@ -1,8 +1,10 @@
-import { formatProblem, type ConfigProblem, type Subscription } from '../config/types.js';
+import type { ConfigProblem, Subscription } from '../config/types.js';
 import type { RemoteWebhook } from '../mkp/types.js';
 import { subscriptionKey } from '../plan.js';
 import { succeeded, type SyncResult } from '../sync.js';
-import { redactUrl } from '../url.js';
+import { upperSnake } from '../events.js';
+import { adopt, renderEntries } from '../import.js';
+import { hasHiddenParts, redactUrl } from '../url.js';
 import { cell, code, plural } from './markdown.js';
 
 /**
@@ -38,18 +40,24 @@ export function renderReport(result: SyncResult, options: ReportOptions = {}): s
     ...duplicatesSection(result),
     ...secretsSection(result),
     ...failuresSection(result),
+    ...unmanagedSnippet(result),
   ];
   return assemble(head, rows, tail, options.maxLength);
 }
 
 /** The summary of a file that failed validation: every problem with its file:line:column. */
-export function renderValidationFailure(path: string, problems: ConfigProblem[]): string {
+export function renderValidationFailure(
+  path: string,
+  problems: ConfigProblem[],
+  options: Pick<ReportOptions, 'heading'> = {},
+): string {
   return [
-    `## MijnKlantportaal webhooks: ${code(path)} is invalid`,
+    `${options.heading ?? '##'} MijnKlantportaal webhooks: ${code(path)} is invalid`,
     '',
-    `${plural(problems.length, 'problem')} found; nothing was sent to MijnKlantportaal or GitHub.`,
+    `${plural(problems.length, 'problem')} found; nothing was sent to MijnKlantportaal or GitHub. The file format: docs/webhooks-yaml.md of mkp-webhooks-sync.`,
     '',
-    ...problems.map((problem) => `- ${code(formatProblem(problem))}`),
+    // The location as code; the message renders, its quoted values are already in backticks.
+    ...problems.map((p) => `- ${code(`${p.file}:${p.line}:${p.column}`)}: ${cell(p.message)}`),
     '',
   ].join('\n');
 }
@@ -66,7 +74,8 @@ function countsLine(result: SyncResult): string {
     `${plan.unchanged.length} unchanged`,
     `${plan.unmanaged.length} unmanaged`,
   ];
-  if (plan.duplicates.length > 0) parts.push(`${plan.duplicates.length} in duplicate groups`);
+  const groups = duplicateGroups(plan.duplicates).length;
+  if (groups > 0) parts.push(`${plural(groups, 'webhook')} on the account more than once`);
   return parts.join(' · ');
 }
 
@@ -76,79 +85,96 @@ function modeSentence(result: SyncResult): string {
   }
   if (!result.plan) return 'The account could not be read, so nothing was planned or changed.';
   if (result.mode === 'dry-run') {
-    return 'Dry run: this is the plan; nothing was created and no secret was written.';
+    const n = result.plan.create.length;
+    const where = result.target
+      ? ` and delivers their secrets to ${result.target.description}`
+      : '';
+    return `Dry run: this is the plan; nothing was created and no secret was written.${n > 0 ? ` Applying it creates the ${plural(n, 'webhook')} marked ➕${where}.` : ''}`;
   }
   if (result.plan.create.length === 0 && result.plan.unmanaged.length === 0) {
     return 'The account already matched the file.';
+  }
+  if (result.plan.create.length === 0) {
+    return 'Nothing declared was missing. Webhooks that the file does not declare are reported, never changed: the API cannot update or delete them.';
   }
   return 'The account was brought in line with the file. Webhooks that the file does not declare are reported, never changed: the API cannot update or delete them.';
 }
 
 function tableRows(result: SyncResult): string[] {
   const rows: string[] = [];
-  const row = (mark: string, event: string, url: string, secret: string, status: string) =>
-    `| ${mark} | ${code(event)} | ${code(redactUrl(url))} | ${secret ? code(secret) : ''} | ${cell(status)} |`;
+  // Result first and the URL last: on a narrow page, what happened stays visible.
+  const row = (mark: string, status: string, event: string, secret: string, url: string) =>
+    `| ${mark} ${cell(status)} | ${code(event)} | ${secret ? code(secret) : ''} | ${code(redactUrl(url))} |`;
 
   const { plan } = result;
   if (result.mode === 'unchecked' || !plan) {
     for (const s of result.file.subscriptions) {
-      rows.push(row('·', s.event, s.url, s.secretName, 'declared; account not checked'));
+      rows.push(row('·', 'declared', s.event, s.secretName, s.url));
     }
     return rows;
   }
   const created = new Map(result.created.map((c) => [c.subscription, c]));
   const failed = new Map(result.createFailures.map((f) => [f.subscription, f]));
   const delivered = new Map(result.deliveries.map((d) => [d.subscription, d]));
+  const copies = new Map(
+    duplicateGroups(plan.duplicates).map((g) => [subscriptionKey(g[0]!.type, g[0]!.url), g.length]),
+  );
   const secretStatus = (s: Subscription): string => {
     const delivery = delivered.get(s);
     if (!delivery) return '';
-    return delivery.outcome === 'written'
-      ? `; secret written${delivery.reason === 'missing' ? ' (was missing)' : ''}`
-      : `; secret not written: ${delivery.message ?? 'failed'}`;
+    if (delivery.outcome === 'failed')
+      return `; secret not written: ${delivery.message ?? 'failed'}`;
+    return delivery.reason === 'missing' ? '; secret was missing, written' : '; secret written';
   };
   for (const s of plan.create) {
     const c = created.get(s);
     const f = failed.get(s);
     if (result.mode === 'dry-run')
-      rows.push(row('➕', s.event, s.url, s.secretName, 'will create'));
+      rows.push(row('➕', 'will create', s.event, s.secretName, s.url));
     else if (c) {
       const how = c.adopted ? 'created (found after its answer was lost)' : 'created';
-      rows.push(row('✅', s.event, s.url, s.secretName, `${how}${secretStatus(s)}`));
-    } else if (f) rows.push(row('❌', s.event, s.url, s.secretName, `failed: ${f.message}`));
-    else rows.push(row('➕', s.event, s.url, s.secretName, 'not created'));
+      const status = secretStatus(s);
+      const mark = status.includes('not written') ? '❌' : '✅';
+      rows.push(row(mark, `${how}${status}`, s.event, s.secretName, s.url));
+    } else if (f) rows.push(row('❌', `failed: ${f.message}`, s.event, s.secretName, s.url));
+    else rows.push(row('➕', 'not created', s.event, s.secretName, s.url));
   }
   for (const { subscription: s } of plan.unchanged) {
     const status = secretStatus(s);
-    rows.push(
-      row(
-        status.includes('not written') ? '❌' : '✔️',
-        s.event,
-        s.url,
-        s.secretName,
-        `unchanged${status}`,
-      ),
-    );
+    const times = copies.get(subscriptionKey(s.event, s.url));
+    const mark = status.includes('not written') ? '❌' : times ? '⚠️' : '☑️';
+    const extra = times ? `, on the account ${times} times (see Duplicates)` : '';
+    rows.push(row(mark, `unchanged${extra}${status}`, s.event, s.secretName, s.url));
   }
   for (const r of plan.unmanaged) {
-    rows.push(row('⚠️', r.type, r.url, '', `unmanaged (${r.id}): on the account, not in the file`));
+    rows.push(row('⚠️', `not in the file (${r.id})`, r.type, '', r.url));
   }
   return rows;
 }
 
-function duplicatesSection(result: SyncResult): string[] {
-  const duplicates = result.plan?.duplicates ?? [];
-  if (duplicates.length === 0) return [];
+/** Records sharing one (type, url), in account order. */
+function duplicateGroups(duplicates: readonly RemoteWebhook[]): RemoteWebhook[][] {
   const groups = new Map<string, RemoteWebhook[]>();
   for (const r of duplicates) {
     const key = subscriptionKey(r.type, r.url);
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
+  return [...groups.values()];
+}
+
+function duplicatesSection(result: SyncResult): string[] {
+  const groups = duplicateGroups(result.plan?.duplicates ?? []);
+  if (groups.length === 0) return [];
+  const ids = (records: RemoteWebhook[]) => {
+    const names = records.map((r) => code(r.id));
+    return names.length === 2 ? `${names[0]} and ${names[1]} both` : `${names.join(', ')} all`;
+  };
   return [
     '### Duplicates on the account',
     '',
-    ...[...groups.values()].map(
+    ...groups.map(
       (records) =>
-        `- ${records.map((r) => code(r.id)).join(', ')} all send ${code(records[0]!.type)} to ${code(redactUrl(records[0]!.url))}: the receiver gets every event more than once. Remove the extra ones in the manage portal.`,
+        `- ${ids(records)} send ${code(records[0]!.type)} to ${code(redactUrl(records[0]!.url))}: the receiver gets each event more than once. Remove the extra ones in the manage portal.`,
     ),
     '',
   ];
@@ -168,15 +194,16 @@ function secretsSection(result: SyncResult): string[] {
   const failed = result.deliveries.filter((d) => d.outcome === 'failed');
   const names = (list: typeof written) =>
     list.map((d) => code(d.subscription.secretName)).join(', ');
+  const forNew = written.filter((d) => d.reason === 'created').length;
   const lines = [
     '### Secrets',
     '',
-    `Target: ${result.target.description}.`,
+    `- Target: ${result.target.description}`,
     written.length > 0
-      ? `Delivered: ${plural(written.length, 'secret')} (${names(written)}).`
-      : 'Delivered: none; nothing new, and resync-secrets found nothing to write.',
+      ? `- Delivered: ${plural(written.length, 'secret')} (${forNew} of new webhooks, ${written.length - forNew} of existing ones, as resync-secrets says)`
+      : '- Delivered: none; nothing new, and resync-secrets found nothing to write',
   ];
-  if (failed.length > 0) lines.push(`Not delivered: ${names(failed)}.`);
+  if (failed.length > 0) lines.push(`- Not delivered: ${names(failed)}`);
   return [...lines, ''];
 }
 
@@ -192,6 +219,42 @@ function failuresSection(result: SyncResult): string[] {
   }
   lines.push('', alreadyDone(result), '');
   return lines;
+}
+
+/** A ready-made addition to the file that declares the unmanaged webhooks (URLs redacted). */
+function unmanagedSnippet(result: SyncResult): string[] {
+  const unmanaged = result.plan?.unmanaged ?? [];
+  if (unmanaged.length === 0) return [];
+  const taken = new Set(result.file.subscriptions.flatMap((s) => (s.name ? [s.name] : [])));
+  const { entries, skipped } = adopt(unmanaged, 'auto', taken);
+  const lines = ['### Declare the unmanaged webhooks', ''];
+  if (entries.length > 0) {
+    // A URL with hidden parts must not be pasted redacted: it becomes a ${VAR} to set from a secret.
+    const hidden = entries.filter((e) => hasHiddenParts(e.url));
+    const shown = entries.map((e) =>
+      hasHiddenParts(e.url) ? { ...e, url: `\${${urlVariable(e.name)}}` } : e,
+    );
+    lines.push('To manage them from the file, add these entries under `webhooks:`:', '', '```yaml');
+    lines.push(renderEntries(shown), '```', '');
+    if (hidden.length > 0) {
+      lines.push(
+        `Their URLs carry credentials or query values, so the entries read them from the environment: set ${hidden.map((e) => code(urlVariable(e.name))).join(', ')} from a secret in the workflow (\`npx mkp-webhooks import --output -\` prints the exact URLs).`,
+        '',
+      );
+    }
+  }
+  for (const { record, reason } of skipped) {
+    lines.push(
+      `- ${code(record.id)} cannot be declared in a file (${cell(reason)}); change or remove it in the manage portal.`,
+    );
+  }
+  if (skipped.length > 0) lines.push('');
+  lines.push('Or remove them in the manage portal if nobody needs them.', '');
+  return lines;
+}
+
+function urlVariable(name: string | undefined): string {
+  return `${upperSnake(name ?? 'webhook')}_URL`;
 }
 
 /** Every failure report says what was already done and what is left for the next run. */
@@ -217,7 +280,7 @@ export function alreadyDone(result: SyncResult): string {
 }
 
 function assemble(head: string[], rows: string[], tail: string[], maxLength?: number): string {
-  const table = ['| | Event | URL | Secret name | Status |', '|---|---|---|---|---|'];
+  const table = ['| Result | Event | Secret name | URL |', '|---|---|---|---|'];
   const text = (body: string[]) => [...head, ...body, '', ...tail].join('\n');
   if (rows.length === 0) return text(['_The file declares no webhooks and the account has none._']);
   const full = text([...table, ...rows]);

@@ -1,0 +1,427 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { GitHubEmulator } from './emulator/github.js';
+import { MkpEmulator } from './emulator/mkp.js';
+import { runAction, type ActionRun, type ActionRunOptions } from './harness/action-runner.js';
+import { expectMaskedFirst, expectNoLeak } from './harness/leaks.js';
+
+/**
+ * The built action (dist/index.js) run as the runner runs it, against the emulators: the
+ * outputs, exit status and job summary of CONTRACT §3 and §4. After every test, the leak check
+ * runs over every run of that test: no secret or token in the log, the summary or the outputs.
+ */
+const FAST = {
+  MKP_RETRY_BASE_MS: '5',
+  MKP_HTTP_TIMEOUT_MS: '2000',
+  MKP_GITHUB_WRITE_INTERVAL_MS: '0',
+};
+let mkp: MkpEmulator | undefined;
+let github: GitHubEmulator | undefined;
+let runs: ActionRun[] = [];
+
+afterEach(async () => {
+  const secrets = mkp?.records.map((r) => r.secret) ?? [];
+  const tokens = [mkp?.token ?? '', github?.token ?? ''];
+  for (const run of runs) {
+    const perSecret = Object.keys(run.outputs).filter((name) => /^[A-Z_][A-Z0-9_]*$/.test(name));
+    expectNoLeak(run, [...secrets, ...tokens], perSecret);
+    expectMaskedFirst(run, [...secrets, ...tokens]);
+  }
+  runs = [];
+  await Promise.all([mkp?.close(), github?.close()]);
+  mkp = undefined;
+  github = undefined;
+});
+
+function workspace(yaml: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mkp-action-test-'));
+  writeFileSync(join(dir, 'webhooks.yaml'), yaml);
+  return dir;
+}
+
+const THREE = `webhooks:
+  - name: crm
+    url: https://hooks.example.com/crm
+    events: [customer-created, customer-deleted]
+  - url: https://billing.example.com/mkp?key=k3y
+    event: invoice-paid
+`;
+
+async function act(
+  options: Partial<ActionRunOptions> & { yaml?: string } = {},
+): Promise<ActionRun> {
+  const run = await runAction({
+    cwd: options.cwd ?? workspace(options.yaml ?? THREE),
+    ...options,
+    inputs: {
+      ...(mkp ? { 'api-token': mkp.token, 'api-url': mkp.baseUrl } : {}),
+      ...options.inputs,
+    },
+    env: { ...FAST, ...options.env },
+  });
+  runs.push(run);
+  return run;
+}
+
+describe('apply with secrets as step outputs', () => {
+  it('first run: creates the missing webhooks with the floor of calls, and sets every output', async () => {
+    mkp = await MkpEmulator.start({
+      seed: [
+        { type: 'customer-created', url: 'https://hooks.example.com/crm' },
+        ...Array.from({ length: 33 }, (_, i) => ({
+          type: 'offer-created',
+          url: `https://old.example.com/${i}`,
+        })),
+      ],
+    });
+    const run = await act();
+    expect(run.exitCode).toBe(0);
+    expect(mkp.count('list')).toBe(3);
+    expect(mkp.count('create')).toBe(2);
+
+    const plan = JSON.parse(run.outputs.plan!);
+    expect(plan.create).toEqual([
+      {
+        name: 'crm',
+        event: 'customer-deleted',
+        url: 'https://hooks.example.com/crm',
+        secretName: 'MKP_WEBHOOK_CRM_CUSTOMER_DELETED',
+      },
+      {
+        name: null,
+        event: 'invoice-paid',
+        url: 'https://billing.example.com/mkp?key=k3y',
+        secretName: 'MKP_WEBHOOK_INVOICE_PAID',
+      },
+    ]);
+    expect(plan.unchanged).toHaveLength(1);
+    expect(plan.unmanaged).toHaveLength(33);
+    expect(plan.duplicates).toEqual([]);
+
+    const created = JSON.parse(run.outputs.created!);
+    expect(created.map((c: { id: string }) => c.id)).toEqual(
+      mkp.records.slice(-2).map((r) => r.id),
+    );
+    const secrets = JSON.parse(run.outputs.secrets!);
+    const byName = (name: string, event: string, url: string) => [
+      name,
+      mkp!.records.find((r) => r.type === event && r.url === url)!.secret,
+    ];
+    expect(Object.entries(secrets)).toEqual([
+      byName(
+        'MKP_WEBHOOK_CRM_CUSTOMER_DELETED',
+        'customer-deleted',
+        'https://hooks.example.com/crm',
+      ),
+      byName('MKP_WEBHOOK_INVOICE_PAID', 'invoice-paid', 'https://billing.example.com/mkp?key=k3y'),
+    ]);
+    expect(run.outputs.MKP_WEBHOOK_INVOICE_PAID).toBe(secrets.MKP_WEBHOOK_INVOICE_PAID);
+    expect(run.outputs).toMatchObject({
+      changed: 'true',
+      drift: 'true',
+      'to-create': '2',
+      unmanaged: '33',
+    });
+    expect(run.summary).toContain('## MijnKlantportaal webhooks: apply');
+    expect(run.summary).toContain('key=***');
+    expect(run.summary).not.toContain('k3y');
+    expect(run.stdout).not.toContain('k3y');
+  });
+
+  it('second run: creates nothing, writes no secret, changed is false', async () => {
+    mkp = await MkpEmulator.start();
+    const cwd = workspace(THREE);
+    await act({ cwd });
+    mkp.resetCalls();
+    const run = await act({ cwd });
+    expect(run.exitCode).toBe(0);
+    expect(mkp.count('create')).toBe(0);
+    expect(run.outputs).toMatchObject({
+      changed: 'false',
+      drift: 'false',
+      created: '[]',
+      secrets: '{}',
+      'to-create': '0',
+    });
+  });
+
+  it('resync-secrets: always outputs every declared secret', async () => {
+    mkp = await MkpEmulator.start();
+    const cwd = workspace(THREE);
+    await act({ cwd });
+    const run = await act({ cwd, inputs: { 'resync-secrets': 'always' } });
+    expect(Object.keys(JSON.parse(run.outputs.secrets!))).toHaveLength(3);
+    expect(run.outputs.changed).toBe('false');
+  });
+});
+
+describe('dry-run', () => {
+  it('with a token: plans against the account and makes no POST', async () => {
+    mkp = await MkpEmulator.start();
+    const run = await act({ inputs: { 'dry-run': 'true' } });
+    expect(run.exitCode).toBe(0);
+    expect(mkp.count('create', 'POST')).toBe(0);
+    expect(JSON.parse(run.outputs.plan!).create).toHaveLength(3);
+    expect(run.outputs).toMatchObject({ drift: 'true', 'to-create': '3', changed: 'false' });
+    expect(run.summary).toContain('dry run');
+  });
+
+  it('without a token (a fork): validates, says the account was not checked, and passes', async () => {
+    mkp = await MkpEmulator.start();
+    const run = await act({
+      inputs: { 'dry-run': 'true', 'api-token': '', 'fail-on-drift': 'true' },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(mkp.calls).toHaveLength(0);
+    expect(JSON.parse(run.outputs.plan!)).toEqual({
+      unchecked: [
+        {
+          name: 'crm',
+          event: 'customer-created',
+          url: 'https://hooks.example.com/crm',
+          secretName: 'MKP_WEBHOOK_CRM_CUSTOMER_CREATED',
+        },
+        {
+          name: 'crm',
+          event: 'customer-deleted',
+          url: 'https://hooks.example.com/crm',
+          secretName: 'MKP_WEBHOOK_CRM_CUSTOMER_DELETED',
+        },
+        {
+          name: null,
+          event: 'invoice-paid',
+          url: 'https://billing.example.com/mkp?key=k3y',
+          secretName: 'MKP_WEBHOOK_INVOICE_PAID',
+        },
+      ],
+    });
+    expect(run.outputs).toMatchObject({
+      drift: 'false',
+      'to-create': '0',
+      unmanaged: '0',
+      changed: 'false',
+    });
+    expect(run.summary).toContain('the account was not checked');
+    expect(run.summary).toContain('`MKP_WEBHOOK_INVOICE_PAID`');
+  });
+});
+
+describe('exit status', () => {
+  it('fail-on-drift fails a run that found drift, and passes one that found none', async () => {
+    mkp = await MkpEmulator.start();
+    const cwd = workspace(THREE);
+    const drifted = await act({ cwd, inputs: { 'fail-on-drift': 'true' } });
+    expect(drifted.exitCode).toBe(1);
+    expect(drifted.stdout).toMatch(
+      /::error::drift: the account did not match webhooks.yaml at the start of the run \(3 to create, 0 unmanaged\)/,
+    );
+    expect(mkp.records).toHaveLength(3); // the apply still happened
+    const clean = await act({ cwd, inputs: { 'fail-on-drift': 'true' } });
+    expect(clean.exitCode).toBe(0);
+  });
+
+  it('a wrong token fails with a message that says so, and creates nothing', async () => {
+    mkp = await MkpEmulator.start();
+    const run = await act({ inputs: { 'api-token': 'not-the-token' } });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(
+      'list webhooks: the API answered 401: the API token is wrong or lacks the webhooks scope',
+    );
+    expect(mkp.count('create')).toBe(0);
+  });
+
+  it('invalid inputs fail before anything is read or sent, each named', async () => {
+    mkp = await MkpEmulator.start();
+    const run = await act({ inputs: { 'dry-run': 'maybe', 'secrets-target': 'vault' } });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('::error::input `dry-run` must be true or false, not `maybe`');
+    expect(run.stdout).toContain(
+      '::error::input `secrets-target` must be one of outputs, repository, environment, organization, not `vault`',
+    );
+    expect(mkp.calls).toHaveLength(0);
+  });
+
+  it('http to a non-loopback api-url is refused', async () => {
+    const run = await act({ inputs: { 'api-token': 't', 'api-url': 'http://api.example.com/v1' } });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('must use https');
+  });
+});
+
+describe('an invalid file', () => {
+  const BROKEN = `webhooks:
+  - name: crm
+    url: https://hooks.example.com/crm
+    evnts: [customer-created]
+  - url: http://plain.example.com/
+    event: invoice-payed
+`;
+
+  it('fails with one annotation per problem at its line and column, and sends nothing', async () => {
+    mkp = await MkpEmulator.start();
+    const run = await act({ yaml: BROKEN });
+    expect(run.exitCode).toBe(1);
+    expect(mkp.calls).toHaveLength(0);
+    const annotations = run.stdout.split('\n').filter((l) => l.startsWith('::error file='));
+    expect(annotations).toHaveLength(3);
+    expect(annotations[0]).toMatch(
+      /^::error file=webhooks.yaml,line=4,col=5::unknown key `evnts` \(did you mean `events`\?\)/,
+    );
+    expect(
+      annotations.some((a) => a.startsWith('::error file=webhooks.yaml,line=5,col=10::')),
+    ).toBe(true);
+    expect(
+      annotations.some((a) =>
+        /line=6,col=12::unknown event `invoice-payed` \(did you mean `invoice-paid`\?\)/.test(a),
+      ),
+    ).toBe(true);
+    expect(run.stdout).toContain('webhooks.yaml:4:5: unknown key `evnts`');
+    expect(run.summary).toContain('is invalid');
+    expect(run.summary).toContain('3 problems found; nothing was sent');
+    expect(run.stdout).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
+  });
+
+  it('a missing file is a clear error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mkp-empty-'));
+    const run = await act({ cwd: dir, inputs: { 'dry-run': 'true' } });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/webhooks\.yaml:1:1: .*(no such file|cannot read)/);
+  });
+});
+
+describe('the API misbehaving (CONTRACT §4)', () => {
+  it('a 429 with retry-after is waited out, and the run succeeds', async () => {
+    mkp = await MkpEmulator.start();
+    mkp.inject({ kind: 'rate-limit', on: 'create', retryAfter: 1 });
+    const run = await act();
+    expect(run.exitCode).toBe(0);
+    expect(mkp.records).toHaveLength(3);
+    expect(run.stdout).toContain('rate limited (429); retrying in 1.0 s');
+  });
+
+  it.each(['error-after', 'reset-after'] as const)(
+    'a create answered by %s leaves no duplicate and delivers every secret',
+    async (kind) => {
+      mkp = await MkpEmulator.start();
+      mkp.inject({ kind, on: 'create' });
+      const run = await act();
+      expect(run.exitCode).toBe(0);
+      expect(mkp.records).toHaveLength(3);
+      const secrets = JSON.parse(run.outputs.secrets!);
+      expect(Object.values(secrets).sort()).toEqual(mkp.records.map((r) => r.secret).sort());
+    },
+  );
+
+  it('a foreign next_page_url is never contacted', async () => {
+    const foreign = await MkpEmulator.start();
+    try {
+      mkp = await MkpEmulator.start({
+        seed: Array.from({ length: 20 }, (_, i) => ({
+          type: 'offer-created',
+          url: `https://x.example.com/${i}`,
+        })),
+      });
+      mkp.inject({ kind: 'foreign-next', on: 'list', url: `${foreign.baseUrl}/webhooks?page=2` });
+      const run = await act();
+      expect(run.exitCode).toBe(1);
+      expect(foreign.calls).toHaveLength(0);
+      expect(mkp.count('create')).toBe(0);
+      expect(run.stdout).toContain('is not on the origin of api-url');
+    } finally {
+      await foreign.close();
+    }
+  });
+});
+
+describe('GitHub: secrets, the PR comment and the drift issue', () => {
+  async function startGitHub() {
+    github = await GitHubEmulator.start();
+    github.addPullRequest('acme/shop', 12);
+    return { GITHUB_API_URL: github.url };
+  }
+
+  it('writes repository secrets that decrypt to the webhooks’ secrets; outputs hold no secret', async () => {
+    mkp = await MkpEmulator.start();
+    const env = await startGitHub();
+    const run = await act({
+      env,
+      inputs: {
+        'secrets-target': 'repository',
+        'github-token': github!.token,
+        repository: 'acme/shop',
+      },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.secrets).toBe('{}');
+    expect(run.outputs.MKP_WEBHOOK_INVOICE_PAID).toBeUndefined();
+    const scope = { kind: 'repository', repository: 'acme/shop' } as const;
+    expect(github!.decrypt(scope, 'MKP_WEBHOOK_INVOICE_PAID')).toBe(
+      mkp.records.find((r) => r.type === 'invoice-paid')!.secret,
+    );
+    expect(run.summary).toContain('- Target: repository secrets of acme/shop');
+  });
+
+  it('posts the plan on the pull request, then updates the same comment', async () => {
+    mkp = await MkpEmulator.start();
+    const env = await startGitHub();
+    const options = {
+      env,
+      event: { name: 'pull_request', payload: { pull_request: { number: 12 } } },
+      inputs: {
+        'dry-run': 'true',
+        'pr-comment': 'true',
+        'github-token': github!.token,
+        repository: 'acme/shop',
+      },
+    };
+    const cwd = workspace(THREE);
+    await act({ ...options, cwd });
+    const second = await act({ ...options, cwd });
+    expect(second.exitCode).toBe(0);
+    const comments = github!.comments.filter((c) => c.issue_number === 12);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain('### MijnKlantportaal webhooks: dry run');
+    expect(comments[0]!.body).toContain('key=***');
+    expect(comments[0]!.body).not.toContain('k3y');
+  });
+
+  it('a comment the token may not post is a warning; the run passes', async () => {
+    mkp = await MkpEmulator.start();
+    const env = await startGitHub();
+    github!.setPermissions({ pullRequests: 'read', issues: 'read' });
+    const run = await act({
+      env,
+      event: { name: 'pull_request', payload: { pull_request: { number: 12 } } },
+      inputs: {
+        'dry-run': 'true',
+        'pr-comment': 'true',
+        'github-token': github!.token,
+        repository: 'acme/shop',
+      },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('::warning::could not post the plan comment on pull request #12');
+  });
+
+  it('opens a drift issue, and closes it when a later run finds none', async () => {
+    mkp = await MkpEmulator.start();
+    const env = await startGitHub();
+    const cwd = workspace(THREE);
+    const inputs = {
+      'drift-issue': 'true',
+      'github-token': github!.token,
+      repository: 'acme/shop',
+    };
+    await act({ cwd, env, inputs: { ...inputs, 'dry-run': 'true' } });
+    const issues = () => github!.issues.filter((i) => !i.pull_request);
+    expect(issues()).toHaveLength(1);
+    expect(issues()[0]!.state).toBe('open');
+    await act({ cwd, env, inputs }); // apply: drift at the start, so the issue is updated
+    expect(issues()[0]!.state).toBe('open');
+    await act({ cwd, env, inputs: { ...inputs, 'dry-run': 'true' } });
+    expect(issues()).toHaveLength(1);
+    expect(issues()[0]!.state).toBe('closed');
+  });
+});

@@ -1,0 +1,257 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { parseWebhooksFile } from '../src/config/load.js';
+import { MkpEmulator } from './emulator/mkp.js';
+import { REPO_ROOT } from './harness/action-runner.js';
+
+/** `mkp-webhooks` (the built dist/cli/index.js) from a terminal, against the emulator (CONTRACT §5). */
+let mkp: MkpEmulator | undefined;
+afterEach(async () => {
+  await mkp?.close();
+  mkp = undefined;
+});
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/cli/index.js'), ...args], {
+      cwd: options.cwd,
+      env: { PATH: process.env.PATH, MKP_RETRY_BASE_MS: '5', ...options.env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+const dir = (yaml?: string) => {
+  const cwd = mkdtempSync(join(tmpdir(), 'mkp-cli-'));
+  if (yaml !== undefined) writeFileSync(join(cwd, 'webhooks.yaml'), yaml);
+  return cwd;
+};
+const api = () => ({ MKP_API_TOKEN: mkp!.token, MKP_API_URL: mkp!.baseUrl });
+const noSecret = (run: CliRun) => {
+  for (const r of mkp?.records ?? []) {
+    expect(run.stdout).not.toContain(r.secret);
+    expect(run.stderr).not.toContain(r.secret);
+  }
+  if (mkp) expect(run.stdout + run.stderr).not.toContain(mkp.token);
+};
+
+const FILE = `webhooks:
+  - name: crm
+    url: https://hooks.example.com/crm
+    events: [customer-created, customer-deleted]
+`;
+
+describe('validate, plan and apply', () => {
+  it('validate: exit 0 on a valid file, 1 with PATH:LINE:COLUMN on an invalid one, 2 on misuse', async () => {
+    expect((await cli(['validate'], { cwd: dir(FILE) })).code).toBe(0);
+    const bad = await cli(['validate'], {
+      cwd: dir('webhooks:\n  - url: https://a.example.com/\n    evnts: [x]\n'),
+    });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('webhooks.yaml:3:5: unknown key `evnts` (did you mean `events`?)');
+    expect((await cli(['frobnicate'], { cwd: dir(FILE) })).code).toBe(2);
+  });
+
+  it('plan --json without MKP_API_TOKEN prints {"unchecked": […]} and exits 0', async () => {
+    const run = await cli(['plan', '--json'], { cwd: dir(FILE) });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      unchecked: [
+        {
+          name: 'crm',
+          event: 'customer-created',
+          url: 'https://hooks.example.com/crm',
+          secretName: 'MKP_WEBHOOK_CRM_CUSTOMER_CREATED',
+        },
+        {
+          name: 'crm',
+          event: 'customer-deleted',
+          url: 'https://hooks.example.com/crm',
+          secretName: 'MKP_WEBHOOK_CRM_CUSTOMER_DELETED',
+        },
+      ],
+    });
+  });
+
+  it('apply and import without MKP_API_TOKEN fail with a clear message', async () => {
+    for (const command of ['apply', 'import']) {
+      const run = await cli([command], { cwd: dir(FILE) });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`${command} needs MKP_API_TOKEN`);
+    }
+  });
+
+  it('plan --json prints exactly the plan output; apply --json prints plan and created, no secret', async () => {
+    mkp = await MkpEmulator.start({
+      seed: [{ type: 'customer-created', url: 'https://hooks.example.com/crm' }],
+    });
+    const cwd = dir(FILE);
+    const plan = await cli(['plan', '--json'], { cwd, env: api() });
+    expect(plan.code).toBe(0);
+    expect(JSON.parse(plan.stdout)).toMatchObject({
+      create: [{ event: 'customer-deleted' }],
+      unchanged: [{ event: 'customer-created' }],
+      unmanaged: [],
+      duplicates: [],
+    });
+    expect(mkp.count('create')).toBe(0);
+
+    const apply = await cli(['apply', '--json'], { cwd, env: api() });
+    expect(apply.code).toBe(0);
+    const out = JSON.parse(apply.stdout);
+    expect(Object.keys(out)).toEqual(['plan', 'created']);
+    expect(out.created).toEqual([{ ...out.plan.create[0], id: mkp.records[1]!.id }]);
+    noSecret(apply);
+
+    const again = await cli(['plan'], { cwd, env: api() });
+    expect(again.stdout).toContain('0 to create, 2 unchanged, 0 unmanaged');
+  });
+
+  it('apply fails with exit 1 and says why when the token is wrong', async () => {
+    mkp = await MkpEmulator.start();
+    const run = await cli(['apply'], { cwd: dir(FILE), env: { ...api(), MKP_API_TOKEN: 'not-the-right-token' } });
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).toContain('the API token is wrong or lacks the webhooks scope');
+  });
+});
+
+describe('import', () => {
+  const varied = () => {
+    const seed: Array<{ type: string; url: string }> = [];
+    const events = [
+      'customer-created',
+      'customer-deleted',
+      'invoice-paid',
+      'invoice-created',
+      'ticket-created',
+      'offer-accepted',
+    ];
+    for (let i = 0; i < 12; i++) {
+      for (const type of events.slice(0, 1 + (i % events.length))) {
+        seed.push({ type, url: `https://svc${i}.example.com/hooks/mkp` });
+      }
+    }
+    seed.push({
+      type: 'invoice-paid',
+      url: 'https://billing.example.com/mkp?tenant=42&key=s3cr3t',
+    });
+    seed.push({
+      type: 'invoice-chargeback',
+      url: 'https://billing.example.com/mkp?tenant=42&key=s3cr3t',
+    });
+    seed.push({ type: 'payment-link-paid', url: 'https://user:pw@pay.example.com/in' });
+    seed.push({ type: 'ticket-created', url: 'https://svc0.example.com/hooks/mkp' }); // shared URL, another event
+    seed.push({ type: 'customer-created', url: 'https://SVC1.example.com:443/hooks/mkp' }); // a duplicate of svc1
+    return seed;
+  };
+
+  it('writes a valid file from a varied account, and the next plan has nothing to create and nothing unmanaged', async () => {
+    mkp = await MkpEmulator.start({ seed: varied() });
+    expect(mkp.records.length).toBeGreaterThan(40);
+    const cwd = dir();
+    const run = await cli(['import'], { cwd, env: api() });
+    expect(run.code).toBe(0);
+    noSecret(run);
+    const text = readFileSync(join(cwd, 'webhooks.yaml'), 'utf8');
+    expect(text.startsWith('# yaml-language-server: $schema=./webhooks.schema.json\n')).toBe(true);
+    expect(text).toContain('url: https://billing.example.com/mkp?tenant=42&key=s3cr3t'); // whole in the file
+    expect(run.stderr).not.toContain('s3cr3t'); // redacted on the terminal
+    expect(run.stderr).toContain('The file goes into git');
+    expect(run.stderr).toMatch(/duplicates: wbh_\w+, wbh_\w+ all send customer-created/);
+    for (const r of mkp.records) expect(text).not.toContain(r.secret);
+
+    const file = parseWebhooksFile(text, 'webhooks.yaml', { env: {} });
+    expect(file.subscriptions.length).toBe(mkp.records.length - 1);
+    const names = file.subscriptions.map((s) => s.name);
+    expect(new Set(names).size).toBeGreaterThan(5);
+
+    const plan = await cli(['plan', '--json'], { cwd, env: api() });
+    const json = JSON.parse(plan.stdout);
+    expect([json.create.length, json.unmanaged.length]).toEqual([0, 0]);
+    expect(json.duplicates).toHaveLength(2);
+  });
+
+  it('is stable: importing the same account twice gives the same file', async () => {
+    mkp = await MkpEmulator.start({ seed: varied() });
+    const a = await cli(['import', '--output', '-'], { cwd: dir(), env: api() });
+    const b = await cli(['import', '--output', '-'], { cwd: dir(), env: api() });
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+  });
+
+  it('skips records no valid file can hold, each named in a warning', async () => {
+    mkp = await MkpEmulator.start({
+      seed: [
+        { type: 'invoice-paid', url: 'https://ok.example.com/' },
+        { type: 'brand-new-event', url: 'https://ok.example.com/' },
+        { type: 'invoice-paid', url: 'http://plain.example.com/' },
+        { type: 'invoice-paid', url: 'https://frag.example.com/#x' },
+      ],
+    });
+    const run = await cli(['import', '--output', '-'], { cwd: dir(), env: api() });
+    expect(run.code).toBe(0);
+    const [, unknown, plain, fragment] = mkp.records;
+    expect(run.stderr).toContain(
+      `skipped ${unknown!.id} (brand-new-event https://ok.example.com/): unknown event type brand-new-event`,
+    );
+    expect(run.stderr).toContain(`skipped ${plain!.id}`);
+    expect(run.stderr).toContain(`skipped ${fragment!.id}`);
+    expect(parseWebhooksFile(run.stdout, 'w.yaml', { env: {} }).subscriptions).toHaveLength(1);
+  });
+
+  it('replaces an existing file only with --force', async () => {
+    mkp = await MkpEmulator.start({
+      seed: [{ type: 'invoice-paid', url: 'https://ok.example.com/' }],
+    });
+    const cwd = dir('# mine\n');
+    const refused = await cli(['import'], { cwd, env: api() });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('webhooks.yaml exists; pass --force');
+    expect(readFileSync(join(cwd, 'webhooks.yaml'), 'utf8')).toBe('# mine\n');
+    expect(mkp.count('list')).toBe(0);
+    expect((await cli(['import', '--force'], { cwd, env: api() })).code).toBe(0);
+    expect(readFileSync(join(cwd, 'webhooks.yaml'), 'utf8')).toContain('https://ok.example.com/');
+  });
+
+  it('--names host and --secret-template shape the file; a file that would be invalid is not written', async () => {
+    mkp = await MkpEmulator.start({
+      seed: [
+        { type: 'invoice-paid', url: 'https://a.example.com/one' },
+        { type: 'invoice-paid', url: 'https://a.example.com/two' },
+      ],
+    });
+    const host = await cli(
+      ['import', '--output', '-', '--names', 'host', '--secret-template', '{NAME}_{EVENT}_SECRET'],
+      {
+        cwd: dir(),
+        env: api(),
+      },
+    );
+    expect(host.code).toBe(0);
+    expect(host.stdout).toContain('name: a-example\n');
+    expect(host.stdout).toContain('name: a-example-2\n');
+    expect(host.stdout).toContain('secret: "{NAME}_{EVENT}_SECRET"');
+    const cwd = dir();
+    const none = await cli(['import', '--names', 'none'], { cwd, env: api() });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('nothing was written');
+    expect(existsSync(join(cwd, 'webhooks.yaml'))).toBe(false);
+  });
+});
