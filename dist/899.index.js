@@ -22,12 +22,24 @@ __webpack_require__.r(__webpack_exports__);
 
 
 
-/** `writeIntervalMs` changes the pace of mutating requests (tests, GitHub Enterprise Server). */
-function githubClient(token, writeIntervalMs = _inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .GITHUB_WRITE_INTERVAL_MS */ .ZL) {
+/**
+ * 5xx and network failures (a timeout included) are retried by the retry plugin, rate limits
+ * (403/429) by the throttling plugin alone, as their retry-after says.
+ */
+function githubClient(token, tuning) {
+    const writeIntervalMs = tuning.githubWriteIntervalMs;
     const retryTwice = (_after, _options, _octokit, retries) => retries < 2;
+    const fetchWithTimeout = (input, init) => fetch(input, {
+        ...init,
+        signal: init?.signal
+            ? AbortSignal.any([init.signal, AbortSignal.timeout(tuning.timeoutMs)])
+            : AbortSignal.timeout(tuning.timeoutMs),
+    });
     return (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__.getOctokit)(token, {
         // Read now, not when @actions/github was imported: the same process may be pointed elsewhere.
         baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+        request: { fetch: fetchWithTimeout },
+        retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
         throttle: {
             onRateLimit: retryTwice,
             onSecondaryRateLimit: retryTwice,

@@ -11,18 +11,35 @@ import { GITHUB_WRITE_INTERVAL_MS } from './inputs.js';
  */
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
-/** `writeIntervalMs` changes the pace of mutating requests (tests, GitHub Enterprise Server). */
-export function githubClient(
-  token: string,
-  writeIntervalMs = GITHUB_WRITE_INTERVAL_MS,
-): GitHubClient {
+export interface GitHubTuning {
+  /** pace of mutating requests (tests, GitHub Enterprise Server) */
+  githubWriteIntervalMs: number;
+  /** how long one request may take before it is abandoned (and retried) */
+  timeoutMs: number;
+}
+
+/**
+ * 5xx and network failures (a timeout included) are retried by the retry plugin, rate limits
+ * (403/429) by the throttling plugin alone, as their retry-after says.
+ */
+export function githubClient(token: string, tuning: GitHubTuning): GitHubClient {
+  const writeIntervalMs = tuning.githubWriteIntervalMs;
   const retryTwice = (_after: number, _options: unknown, _octokit: unknown, retries: number) =>
     retries < 2;
+  const fetchWithTimeout: typeof fetch = (input, init) =>
+    fetch(input, {
+      ...init,
+      signal: init?.signal
+        ? AbortSignal.any([init.signal, AbortSignal.timeout(tuning.timeoutMs)])
+        : AbortSignal.timeout(tuning.timeoutMs),
+    });
   return getOctokit(
     token,
     {
       // Read now, not when @actions/github was imported: the same process may be pointed elsewhere.
       baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+      request: { fetch: fetchWithTimeout },
+      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
       throttle: {
         onRateLimit: retryTwice,
         onSecondaryRateLimit: retryTwice,

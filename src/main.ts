@@ -114,7 +114,7 @@ async function publish(
     import('./github-api.js'),
     import('@actions/github'),
   ]);
-  const octokit = githubClient(githubToken, settings.tuning.githubWriteIntervalMs);
+  const octokit = githubClient(githubToken, settings.tuning);
   if (wantComment) {
     const pullNumber = context.payload.pull_request?.number;
     if (typeof pullNumber !== 'number') {

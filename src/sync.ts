@@ -124,6 +124,10 @@ async function createMissing(
   const known = new Set(listed.map((record) => record.id));
   let pending = plan.create;
   const rounds = options.maxCreateRounds ?? 3;
+  const fail = (subscription: Subscription, message: string): void => {
+    result.createFailures.push({ subscription, message });
+    log.error(`failed to create ${label(subscription)}: ${message}`);
+  };
   for (let round = 1; pending.length > 0; round++) {
     const unknown: Array<{ subscription: Subscription; error: ApiError }> = [];
     // All at once: the HTTP layer bounds concurrency and keeps within the rate limit.
@@ -138,8 +142,7 @@ async function createMissing(
           if (error instanceof ApiError && error.failure === 'outcome-unknown') {
             unknown.push({ subscription, error });
           } else {
-            result.createFailures.push({ subscription, message: describe(error) });
-            log.error(`failed to create ${label(subscription)}: ${describe(error)}`);
+            fail(subscription, describe(error));
           }
         }
       }),
@@ -147,10 +150,10 @@ async function createMissing(
     if (unknown.length === 0) return;
     if (round >= rounds) {
       for (const { subscription, error } of unknown) {
-        result.createFailures.push({
+        fail(
           subscription,
-          message: `${describe(error)}; the next run lists the account first and creates it only if it is still missing`,
-        });
+          `${describe(error)}; the next run lists the account first and creates it only if it is still missing`,
+        );
       }
       return;
     }
@@ -162,10 +165,10 @@ async function createMissing(
       relisted = await client.listWebhooks();
     } catch (error) {
       for (const { subscription } of unknown) {
-        result.createFailures.push({
+        fail(
           subscription,
-          message: `the create ended without a clear answer and the account could not be listed again (${describe(error)}); the next run lists first and creates it only if it is still missing`,
-        });
+          `the create ended without a clear answer and the account could not be listed again (${describe(error)}); the next run lists first and creates it only if it is still missing`,
+        );
       }
       return;
     }

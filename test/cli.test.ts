@@ -126,7 +126,10 @@ describe('validate, plan and apply', () => {
 
   it('apply fails with exit 1 and says why when the token is wrong', async () => {
     mkp = await MkpEmulator.start();
-    const run = await cli(['apply'], { cwd: dir(FILE), env: { ...api(), MKP_API_TOKEN: 'not-the-right-token' } });
+    const run = await cli(['apply'], {
+      cwd: dir(FILE),
+      env: { ...api(), MKP_API_TOKEN: 'not-the-right-token' },
+    });
     expect(run.code).toBe(1);
     expect(run.stdout + run.stderr).toContain('the API token is wrong or lacks the webhooks scope');
   });

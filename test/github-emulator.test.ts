@@ -589,6 +589,33 @@ describe('faults and call records', () => {
   });
 });
 
+describe('faults around the handling of a call', () => {
+  const scope: SecretScope = { kind: 'repository', repository: 'acme/shop' };
+
+  it('drops a connection before handling (nothing stored) or after it (stored)', async () => {
+    const gh = await start();
+    const sealed = await sealFor(gh, `${REPO_SECRETS}/public-key`, 'v');
+    gh.inject({ method: 'PUT', pathIncludes: '/A', drop: true });
+    await expect(api(gh, 'PUT', `${REPO_SECRETS}/A`, sealed)).rejects.toThrow();
+    expect(gh.secrets(scope).map((s) => s.name)).toEqual([]);
+    gh.inject({ method: 'PUT', pathIncludes: '/A', drop: true, after: true });
+    await expect(api(gh, 'PUT', `${REPO_SECRETS}/A`, sealed)).rejects.toThrow();
+    expect(gh.decrypt(scope, 'A')).toBe('v');
+  });
+
+  it('answers a status after handling the call, and answers late with delayMs', async () => {
+    const gh = await start();
+    const sealed = await sealFor(gh, `${REPO_SECRETS}/public-key`, 'v');
+    gh.inject({ method: 'PUT', pathIncludes: '/A', status: 502, after: true });
+    expect((await api(gh, 'PUT', `${REPO_SECRETS}/A`, sealed)).status).toBe(502);
+    expect(gh.decrypt(scope, 'A')).toBe('v');
+    gh.inject({ method: 'PUT', pathIncludes: '/A', delayMs: 300 });
+    const started = Date.now();
+    expect((await api(gh, 'PUT', `${REPO_SECRETS}/A`, sealed)).status).toBe(204);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+});
+
 describe('Octokit from @actions/github', () => {
   it('is happy with the answers: public key, secret write, paginate, comment', async () => {
     const gh = await start();

@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 const repository = { owner: 'acme', repo: 'shop' };
-const octokit = () => githubClient(github.token, 0);
+const octokit = () => githubClient(github.token, { githubWriteIntervalMs: 0, timeoutMs: 2_000 });
 
 describe('plan comment', () => {
   const post = (markdown: string, configPath = 'webhooks.yaml', log = new RecordingLog()) =>

@@ -54,10 +54,14 @@ const targets: Array<{ inputs: Record<string, string>; scope: SecretScope }> = [
   },
 ];
 
-async function run(inputs: Record<string, string>, resync: ResyncSecrets = 'missing') {
+async function run(
+  inputs: Record<string, string>,
+  resync: ResyncSecrets = 'missing',
+  env: Record<string, string> = {},
+) {
   const settings = settingsFor(
     { 'api-token': mkp.token, 'github-token': github.token, repository: 'acme/shop', ...inputs },
-    { MKP_GITHUB_WRITE_INTERVAL_MS: '0' },
+    { MKP_GITHUB_WRITE_INTERVAL_MS: '0', ...env },
   );
   const log = new RecordingLog();
   const result = await sync({
@@ -135,6 +139,31 @@ describe.each(targets)('secrets-target $inputs.secrets-target', ({ inputs, scope
     ]);
     expect(mkp.records).toHaveLength(3);
     expectDelivered(scope);
+  });
+});
+
+describe('a slow or rate-limiting GitHub', () => {
+  const repository = targets[0]!;
+  const billing = '/secrets/MKP_WEBHOOK_BILLING_INVOICE_PAID';
+
+  it('abandons a secret write that hangs and writes it again', async () => {
+    github.inject({ method: 'PUT', pathIncludes: billing, delayMs: 10_000 });
+    const { result } = await run(repository.inputs, 'missing', { MKP_HTTP_TIMEOUT_MS: '300' });
+    expect(succeeded(result)).toBe(true);
+    expect(github.count('PUT', billing)).toBe(2);
+    expectDelivered(repository.scope);
+  });
+
+  it('waits out a 429 as GitHub says, and gives up after two retries with a clear failure', async () => {
+    github.inject({ method: 'PUT', pathIncludes: billing, status: 429, times: 3 });
+    const { result } = await run(repository.inputs);
+    expect(github.count('PUT', billing)).toBe(3); // the first write and two retries, no more
+    const failed = result.deliveries.filter((d) => d.outcome === 'failed');
+    expect(failed.map((d) => d.subscription.secretName)).toEqual([
+      'MKP_WEBHOOK_BILLING_INVOICE_PAID',
+    ]);
+    expect(failed[0]!.message).toContain('429');
+    expect(succeeded(result)).toBe(false);
   });
 });
 

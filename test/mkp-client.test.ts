@@ -72,11 +72,32 @@ describe('listWebhooks', () => {
     expect(emulator.count('list')).toBeLessThanOrEqual(3);
   });
 
-  it('keeps listing through an empty page', async () => {
+  it('reads an empty page that links further again instead of missing its records', async () => {
     const emulator = await start({ seed: seed(20) });
     emulator.inject({ kind: 'empty-page', on: 'list' });
     const { client } = clientFor(emulator);
-    expect((await client.listWebhooks()).length).toBe(5);
+    expect((await client.listWebhooks()).length).toBe(20);
+    expect(emulator.count('list')).toBe(3);
+  });
+
+  it('counts a record once when a page is served again under another address', async () => {
+    const emulator = await start({ seed: seed(20) });
+    // page 1 (read as /webhooks) links to ?page=1: the same 15 records again, then page 2
+    emulator.inject({ kind: 'loop-next', on: 'list' });
+    const { client } = clientFor(emulator);
+    const records = await client.listWebhooks();
+    expect(emulator.count('list')).toBe(3);
+    expect(records).toHaveLength(20);
+    expect(new Set(records.map((r) => r.id)).size).toBe(20);
+  });
+
+  it('fails the listing when a page that links further stays empty', async () => {
+    const emulator = await start({ seed: seed(20) });
+    emulator.inject({ kind: 'empty-page', on: 'list', times: 3 });
+    const { client } = clientFor(emulator);
+    const error = await failure(client.listWebhooks());
+    expect(error.failure).toBe('protocol');
+    expect(error.message).toContain('stayed empty in 3 reads');
   });
 
   it('waits as a 429 says (retry-after) and then succeeds', async () => {

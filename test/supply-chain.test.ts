@@ -42,7 +42,13 @@ describe('runtime dependencies', () => {
 describe('the bundle', () => {
   it('ships the licenses of what it bundles', () => {
     const licenses = readFileSync('dist/licenses.txt', 'utf8');
-    for (const name of ['@actions/core', 'yaml', 'libsodium-wrappers'])
+    for (const name of [
+      '@actions/core@',
+      '@actions/github@',
+      'yaml@',
+      'libsodium-wrappers@',
+      'undici@',
+    ])
       expect(licenses).toContain(name);
   });
 

@@ -137,6 +137,32 @@ describe('sync', () => {
     expect(emulator.count('create')).toBe(3);
   });
 
+  it('a create that never gets a clear answer fails after its rounds, logged as an error', async () => {
+    const emulator = await start();
+    emulator.inject({ kind: 'error-before', on: 'create', times: 100 });
+    const { result, log } = await apply(emulator, file(1));
+    expect(emulator.records).toHaveLength(0);
+    expect(emulator.count('create')).toBe(3); // one create per round, each after a fresh listing
+    expect(emulator.count('list')).toBe(3);
+    expect(result.createFailures).toHaveLength(1);
+    expect(succeeded(result)).toBe(false);
+    const errors = log.lines.filter((line) => line.startsWith('error: '));
+    expect(errors).toEqual([expect.stringContaining('failed to create invoice-paid')]);
+    expect(errors[0]).toContain('creates it only if it is still missing');
+  });
+
+  it('a create with a lost answer and a failed second listing is logged as an error', async () => {
+    const emulator = await start();
+    emulator.inject({ kind: 'error-after', on: 'create' });
+    emulator.inject({ kind: 'error-before', on: 'list', after: 1, times: 100 });
+    const { result, log } = await apply(emulator, file(1));
+    expect(emulator.records).toHaveLength(1); // made, but not found again in this run
+    expect(result.createFailures).toHaveLength(1);
+    expect(succeeded(result)).toBe(false);
+    const errors = log.lines.filter((line) => line.startsWith('error: '));
+    expect(errors).toEqual([expect.stringContaining('could not be listed again')]);
+  });
+
   it('one failed create does not stop the others; the run reports it and fails', async () => {
     const emulator = await start();
     const webhooks = file(3);

@@ -6,6 +6,8 @@ import type { RemoteWebhook } from './types.js';
 
 /** More pages than any real account has (30,000 records): a guard against endless paging. */
 const MAX_PAGES = 2000;
+/** Reads of a page that comes back empty although a next page follows, before giving up. */
+const EMPTY_PAGE_READS = 3;
 
 /**
  * The Webhooks API of MijnKlantportaal: list and create. Every secret in an answer is handed
@@ -22,6 +24,7 @@ export class MkpClient {
   async listWebhooks(): Promise<RemoteWebhook[]> {
     const records: RemoteWebhook[] = [];
     const seen = new Set<string>();
+    const ids = new Set<string>();
     let url: string | null = `${this.baseUrl}/webhooks`;
     for (let page = 1; url !== null; page++) {
       const operation: string = page === 1 ? 'list webhooks' : `list webhooks (page ${page})`;
@@ -36,12 +39,39 @@ export class MkpClient {
         throw new ApiError('protocol', operation, `more than ${MAX_PAGES} pages; stopped`);
       }
       seen.add(url);
-      const { body } = await this.http.call({ operation, method: 'GET', url, repeatable: true });
-      const { data, next } = this.readPage(body, operation);
-      records.push(...data);
+      const { data, next } = await this.readFullPage(url, operation);
+      // Records can shift between pages while the account changes; each counts once.
+      for (const record of data) {
+        if (ids.has(record.id)) continue;
+        ids.add(record.id);
+        records.push(record);
+      }
       url = next === null ? null : new URL(next, url).href;
     }
     return records;
+  }
+
+  /**
+   * One page. An empty page that still links to a next one would silently drop a page of
+   * records (and the plan would then create them twice): it is read again, and fails the
+   * listing when it stays empty.
+   */
+  private async readFullPage(
+    url: string,
+    operation: string,
+  ): Promise<{ data: RemoteWebhook[]; next: string | null }> {
+    for (let read = 1; ; read++) {
+      const { body } = await this.http.call({ operation, method: 'GET', url, repeatable: true });
+      const page = this.readPage(body, operation);
+      if (page.data.length > 0 || page.next === null) return page;
+      if (read === EMPTY_PAGE_READS) {
+        throw new ApiError(
+          'protocol',
+          operation,
+          `the page stayed empty in ${EMPTY_PAGE_READS} reads although next_page_url points further; records would be missed`,
+        );
+      }
+    }
   }
 
   /** Creates one webhook record; the answer carries its secret. */

@@ -32,7 +32,7 @@ export class GitHubSecretsTarget implements SecretTarget {
   constructor(settings: Settings) {
     this.scope = scopeOf(settings);
     this.description = describeScope(this.scope);
-    this.octokit = githubClient(settings.githubToken!, settings.tuning.githubWriteIntervalMs);
+    this.octokit = githubClient(settings.githubToken!, settings.tuning);
   }
 
   async prepare(): Promise<ReadonlySet<string>> {

@@ -79,7 +79,8 @@ export interface GitHubEmulatorOptions {
 }
 
 /**
- * Answer `status` (with a GitHub-style JSON message) instead of handling the call, for the next
+ * Answer `status` (with a GitHub-style JSON message) instead of handling the call (or after it,
+ * with `after`), or drop the connection (`drop`), or answer late (`delayMs`), for the next
  * `times` (default 1, Infinity allowed) calls whose method matches (any when unset) and whose
  * path (with query) contains `pathIncludes`. Faults apply before authentication, in order of
  * injection. A 429, or a 403 whose message mentions a rate limit, carries
@@ -89,9 +90,56 @@ export interface GitHubEmulatorOptions {
 export interface Fault {
   method?: string;
   pathIncludes: string;
-  status: number;
+  /** the status to answer; without it the call is handled as usual (after `delayMs`) */
+  status?: number;
   message?: string;
   times?: number;
+  /** wait this long before answering (a slow or hanging GitHub) */
+  delayMs?: number;
+  /** drop the connection instead of answering */
+  drop?: boolean;
+  /** handle the call first (a secret is stored), then answer `status` or drop instead */
+  after?: boolean;
+}
+
+/** Throws the GitHub-style error answer of a fault with a status. */
+function faultAnswer(fault: Fault, status: number): never {
+  const message = fault.message ?? STATUS_CODES[status] ?? 'Error';
+  const headers: OutgoingHttpHeaders = {};
+  if (status === 429 || (status === 403 && /rate limit/i.test(message))) {
+    headers['x-ratelimit-remaining'] = '0';
+    headers['x-ratelimit-reset'] = String(Math.ceil(Date.now() / 1000) + 1);
+    headers['retry-after'] = '1';
+  }
+  throw new ApiError(status, message, {}, headers);
+}
+
+/** The answer of a handler, or the GitHub-style error answer of what it threw. */
+function replyTo(handle: () => Reply): Reply {
+  try {
+    return handle();
+  } catch (error) {
+    if (error instanceof ApiError) {
+      return {
+        status: error.status,
+        body: {
+          message: error.message,
+          ...error.extra,
+          documentation_url: error.extra.documentation_url ?? DOCS,
+          status: String(error.status),
+        },
+        headers: error.headers,
+      };
+    }
+    return {
+      status: 500,
+      body: {
+        message: `emulator error: ${error instanceof Error ? error.message : String(error)}`,
+        documentation_url: DOCS,
+        status: '500',
+      },
+    };
+  }
 }
 
 export interface Issue {
@@ -520,32 +568,27 @@ export class GitHubEmulator {
     }
     this.calls.push(call);
 
-    let reply: Reply;
-    try {
-      reply = this.dispatch(method, path, req.headers.authorization, parsed, parseError);
-    } catch (error) {
-      if (error instanceof ApiError) {
-        reply = {
-          status: error.status,
-          body: {
-            message: error.message,
-            ...error.extra,
-            documentation_url: error.extra.documentation_url ?? DOCS,
-            status: String(error.status),
-          },
-          headers: error.headers,
-        };
-      } else {
-        reply = {
-          status: 500,
-          body: {
-            message: `emulator error: ${error instanceof Error ? error.message : String(error)}`,
-            documentation_url: DOCS,
-            status: '500',
-          },
-        };
-      }
+    const fault = this.takeFault(method, path);
+    if (fault?.delayMs) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, fault.delayMs);
+        res.once('close', () => (clearTimeout(timer), resolve()));
+      });
+      if (res.destroyed) return; // the client gave up waiting
     }
+    const drop = () => {
+      call.status = 0;
+      req.socket.destroy();
+    };
+    const status = fault?.status;
+    const answerFault = () => replyTo(() => faultAnswer(fault!, status!));
+    if (fault?.drop && !fault.after) return drop();
+    let reply =
+      status !== undefined && !fault?.after
+        ? answerFault()
+        : replyTo(() => this.dispatch(method, path, req.headers.authorization, parsed, parseError));
+    if (fault?.after && fault.drop) return drop();
+    if (fault?.after && status !== undefined) reply = answerFault();
     call.status = reply.status;
     this.send(res, reply);
   }
@@ -598,18 +641,6 @@ export class GitHubEmulator {
     body: unknown,
     parseError: boolean,
   ): Reply {
-    const fault = this.takeFault(method, path);
-    if (fault) {
-      const message = fault.message ?? STATUS_CODES[fault.status] ?? 'Error';
-      const headers: OutgoingHttpHeaders = {};
-      if (fault.status === 429 || (fault.status === 403 && /rate limit/i.test(message))) {
-        headers['x-ratelimit-remaining'] = '0';
-        headers['x-ratelimit-reset'] = String(Math.ceil(Date.now() / 1000) + 1);
-        headers['retry-after'] = '1';
-      }
-      throw new ApiError(fault.status, message, {}, headers);
-    }
-
     const presented = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
     if (presented !== this.token) throw new ApiError(401, 'Bad credentials');
 

@@ -172,11 +172,13 @@ const github = (
   fault: GitHubFault,
   did: string,
   expectation: Expectation,
+  extra: Partial<RunnableCell> = {},
 ): Omit<RunnableCell, 'fault' | 'phase'> => ({
   kind: 'run',
   did,
   inject: ({ github: emulator }) => emulator.inject(fault),
   expect: expectation,
+  ...extra,
 });
 
 const skip = (kind: SkippedCell['kind'], why: string): Omit<SkippedCell, 'fault' | 'phase'> => ({
@@ -191,10 +193,6 @@ const LIST_ONLY = skip(
 const NOT_PAGED = skip(
   'n/a',
   'a secret PUT answers no page, and GitHub secret names are read by page number, never by a link',
-);
-const NO_RESET = skip(
-  'not covered',
-  'the GitHub emulator cannot drop a connection (Octokit reports one as a status-500 error without a response, which plugin-retry retries like a 5xx)',
 );
 const NO_BODY_FAULT = skip(
   'not covered',
@@ -258,9 +256,10 @@ const ROWS: Row[] = [
       'created the record of the first POST, then answered 503',
       RECOVERS,
     ),
-    'secret write': skip(
-      'not covered',
-      'the GitHub emulator answers a fault instead of handling the call, so it cannot store a secret and then fail; a secret PUT is idempotent, so a retry after a lost answer is safe by design',
+    'secret write': github(
+      { method: 'PUT', pathIncludes: SECRETS_PUT, status: 502, after: true },
+      'stored the first secret PUT, then answered 502',
+      RECOVERS,
     ),
   },
   {
@@ -275,7 +274,11 @@ const ROWS: Row[] = [
       'dropped the connection of the first POST without creating the record',
       RECOVERS,
     ),
-    'secret write': NO_RESET,
+    'secret write': github(
+      { method: 'PUT', pathIncludes: SECRETS_PUT, drop: true },
+      'dropped the connection of the first secret PUT without storing it',
+      RECOVERS,
+    ),
   },
   {
     fault: 'a connection reset after the operation',
@@ -289,7 +292,11 @@ const ROWS: Row[] = [
       'created the record of the first POST, then dropped the connection',
       RECOVERS,
     ),
-    'secret write': NO_RESET,
+    'secret write': github(
+      { method: 'PUT', pathIncludes: SECRETS_PUT, drop: true, after: true },
+      'stored the first secret PUT, then dropped the connection',
+      RECOVERS,
+    ),
   },
   {
     fault: 'a response slower than the timeout',
@@ -305,9 +312,11 @@ const ROWS: Row[] = [
       RECOVERS,
       { timeoutMs: SLOW_TIMEOUT_MS },
     ),
-    'secret write': skip(
-      'not covered',
-      'the GitHub emulator cannot hold an answer back; note that the action gives Octokit no timeout, so a GitHub call that never answers would hold the run until the job times out',
+    'secret write': github(
+      { method: 'PUT', pathIncludes: SECRETS_PUT, delayMs: SLOW.delayMs },
+      `held the answer to the first secret PUT for ${SLOW.delayMs / 1000} s; the timeout is ${SLOW_TIMEOUT_MS / 1000} s`,
+      RECOVERS,
+      { timeoutMs: SLOW_TIMEOUT_MS },
     ),
   },
   {
@@ -410,9 +419,15 @@ const MORE_ROWS: Row[] = [
       'answered both POSTs with 429 (retry-after 0) 6 times each',
       fails('rate limited (429); gave up after 6 attempts'),
     ),
-    'secret write': skip(
-      'not covered',
-      "the GitHub emulator can answer every secret PUT with 429, but Octokit then tries each write 12 times over about 50 s (plugin-retry retries the 429 3 times, around the throttling plugin's 2 retries), too slow for this suite; the 429 burst row shows the retry, the 403 row the failed write that the next run repairs",
+    'secret write': github(
+      {
+        method: 'PUT',
+        pathIncludes: `${SECRETS_PUT}${DECLARED[2]!.secretName}`,
+        status: 429,
+        times: 100,
+      },
+      `answered every PUT of ${DECLARED[2]!.secretName} with 429 (retry-after 1 s)`,
+      fails('cannot write repository secrets of acme/shop: GitHub answered 429'),
     ),
   },
   {

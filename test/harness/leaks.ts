@@ -23,7 +23,10 @@ export function expectNoLeak(run: ActionRun, hidden: string[], secretOutputs: st
     expect(run.summary.includes(value)).toBe(false);
     for (const [name, output] of Object.entries(run.outputs)) {
       if (!secretOutputs.includes(name) && name !== 'secrets') {
-        expect({ output: name, leaked: output.includes(value) }).toEqual({ output: name, leaked: false });
+        expect({ output: name, leaked: output.includes(value) }).toEqual({
+          output: name,
+          leaked: false,
+        });
       }
     }
   }
