@@ -13,7 +13,12 @@ export default tseslint.config(
   },
   {
     files: ['**/*.cjs'],
-    languageOptions: { globals: { process: 'readonly' }, sourceType: 'commonjs' },
+    languageOptions: {
+      globals: { process: 'readonly', require: 'readonly', module: 'writable' },
+      sourceType: 'commonjs',
+    },
+    // CommonJS files load with require(): that is what they are for.
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['src/**/*.ts'],

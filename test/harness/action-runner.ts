@@ -26,6 +26,8 @@ export interface ActionRunOptions {
   entry?: string;
   /** JSON written to GITHUB_EVENT_PATH, e.g. a pull_request payload. */
   event?: { name: string; payload: unknown };
+  /** The node binary; default the one running this process. */
+  node?: string;
 }
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -75,6 +77,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
   }
   try {
     const { exitCode, stdout, stderr } = await spawnNode(
+      options.node ?? process.execPath,
       options.entry ?? join(REPO_ROOT, 'dist/index.js'),
       options.cwd ?? REPO_ROOT,
       env,
@@ -92,12 +95,13 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
 }
 
 function spawnNode(
+  node: string,
   entry: string,
   cwd: string,
   env: Record<string, string>,
 ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [entry], { cwd, env });
+    const child = spawn(node, [entry], { cwd, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
