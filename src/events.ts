@@ -1,7 +1,7 @@
 /**
  * The 23 MijnKlantportaal event types, in the order of the API reference. This list is the one
  * source of truth: the JSON Schema, the EventType type, suggestions and docs all derive from it.
- * test/events.test.ts checks it against ../shared/mijnklantportaal/openapi.yaml.
+ * test/events.test.ts checks it against spec/mijnklantportaal/openapi.yaml.
  */
 export const EVENT_TYPES = [
   'appointment-created',

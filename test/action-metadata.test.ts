@@ -7,7 +7,7 @@ import { ACTION_DEFAULTS } from './harness/action-runner.js';
 /**
  * action.yml against GitHub's documented metadata syntax (an ajv schema of the documented keys;
  * @action-validator/cli's schema is out of date and rejects node24), and against the tables of
- * CONTRACT §3, read from ../shared/CONTRACT.md itself.
+ * CONTRACT §3, read from spec/CONTRACT.md (the copy of ../shared/CONTRACT.md).
  */
 interface ActionMetadata {
   runs: unknown;
@@ -16,7 +16,7 @@ interface ActionMetadata {
   outputs: Record<string, unknown>;
 }
 const action = parse(readFileSync('action.yml', 'utf8')) as ActionMetadata;
-const contract = readFileSync('../shared/CONTRACT.md', 'utf8');
+const contract = readFileSync('spec/CONTRACT.md', 'utf8');
 
 // https://docs.github.com/en/actions/reference/metadata-syntax-for-github-actions
 const BRANDING_COLORS = [

@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { EVENT_TYPES, upperSnake } from '../src/events.js';
 
-const openapi = parse(readFileSync('../shared/mijnklantportaal/openapi.yaml', 'utf8'));
+const openapi = parse(readFileSync('spec/mijnklantportaal/openapi.yaml', 'utf8'));
 
 describe('the event list', () => {
   it('is exactly the EventType enum of the documented API, in its order', () => {

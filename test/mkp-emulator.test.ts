@@ -22,7 +22,7 @@ interface OpenApi {
   };
 }
 
-const spec = parse(readFileSync('../shared/mijnklantportaal/openapi.yaml', 'utf8')) as OpenApi;
+const spec = parse(readFileSync('spec/mijnklantportaal/openapi.yaml', 'utf8')) as OpenApi;
 const EVENT_TYPES = spec.components.schemas.EventType.enum;
 const SPEC_ID = 'https://mkp.test/openapi.json';
 const ajv = new Ajv2020({ strict: true, allErrors: true });

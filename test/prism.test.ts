@@ -13,7 +13,7 @@ import { freePort, startBackground, type Background } from './harness/processes.
 
 /**
  * Our requests against the documented API, judged by a tool nobody here wrote: Prism mocks
- * ../shared/mijnklantportaal/openapi.yaml and, with --errors, refuses any request that breaks
+ * spec/mijnklantportaal/openapi.yaml and, with --errors, refuses any request that breaks
  * it (422 with an sl-violations header, and a line in its log).
  *
  * One change to the spec copy, and only to an example: the documented page example links to
@@ -24,7 +24,7 @@ let prism: Background;
 let baseUrl: string;
 
 beforeAll(async () => {
-  const spec = parse(readFileSync('../shared/mijnklantportaal/openapi.yaml', 'utf8'));
+  const spec = parse(readFileSync('spec/mijnklantportaal/openapi.yaml', 'utf8'));
   spec.components.schemas.WebhookPage.properties.next_page_url.example = null;
   const dir = mkdtempSync(join(tmpdir(), 'mkp-prism-'));
   const specPath = join(dir, 'openapi.yaml');

@@ -10,8 +10,8 @@ import {
 import type { AddressInfo } from 'node:net';
 
 /**
- * A MijnKlantportaal Webhooks API on a loopback port, following
- * ../shared/mijnklantportaal/openapi.yaml: list (Laravel simple paginator), create, get, bearer
+ * A MijnKlantportaal Webhooks API on a loopback port, following the API description
+ * (spec/mijnklantportaal/openapi.yaml): list (Laravel simple paginator), create, get, bearer
  * auth, a rolling rate limit per token, and scripted faults. Tests, `npm run demo` and the
  * benchmarks use it, so it imports nothing from jest and nothing from src/: it is the other
  * side of the wire, not a copy of the client's beliefs.
