@@ -614,6 +614,40 @@ describe('faults around the handling of a call', () => {
     expect((await api(gh, 'PUT', `${REPO_SECRETS}/A`, sealed)).status).toBe(204);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
+  it('garbles bodies: half a JSON or text/plain after handling, an HTML page instead of it', async () => {
+    const gh = await start();
+    const sealed = await sealFor(gh, `${REPO_SECRETS}/public-key`, 'v');
+    const raw = async (name: string) => {
+      const response = await fetch(`${gh.url}${REPO_SECRETS}/${name}`, {
+        method: 'PUT',
+        headers: { authorization: `token ${gh.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(sealed),
+      });
+      return {
+        status: response.status,
+        type: response.headers.get('content-type'),
+        text: await response.text(),
+      };
+    };
+    gh.inject({ method: 'PUT', pathIncludes: '/A', body: 'malformed-json' });
+    expect(await raw('A')).toEqual({
+      status: 201,
+      type: 'application/json; charset=utf-8',
+      text: '{',
+    });
+    expect(gh.decrypt(scope, 'A')).toBe('v');
+    gh.inject({ method: 'PUT', pathIncludes: '/A', body: 'malformed-json' });
+    // An update (204 without a body) becomes a 201 with half of `{}` too.
+    expect(await raw('A')).toMatchObject({ status: 201, text: '{' });
+    gh.inject({ method: 'PUT', pathIncludes: '/B', body: 'text' });
+    expect(await raw('B')).toEqual({ status: 201, type: 'text/plain', text: 'OK' });
+    expect(gh.decrypt(scope, 'B')).toBe('v');
+    gh.inject({ method: 'PUT', pathIncludes: '/C', body: 'html' });
+    const html = await raw('C');
+    expect(html).toMatchObject({ status: 502, type: 'text/html' });
+    expect(html.text).toMatch(/^<!DOCTYPE html>/);
+    expect(gh.secrets(scope).map((s) => s.name)).not.toContain('C');
+  });
 });
 
 describe('Octokit from @actions/github', () => {

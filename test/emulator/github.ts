@@ -100,7 +100,17 @@ export interface Fault {
   drop?: boolean;
   /** handle the call first (a secret is stored), then answer `status` or drop instead */
   after?: boolean;
+  /**
+   * Garble the answer's body: `malformed-json` handles the call and sends the first half of its
+   * JSON (an empty object becomes `{`; a bodiless 204 becomes a 201 with it), `text` handles
+   * the call and answers text/plain `OK`, `html` does not handle the call and answers a
+   * proxy's HTML error page with `status` (default 502).
+   */
+  body?: 'malformed-json' | 'text' | 'html';
 }
+
+const PROXY_ERROR_PAGE =
+  '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr><center>nginx</center></body></html>\n';
 
 /** Throws the GitHub-style error answer of a fault with a status. */
 function faultAnswer(fault: Fault, status: number): never {
@@ -583,17 +593,24 @@ export class GitHubEmulator {
     const status = fault?.status;
     const answerFault = () => replyTo(() => faultAnswer(fault!, status!));
     if (fault?.drop && !fault.after) return drop();
+    if (fault?.body === 'html') {
+      call.status = status ?? 502;
+      res.writeHead(call.status, { 'content-type': 'text/html' });
+      res.end(PROXY_ERROR_PAGE);
+      return;
+    }
     let reply =
       status !== undefined && !fault?.after
         ? answerFault()
         : replyTo(() => this.dispatch(method, path, req.headers.authorization, parsed, parseError));
     if (fault?.after && fault.drop) return drop();
     if (fault?.after && status !== undefined) reply = answerFault();
+    if (fault?.body === 'malformed-json' && reply.status === 204) reply = { status: 201, body: {} };
     call.status = reply.status;
-    this.send(res, reply);
+    this.send(res, reply, fault?.body);
   }
 
-  private send(res: ServerResponse, reply: Reply): void {
+  private send(res: ServerResponse, reply: Reply, garble?: 'malformed-json' | 'text'): void {
     const used = Math.min(this.calls.length, RATE_LIMIT);
     const headers: OutgoingHttpHeaders = {
       'x-ratelimit-limit': String(RATE_LIMIT),
@@ -606,12 +623,18 @@ export class GitHubEmulator {
       'x-github-request-id': randomUUID().toUpperCase(),
       ...reply.headers,
     };
+    if (garble === 'text') {
+      res.writeHead(reply.status, { ...headers, 'content-type': 'text/plain' });
+      res.end('OK');
+      return;
+    }
     if (reply.status === 204 || reply.body === undefined) {
       res.writeHead(reply.status, headers);
       res.end();
       return;
     }
-    const text = JSON.stringify(reply.body);
+    const whole = JSON.stringify(reply.body);
+    const text = garble === 'malformed-json' ? whole.slice(0, Math.ceil(whole.length / 2)) : whole;
     res.writeHead(reply.status, {
       ...headers,
       'content-type': 'application/json; charset=utf-8',

@@ -194,10 +194,6 @@ const NOT_PAGED = skip(
   'n/a',
   'a secret PUT answers no page, and GitHub secret names are read by page number, never by a link',
 );
-const NO_BODY_FAULT = skip(
-  'not covered',
-  'the GitHub emulator answers its faults with a JSON error only and cannot garble a success; the action does not read the body of a secret PUT',
-);
 const SECRETS_PUT = '/actions/secrets/';
 const SLOW_TIMEOUT_MS = 1_000;
 const SLOW = { kind: 'slow', delayMs: 5_000 } as const;
@@ -331,7 +327,11 @@ const ROWS: Row[] = [
       'created the record of the first POST and answered 201 with half of its JSON',
       RECOVERS,
     ),
-    'secret write': NO_BODY_FAULT,
+    'secret write': github(
+      { method: 'PUT', pathIncludes: SECRETS_PUT, body: 'malformed-json' },
+      'stored the first secret PUT and answered 201 with half of its JSON (`{`)',
+      RECOVERS,
+    ),
   },
   {
     fault: 'an HTML error page',
@@ -345,9 +345,10 @@ const ROWS: Row[] = [
       "answered the first POST with a proxy's HTML 502 page, without creating the record",
       RECOVERS,
     ),
-    'secret write': skip(
-      'not covered',
-      "the GitHub emulator's faults carry a JSON body, never HTML; a 5xx is retried by status alone (see the 5xx rows)",
+    'secret write': github(
+      { method: 'PUT', pathIncludes: SECRETS_PUT, body: 'html' },
+      "answered the first secret PUT with a proxy's HTML 502 page, without storing it",
+      RECOVERS,
     ),
   },
   {
@@ -362,7 +363,11 @@ const ROWS: Row[] = [
       'created the record of the first POST and answered 201, text/plain, body `Created`',
       RECOVERS,
     ),
-    'secret write': NO_BODY_FAULT,
+    'secret write': github(
+      { method: 'PUT', pathIncludes: SECRETS_PUT, body: 'text' },
+      'stored the first secret PUT and answered 201, text/plain, body `OK`',
+      RECOVERS,
+    ),
   },
   {
     fault: 'an empty page',
