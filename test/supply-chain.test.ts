@@ -69,6 +69,11 @@ describe('the bundle', () => {
       'node_modules/@actions/github/lib/internal/utils.js',
       'node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js',
     ]) {
+      // The stand-in loads the undici next to it: it must be the one each importer resolves.
+      expect([file, createRequire(join(process.cwd(), file)).resolve('undici')]).toEqual([
+        file,
+        createRequire(join(process.cwd(), standIn)).resolve('undici'),
+      ]);
       const source = readFileSync(file, 'utf8');
       for (const [, names] of source.matchAll(/import \{([^}]+)\} from 'undici'/g))
         for (const name of names!.split(',')) imported.add(name.trim());
