@@ -2,23 +2,29 @@
  * `npm run demo`: the built action (dist/index.js), run exactly as the runner runs it, against
  * the project's MijnKlantportaal emulator on a loopback port. No account needed. The account
  * starts with one webhook the example file declares and one it does not; the first run creates
- * the rest, the second run shows that nothing changes.
+ * the rest, the second run shows that nothing changes. Then the CLI adopts the whole account:
+ * `mkp-webhooks import` writes a file, and `plan` on it has nothing to do.
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MkpEmulator } from '../test/emulator/mkp.js';
 import { runAction, type ActionRun } from '../test/harness/action-runner.js';
+import { runCli, type CliRun } from '../test/harness/processes.js';
+import { BILLING_HOOK_URL, DEMO_ACCOUNT } from './demo-account.js';
 
-const BILLING_HOOK_URL = 'https://billing.example.com/hooks/mkp?tenant=demo';
-
-const emulator = await MkpEmulator.start({
-  seed: [
-    { type: 'customer-created', url: 'https://hooks.example.com/mkp/crm' },
-    { type: 'ticket-created', url: 'https://legacy.example.org/tickets' },
-  ],
-});
+const emulator = await MkpEmulator.start({ seed: DEMO_ACCOUNT });
 const secrets = () => emulator.records.map((r) => r.secret);
 
+const hide = (text: string) => secrets().reduce((t, s) => t.split(s).join('***'), text);
+
+function showCli(command: string, run: CliRun): void {
+  console.log(`\n$ ${command}        (exit code ${run.code})`);
+  if (run.stderr.trim()) console.log(hide(run.stderr.trimEnd()));
+  if (run.stdout.trim()) console.log(hide(run.stdout.trimEnd()));
+}
+
 function show(title: string, run: ActionRun): void {
-  const hide = (text: string) => secrets().reduce((t, s) => t.split(s).join('***'), text);
   console.log(`\n━━━ ${title} ━━━ exit code ${run.exitCode}`);
   console.log('\n── log (what the runner shows) ──');
   console.log(
@@ -59,6 +65,17 @@ try {
   console.log(
     `\nThe account now holds ${emulator.records.length} webhooks; ${emulator.count('create')} create call(s) in all.`,
   );
+
+  // Adopting an account: one command writes the file, and the next plan is empty.
+  console.log('\n━━━ third: adopt the whole account from a terminal ━━━');
+  const cwd = mkdtempSync(join(tmpdir(), 'mkp-demo-import-'));
+  const api = { MKP_API_URL: emulator.baseUrl, MKP_API_TOKEN: emulator.token };
+  showCli('mkp-webhooks import', await runCli(['import'], { cwd, env: api }));
+  console.log(
+    `\n── the written webhooks.yaml ──\n${readFileSync(join(cwd, 'webhooks.yaml'), 'utf8')}`,
+  );
+  showCli('mkp-webhooks validate', await runCli(['validate'], { cwd }));
+  showCli('mkp-webhooks plan', await runCli(['plan'], { cwd, env: api }));
 } finally {
   await emulator.close();
 }

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { parseWebhooksFile } from '../src/config/load.js';
 import { MkpEmulator } from './emulator/mkp.js';
-import { REPO_ROOT } from './harness/action-runner.js';
+import { runCli, type CliRun } from './harness/processes.js';
 
 /** `mkp-webhooks` (the built dist/cli/index.js) from a terminal, against the emulator (CONTRACT §5). */
 let mkp: MkpEmulator | undefined;
@@ -13,30 +12,6 @@ afterEach(async () => {
   await mkp?.close();
   mkp = undefined;
 });
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(
-  args: string[],
-  options: { cwd: string; env?: Record<string, string> },
-): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/cli/index.js'), ...args], {
-      cwd: options.cwd,
-      env: { PATH: process.env.PATH, MKP_RETRY_BASE_MS: '5', ...options.env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
 
 const dir = (yaml?: string) => {
   const cwd = mkdtempSync(join(tmpdir(), 'mkp-cli-'));
@@ -60,17 +35,17 @@ const FILE = `webhooks:
 
 describe('validate, plan and apply', () => {
   it('validate: exit 0 on a valid file, 1 with PATH:LINE:COLUMN on an invalid one, 2 on misuse', async () => {
-    expect((await cli(['validate'], { cwd: dir(FILE) })).code).toBe(0);
-    const bad = await cli(['validate'], {
+    expect((await runCli(['validate'], { cwd: dir(FILE) })).code).toBe(0);
+    const bad = await runCli(['validate'], {
       cwd: dir('webhooks:\n  - url: https://a.example.com/\n    evnts: [x]\n'),
     });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('webhooks.yaml:3:5: unknown key `evnts` (did you mean `events`?)');
-    expect((await cli(['frobnicate'], { cwd: dir(FILE) })).code).toBe(2);
+    expect((await runCli(['frobnicate'], { cwd: dir(FILE) })).code).toBe(2);
   });
 
   it('plan --json without MKP_API_TOKEN prints {"unchecked": […]} and exits 0', async () => {
-    const run = await cli(['plan', '--json'], { cwd: dir(FILE) });
+    const run = await runCli(['plan', '--json'], { cwd: dir(FILE) });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
       unchecked: [
@@ -92,7 +67,7 @@ describe('validate, plan and apply', () => {
 
   it('apply and import without MKP_API_TOKEN fail with a clear message', async () => {
     for (const command of ['apply', 'import']) {
-      const run = await cli([command], { cwd: dir(FILE) });
+      const run = await runCli([command], { cwd: dir(FILE) });
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`${command} needs MKP_API_TOKEN`);
     }
@@ -103,7 +78,7 @@ describe('validate, plan and apply', () => {
       seed: [{ type: 'customer-created', url: 'https://hooks.example.com/crm' }],
     });
     const cwd = dir(FILE);
-    const plan = await cli(['plan', '--json'], { cwd, env: api() });
+    const plan = await runCli(['plan', '--json'], { cwd, env: api() });
     expect(plan.code).toBe(0);
     expect(JSON.parse(plan.stdout)).toMatchObject({
       create: [{ event: 'customer-deleted' }],
@@ -113,20 +88,20 @@ describe('validate, plan and apply', () => {
     });
     expect(mkp.count('create')).toBe(0);
 
-    const apply = await cli(['apply', '--json'], { cwd, env: api() });
+    const apply = await runCli(['apply', '--json'], { cwd, env: api() });
     expect(apply.code).toBe(0);
     const out = JSON.parse(apply.stdout);
     expect(Object.keys(out)).toEqual(['plan', 'created']);
     expect(out.created).toEqual([{ ...out.plan.create[0], id: mkp.records[1]!.id }]);
     noSecret(apply);
 
-    const again = await cli(['plan'], { cwd, env: api() });
+    const again = await runCli(['plan'], { cwd, env: api() });
     expect(again.stdout).toContain('0 to create, 2 unchanged, 0 unmanaged');
   });
 
   it('apply fails with exit 1 and says why when the token is wrong', async () => {
     mkp = await MkpEmulator.start();
-    const run = await cli(['apply'], {
+    const run = await runCli(['apply'], {
       cwd: dir(FILE),
       env: { ...api(), MKP_API_TOKEN: 'not-the-right-token' },
     });
@@ -169,7 +144,7 @@ describe('import', () => {
     mkp = await MkpEmulator.start({ seed: varied() });
     expect(mkp.records.length).toBeGreaterThan(40);
     const cwd = dir();
-    const run = await cli(['import'], { cwd, env: api() });
+    const run = await runCli(['import'], { cwd, env: api() });
     expect(run.code).toBe(0);
     noSecret(run);
     const text = readFileSync(join(cwd, 'webhooks.yaml'), 'utf8');
@@ -185,7 +160,7 @@ describe('import', () => {
     const names = file.subscriptions.map((s) => s.name);
     expect(new Set(names).size).toBeGreaterThan(5);
 
-    const plan = await cli(['plan', '--json'], { cwd, env: api() });
+    const plan = await runCli(['plan', '--json'], { cwd, env: api() });
     const json = JSON.parse(plan.stdout);
     expect([json.create.length, json.unmanaged.length]).toEqual([0, 0]);
     expect(json.duplicates).toHaveLength(2);
@@ -193,8 +168,8 @@ describe('import', () => {
 
   it('is stable: importing the same account twice gives the same file', async () => {
     mkp = await MkpEmulator.start({ seed: varied() });
-    const a = await cli(['import', '--output', '-'], { cwd: dir(), env: api() });
-    const b = await cli(['import', '--output', '-'], { cwd: dir(), env: api() });
+    const a = await runCli(['import', '--output', '-'], { cwd: dir(), env: api() });
+    const b = await runCli(['import', '--output', '-'], { cwd: dir(), env: api() });
     expect(a.code).toBe(0);
     expect(a.stdout).toBe(b.stdout);
   });
@@ -208,7 +183,7 @@ describe('import', () => {
         { type: 'invoice-paid', url: 'https://frag.example.com/#x' },
       ],
     });
-    const run = await cli(['import', '--output', '-'], { cwd: dir(), env: api() });
+    const run = await runCli(['import', '--output', '-'], { cwd: dir(), env: api() });
     expect(run.code).toBe(0);
     const [, unknown, plain, fragment] = mkp.records;
     expect(run.stderr).toContain(
@@ -224,12 +199,12 @@ describe('import', () => {
       seed: [{ type: 'invoice-paid', url: 'https://ok.example.com/' }],
     });
     const cwd = dir('# mine\n');
-    const refused = await cli(['import'], { cwd, env: api() });
+    const refused = await runCli(['import'], { cwd, env: api() });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('webhooks.yaml exists; pass --force');
     expect(readFileSync(join(cwd, 'webhooks.yaml'), 'utf8')).toBe('# mine\n');
     expect(mkp.count('list')).toBe(0);
-    expect((await cli(['import', '--force'], { cwd, env: api() })).code).toBe(0);
+    expect((await runCli(['import', '--force'], { cwd, env: api() })).code).toBe(0);
     expect(readFileSync(join(cwd, 'webhooks.yaml'), 'utf8')).toContain('https://ok.example.com/');
   });
 
@@ -240,7 +215,7 @@ describe('import', () => {
         { type: 'invoice-paid', url: 'https://a.example.com/two' },
       ],
     });
-    const host = await cli(
+    const host = await runCli(
       ['import', '--output', '-', '--names', 'host', '--secret-template', '{NAME}_{EVENT}_SECRET'],
       {
         cwd: dir(),
@@ -252,7 +227,7 @@ describe('import', () => {
     expect(host.stdout).toContain('name: a-example-2\n');
     expect(host.stdout).toContain('secret: "{NAME}_{EVENT}_SECRET"');
     const cwd = dir();
-    const none = await cli(['import', '--names', 'none'], { cwd, env: api() });
+    const none = await runCli(['import', '--names', 'none'], { cwd, env: api() });
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('nothing was written');
     expect(existsSync(join(cwd, 'webhooks.yaml'))).toBe(false);

@@ -1,0 +1,31 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from '@jest/globals';
+import { REPO_ROOT } from './harness/action-runner.js';
+
+/** `npm run demo`, the README's first command, as a new user runs it. */
+describe('npm run demo', () => {
+  it('applies, shows that a second run changes nothing, and adopts the account with import', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/demo.ts'],
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH }, maxBuffer: 16 * 1024 * 1024 },
+    );
+    expect(stdout).toMatch(/first run: apply webhooks\.yaml ━━━ exit code 0/);
+    expect(stdout).toMatch(/second run: nothing changes ━━━ exit code 0/);
+    const changed = [...stdout.matchAll(/^changed = (\w+)$/gm)].map((m) => m[1]);
+    expect(changed).toEqual(['true', 'false']);
+    expect(stdout).toContain('The account now holds 9 webhooks; 7 create call(s) in all.');
+    expect(stdout).toMatch(/\$ mkp-webhooks import {8}\(exit code 0\)/);
+    expect(stdout).toMatch(/\$ mkp-webhooks validate {8}\(exit code 0\)/);
+    expect(stdout).toContain('plan: 0 to create, 9 unchanged, 0 unmanaged');
+    // The first run delivers the 7 new secrets as outputs, and the demo shows each as ***.
+    const secrets = [...stdout.matchAll(/^secrets = (.*)$/gm)].map(
+      (m) => JSON.parse(m[1]!) as Record<string, string>,
+    );
+    expect(secrets.map((s) => Object.keys(s).length)).toEqual([7, 0]);
+    expect(new Set(Object.values(secrets[0]!))).toEqual(new Set(['***']));
+    expect(stdout).not.toMatch(/^MKP_WEBHOOK_\w+ = (?!\*\*\*$)/m);
+  }, 60_000);
+});
