@@ -1,4 +1,5 @@
 import { getOctokit } from '@actions/github';
+import { defaults } from '@actions/github/lib/utils';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck/light.js';
@@ -26,8 +27,12 @@ export function githubClient(token: string, tuning: GitHubTuning): GitHubClient 
   const writeIntervalMs = tuning.githubWriteIntervalMs;
   const retryTwice = (_after: number, _options: unknown, _octokit: unknown, retries: number) =>
     retries < 2;
+  // @actions/github's own fetch goes through HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured) as
+  // the runner's settings say, deciding for the GITHUB_API_URL of the moment it was loaded.
+  // Passing `request` replaces its defaults as a whole, so that fetch is wrapped, not dropped.
+  const proxyAwareFetch = defaults.request!.fetch as typeof fetch;
   const fetchWithTimeout: typeof fetch = (input, init) =>
-    fetch(input, {
+    proxyAwareFetch(input, {
       ...init,
       signal: init?.signal
         ? AbortSignal.any([init.signal, AbortSignal.timeout(tuning.timeoutMs)])

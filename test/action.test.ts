@@ -6,6 +6,7 @@ import { GitHubEmulator } from './emulator/github.js';
 import { MkpEmulator } from './emulator/mkp.js';
 import { runAction, type ActionRun, type ActionRunOptions } from './harness/action-runner.js';
 import { expectMaskedFirst, expectNoLeak } from './harness/leaks.js';
+import { TunnelProxy } from './harness/proxy.js';
 
 /**
  * The built action (dist/index.js) run as the runner runs it, against the emulators: the
@@ -361,6 +362,34 @@ describe('GitHub: secrets, the PR comment and the drift issue', () => {
       mkp.records.find((r) => r.type === 'invoice-paid')!.secret,
     );
     expect(run.summary).toContain('- Target: repository secrets of acme/shop');
+  });
+
+  it('reaches GitHub through the runner’s HTTPS_PROXY / HTTP_PROXY', async () => {
+    mkp = await MkpEmulator.start();
+    await startGitHub();
+    const proxy = await TunnelProxy.start();
+    try {
+      // A name only the proxy can reach: without the proxy, the calls could not resolve it.
+      const viaProxy = github!.url.replace('127.0.0.1', 'github.proxied.test');
+      const run = await act({
+        env: { GITHUB_API_URL: viaProxy, HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url },
+        inputs: {
+          'secrets-target': 'repository',
+          'github-token': github!.token,
+          repository: 'acme/shop',
+        },
+      });
+      expect(run.exitCode).toBe(0);
+      const scope = { kind: 'repository', repository: 'acme/shop' } as const;
+      expect(github!.decrypt(scope, 'MKP_WEBHOOK_INVOICE_PAID')).toBe(
+        mkp.records.find((r) => r.type === 'invoice-paid')!.secret,
+      );
+      const host = new URL(viaProxy).host;
+      expect(proxy.tunnels.length).toBeGreaterThan(0);
+      expect(new Set(proxy.tunnels)).toEqual(new Set([host]));
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('posts the plan on the pull request, then updates the same comment', async () => {
