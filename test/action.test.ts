@@ -101,9 +101,21 @@ describe('apply with secrets as step outputs', () => {
     expect(plan.unmanaged).toHaveLength(33);
     expect(plan.duplicates).toEqual([]);
 
-    const created = JSON.parse(run.outputs.created!);
-    expect(created.map((c: { id: string }) => c.id)).toEqual(
-      mkp.records.slice(-2).map((r) => r.id),
+    // In the order of the plan; the two POSTs run concurrently, so the account may hold the
+    // records in either order.
+    const created = JSON.parse(run.outputs.created!) as Array<{
+      id: string;
+      event: string;
+      url: string;
+    }>;
+    expect(created.map((c) => [c.event, c.url])).toEqual(
+      plan.create.map((p: { event: string; url: string }) => [p.event, p.url]),
+    );
+    expect(created.map((c) => c.id)).toEqual(
+      created.map((c) => mkp!.records.find((r) => r.type === c.event && r.url === c.url)!.id),
+    );
+    expect(new Set(created.map((c) => c.id))).toEqual(
+      new Set(mkp.records.slice(-2).map((r) => r.id)),
     );
     const secrets = JSON.parse(run.outputs.secrets!);
     const byName = (name: string, event: string, url: string) => [
