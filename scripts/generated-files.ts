@@ -36,7 +36,7 @@ export function generatedFiles(): Record<string, string> {
  * are refined; a clone of the repository alone must still test, so spec/ holds copies. Where
  * ../shared exists, they must equal it; elsewhere (CI's clean clone) the copies stand.
  */
-export const SPEC_COPIES: Record<string, string> = {
+const SPEC_COPIES: Record<string, string> = {
   'spec/CONTRACT.md': '../shared/CONTRACT.md',
   'spec/mijnklantportaal/openapi.yaml': '../shared/mijnklantportaal/openapi.yaml',
 };

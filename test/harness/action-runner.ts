@@ -78,7 +78,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
   try {
     const { exitCode, stdout, stderr } = await spawnNode(
       options.node ?? process.execPath,
-      options.entry ?? join(REPO_ROOT, 'dist/index.js'),
+      [options.entry ?? join(REPO_ROOT, 'dist/index.js')],
       options.cwd ?? REPO_ROOT,
       env,
     );
@@ -94,14 +94,15 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
   }
 }
 
-function spawnNode(
+/** `node ARGS` in `cwd` with exactly `env`, its output kept. */
+export function spawnNode(
   node: string,
-  entry: string,
+  args: string[],
   cwd: string,
   env: Record<string, string>,
 ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(node, [entry], { cwd, env });
+    const child = spawn(node, args, { cwd, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

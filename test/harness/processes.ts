@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { REPO_ROOT } from './action-runner.js';
+import { REPO_ROOT, spawnNode } from './action-runner.js';
 
 /** A free loopback port, for tools that cannot listen on port 0 themselves. */
 export function freePort(): Promise<number> {
@@ -67,20 +67,15 @@ export interface CliRun {
  * `mkp-webhooks ARGS` as a terminal runs it: the built dist/cli/index.js in `cwd`, with PATH,
  * quick retries and `env` as its whole environment.
  */
-export function runCli(
+export async function runCli(
   args: string[],
   options: { cwd: string; env?: Record<string, string> },
 ): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/cli/index.js'), ...args], {
-      cwd: options.cwd,
-      env: { PATH: process.env.PATH, MKP_RETRY_BASE_MS: '5', ...options.env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+  const { exitCode, stdout, stderr } = await spawnNode(
+    process.execPath,
+    [join(REPO_ROOT, 'dist/cli/index.js'), ...args],
+    options.cwd,
+    { PATH: process.env.PATH ?? '', MKP_RETRY_BASE_MS: '5', ...options.env },
+  );
+  return { code: exitCode, stdout, stderr };
 }
