@@ -106,6 +106,9 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     await log.group(`Create ${count(plan.create.length, 'webhook')}`, () =>
       createMissing(plan, listing.value, client, options, result),
     );
+    // The creates finish in any order; the outputs and the report follow the plan's order.
+    sortBySubscription(result.created, plan.create);
+    sortBySubscription(result.createFailures, plan.create);
   }
   if (target) await deliverSecrets(plan, existing.value, target, options, result);
   return result;
@@ -237,6 +240,20 @@ async function deliverSecrets(
       }
     });
   });
+  // Writes finish in any order; the report lists them in the order they were planned.
+  sortBySubscription(
+    result.deliveries,
+    todo.map((item) => item.subscription),
+  );
+}
+
+/** Sorts entries in place by the position of their subscription in `order`. */
+function sortBySubscription<T extends { subscription: Subscription }>(
+  entries: T[],
+  order: readonly Subscription[],
+): void {
+  const position = new Map(order.map((subscription, index) => [subscription, index]));
+  entries.sort((a, b) => position.get(a.subscription)! - position.get(b.subscription)!);
 }
 
 function warnAboutDuplicates(plan: Plan, log: Log): void {

@@ -146,6 +146,14 @@ describe('a slow or rate-limiting GitHub', () => {
   const repository = targets[0]!;
   const billing = '/secrets/MKP_WEBHOOK_BILLING_INVOICE_PAID';
 
+  it('lists the secret writes in the order of the plan, whichever GitHub answers first', async () => {
+    const crm = '/secrets/MKP_WEBHOOK_CRM_CUSTOMER_CREATED';
+    github.inject({ method: 'PUT', pathIncludes: crm, delayMs: 300 });
+    const { result } = await run(repository.inputs);
+    expect(succeeded(result)).toBe(true);
+    expect(result.deliveries.map((d) => d.subscription)).toEqual(file.subscriptions);
+  });
+
   it('abandons a secret write that hangs and writes it again', async () => {
     github.inject({ method: 'PUT', pathIncludes: billing, delayMs: 10_000 });
     const { result } = await run(repository.inputs, 'missing', { MKP_HTTP_TIMEOUT_MS: '300' });

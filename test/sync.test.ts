@@ -128,6 +128,24 @@ describe('sync', () => {
     },
   );
 
+  it('reports creates and secret writes in the order of the plan, whichever answers first', async () => {
+    const emulator = await start();
+    // The first create to arrive answers last (within the client's 500 ms timeout).
+    emulator.inject({ kind: 'slow', on: 'create', delayMs: 300 });
+    const webhooks = file(4);
+    webhooks.subscriptions[2]!.url = 'https://'; // rejected by the API: a failure in the middle
+    webhooks.subscriptions[3]!.url = 'not a url'; // and another one
+    const { result } = await apply(emulator, webhooks);
+    expect(emulator.records.map((r) => r.url).sort()).toEqual([
+      'https://hooks.example.com/0',
+      'https://hooks.example.com/1',
+    ]);
+    const planned = webhooks.subscriptions;
+    expect(result.created.map((c) => c.subscription)).toEqual([planned[0], planned[1]]);
+    expect(result.createFailures.map((f) => f.subscription)).toEqual([planned[2], planned[3]]);
+    expect(result.deliveries.map((d) => d.subscription)).toEqual([planned[0], planned[1]]);
+  });
+
   it('creates again what a lost answer did not make (5xx before the record was made)', async () => {
     const emulator = await start();
     emulator.inject({ kind: 'error-before', on: 'create' });
