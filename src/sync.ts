@@ -6,7 +6,7 @@ import { ApiError } from './mkp/errors.js';
 import type { RemoteWebhook } from './mkp/types.js';
 import { makePlan, subscriptionKey, type Plan } from './plan.js';
 import type { SecretTarget } from './secrets/target.js';
-import { redactUrl } from './url.js';
+import { redactUrl, shownUrl } from './url.js';
 
 /**
  * list -> plan -> create -> deliver secrets. Knows no shell: the Action and the CLI both call
@@ -289,7 +289,7 @@ export function changed(result: SyncResult): boolean {
 }
 
 export function label(subscription: Subscription): string {
-  return `${subscription.event} ${redactUrl(subscription.url)}`;
+  return `${subscription.event} ${shownUrl(subscription)}`;
 }
 
 /** An error as one sentence for people; never a stack trace. */

@@ -35,6 +35,15 @@ export function redactUrl(url: string): string {
   return parsed.href;
 }
 
+/**
+ * How a declared subscription's URL is shown to people (log, summary, comment, issue, terminal).
+ * Every people-facing rendering of a subscription's URL goes through here; machine outputs use
+ * `url` itself.
+ */
+export function shownUrl(subscription: { url: string }): string {
+  return redactUrl(subscription.url);
+}
+
 /** True when the URL carries values that redaction hides (user-info or a query). */
 export function hasHiddenParts(url: string): boolean {
   try {

@@ -4,7 +4,7 @@ import { subscriptionKey } from '../plan.js';
 import { succeeded, type SyncResult } from '../sync.js';
 import { upperSnake } from '../events.js';
 import { adopt, renderEntries } from '../import.js';
-import { hasHiddenParts, redactUrl } from '../url.js';
+import { hasHiddenParts, redactUrl, shownUrl } from '../url.js';
 import { cell, code, plural } from './markdown.js';
 
 /**
@@ -104,12 +104,12 @@ function tableRows(result: SyncResult): string[] {
   const rows: string[] = [];
   // Result first and the URL last: on a narrow page, what happened stays visible.
   const row = (mark: string, status: string, event: string, secret: string, url: string) =>
-    `| ${mark} ${cell(status)} | ${code(event)} | ${secret ? code(secret) : ''} | ${code(redactUrl(url))} |`;
+    `| ${mark} ${cell(status)} | ${code(event)} | ${secret ? code(secret) : ''} | ${code(url)} |`;
 
   const { plan } = result;
   if (result.mode === 'unchecked' || !plan) {
     for (const s of result.file.subscriptions) {
-      rows.push(row('·', 'declared', s.event, s.secretName, s.url));
+      rows.push(row('·', 'declared', s.event, s.secretName, shownUrl(s)));
     }
     return rows;
   }
@@ -130,24 +130,24 @@ function tableRows(result: SyncResult): string[] {
     const c = created.get(s);
     const f = failed.get(s);
     if (result.mode === 'dry-run')
-      rows.push(row('➕', 'will create', s.event, s.secretName, s.url));
+      rows.push(row('➕', 'will create', s.event, s.secretName, shownUrl(s)));
     else if (c) {
       const how = c.adopted ? 'created (found after its answer was lost)' : 'created';
       const status = secretStatus(s);
       const mark = status.includes('not written') ? '❌' : '✅';
-      rows.push(row(mark, `${how}${status}`, s.event, s.secretName, s.url));
-    } else if (f) rows.push(row('❌', `failed: ${f.message}`, s.event, s.secretName, s.url));
-    else rows.push(row('➕', 'not created', s.event, s.secretName, s.url));
+      rows.push(row(mark, `${how}${status}`, s.event, s.secretName, shownUrl(s)));
+    } else if (f) rows.push(row('❌', `failed: ${f.message}`, s.event, s.secretName, shownUrl(s)));
+    else rows.push(row('➕', 'not created', s.event, s.secretName, shownUrl(s)));
   }
   for (const { subscription: s } of plan.unchanged) {
     const status = secretStatus(s);
     const times = copies.get(subscriptionKey(s.event, s.url));
     const mark = status.includes('not written') ? '❌' : times ? '⚠️' : '☑️';
     const extra = times ? `, on the account ${times} times (see Duplicates)` : '';
-    rows.push(row(mark, `unchanged${extra}${status}`, s.event, s.secretName, s.url));
+    rows.push(row(mark, `unchanged${extra}${status}`, s.event, s.secretName, shownUrl(s)));
   }
   for (const r of plan.unmanaged) {
-    rows.push(row('⚠️', `not in the file (${r.id})`, r.type, '', r.url));
+    rows.push(row('⚠️', `not in the file (${r.id})`, r.type, '', redactUrl(r.url)));
   }
   return rows;
 }
@@ -212,7 +212,7 @@ function failuresSection(result: SyncResult): string[] {
   const lines = ['### What went wrong', ''];
   for (const failure of result.failures) lines.push(`- ${cell(failure)}`);
   for (const { subscription: s, message } of result.createFailures) {
-    lines.push(`- ${code(s.event)} ${code(redactUrl(s.url))}: ${cell(message)}`);
+    lines.push(`- ${code(s.event)} ${code(shownUrl(s))}: ${cell(message)}`);
   }
   for (const d of result.deliveries.filter((d) => d.outcome === 'failed')) {
     lines.push(`- secret ${code(d.subscription.secretName)}: ${cell(d.message ?? 'failed')}`);

@@ -1,21 +1,22 @@
 import type { ConfigProblem } from '../config/types.js';
 import { formatProblem } from '../config/types.js';
 import { succeeded, type SyncResult } from '../sync.js';
-import { redactUrl } from '../url.js';
+import { redactUrl, shownUrl } from '../url.js';
 
 /** The plan and its outcome as plain text for a terminal, from the same SyncResult. */
 export function renderText(result: SyncResult): string {
   const lines: string[] = [];
   const { plan } = result;
   const row = (mark: string, event: string, url: string, tail: string) =>
-    `  ${mark} ${event.padEnd(28)} ${redactUrl(url)}${tail ? `  ${tail}` : ''}`;
+    `  ${mark} ${event.padEnd(28)} ${url}${tail ? `  ${tail}` : ''}`;
   if (result.mode === 'unchecked' || !plan) {
     lines.push(
       result.mode === 'unchecked'
         ? `${result.file.path}: valid; ${result.file.subscriptions.length} subscription(s) declared (no MKP_API_TOKEN: the account was not checked)`
         : `${result.file.path}: the account could not be read`,
     );
-    for (const s of result.file.subscriptions) lines.push(row('·', s.event, s.url, s.secretName));
+    for (const s of result.file.subscriptions)
+      lines.push(row('·', s.event, shownUrl(s), s.secretName));
   } else {
     const createdSet = new Set(result.created.map((c) => c.subscription));
     const failed = new Map(result.createFailures.map((f) => [f.subscription, f.message]));
@@ -29,12 +30,13 @@ export function renderText(result: SyncResult): string {
           : createdSet.has(s)
             ? 'created'
             : `FAILED: ${failed.get(s) ?? 'not created'}`;
-      lines.push(row('+', s.event, s.url, `${s.secretName}  ${status}`));
+      lines.push(row('+', s.event, shownUrl(s), `${s.secretName}  ${status}`));
     }
     for (const { subscription: s } of plan.unchanged) {
-      lines.push(row('=', s.event, s.url, s.secretName));
+      lines.push(row('=', s.event, shownUrl(s), s.secretName));
     }
-    for (const r of plan.unmanaged) lines.push(row('!', r.type, r.url, `unmanaged ${r.id}`));
+    for (const r of plan.unmanaged)
+      lines.push(row('!', r.type, redactUrl(r.url), `unmanaged ${r.id}`));
     if (plan.duplicates.length > 0) {
       lines.push(`  duplicates on the account: ${plan.duplicates.map((r) => r.id).join(', ')}`);
     }
