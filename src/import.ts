@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { Document } from 'yaml';
 import { parseWebhooksFile } from './config/load.js';
 import { ConfigError, formatProblem } from './config/types.js';
-import { NAME_MAX_LENGTH, URL_MAX_LENGTH } from './config/schema.js';
+import { NAME_MAX_LENGTH } from './config/schema.js';
+import { webhookUrlProblem } from './config/webhook-url.js';
 import { EVENT_TYPES, isEventType, type EventType } from './events.js';
 import type { Log } from './log.js';
 import type { MkpClient } from './mkp/client.js';
@@ -74,16 +75,10 @@ export function adopt(
 /** Why no valid webhooks.yaml can declare this record, or undefined when one can. */
 function undeclarable(record: RemoteWebhook): string | undefined {
   if (!isEventType(record.type)) return `unknown event type ${record.type}`;
-  let url: URL;
-  try {
-    url = new URL(record.url);
-  } catch {
-    return 'the URL does not parse';
-  }
-  if (url.protocol !== 'https:') return `the URL is not https (${url.protocol})`;
-  if (url.hash !== '' || record.url.includes('#')) return 'the URL has a fragment';
+  // The loader's own URL rules, so that the written file always loads.
+  const problem = webhookUrlProblem(record.url, 'the URL');
+  if (problem !== undefined) return problem;
   if (record.url.includes('${')) return 'the URL holds ${, which the file reads as a variable';
-  if (record.url.length > URL_MAX_LENGTH) return `the URL is longer than ${URL_MAX_LENGTH}`;
   return undefined;
 }
 

@@ -181,11 +181,16 @@ describe('import', () => {
         { type: 'brand-new-event', url: 'https://ok.example.com/' },
         { type: 'invoice-paid', url: 'http://plain.example.com/' },
         { type: 'invoice-paid', url: 'https://frag.example.com/#x' },
+        // What the loader refuses, import skips: one such record must not stop the import.
+        { type: 'invoice-paid', url: 'https://space.example.com/a b' },
+        { type: 'invoice-paid', url: 'https://copied.example.com/?key=***' },
       ],
     });
     const run = await runCli(['import', '--output', '-'], { cwd: dir(), env: api() });
     expect(run.code).toBe(0);
-    const [, unknown, plain, fragment] = mkp.records;
+    const [, unknown, plain, fragment, space, copied] = mkp.records;
+    expect(run.stderr).toContain(`skipped ${space!.id}`);
+    expect(run.stderr).toContain(`skipped ${copied!.id}`);
     expect(run.stderr).toContain(
       `skipped ${unknown!.id} (brand-new-event https://ok.example.com/): unknown event type brand-new-event`,
     );

@@ -14,12 +14,14 @@ export const modules = {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3645);
-/* harmony import */ var _config_load_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2001);
+/* harmony import */ var _config_load_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6907);
 /* harmony import */ var _config_types_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5878);
 /* harmony import */ var _config_schema_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8152);
-/* harmony import */ var _events_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4339);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9449);
-/* harmony import */ var _url_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(3977);
+/* harmony import */ var _config_webhook_url_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8302);
+/* harmony import */ var _events_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(4339);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(9449);
+/* harmony import */ var _url_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(3977);
+
 
 
 
@@ -40,7 +42,7 @@ function adopt(records, names = 'auto', takenNames = new Set()) {
             skipped.push({ record, reason });
             continue;
         }
-        const key = (0,_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .subscriptionKey */ .X8)(record.type, record.url);
+        const key = (0,_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .subscriptionKey */ .X8)(record.type, record.url);
         const group = groups.get(key);
         if (group) {
             group.push(record); // the first of a group is declared; the rest stay duplicates
@@ -55,7 +57,7 @@ function adopt(records, names = 'auto', takenNames = new Set()) {
     const entries = [...byUrl].map(([url, events]) => {
         const entry = {
             url,
-            events: _events_js__WEBPACK_IMPORTED_MODULE_6__/* .EVENT_TYPES */ .Ru.filter((event) => events.has(event)),
+            events: _events_js__WEBPACK_IMPORTED_MODULE_7__/* .EVENT_TYPES */ .Ru.filter((event) => events.has(event)),
         };
         if (names !== 'none')
             entry.name = uniqueName(nameFor(url, names), used);
@@ -65,23 +67,14 @@ function adopt(records, names = 'auto', takenNames = new Set()) {
 }
 /** Why no valid webhooks.yaml can declare this record, or undefined when one can. */
 function undeclarable(record) {
-    if (!(0,_events_js__WEBPACK_IMPORTED_MODULE_6__/* .isEventType */ .VX)(record.type))
+    if (!(0,_events_js__WEBPACK_IMPORTED_MODULE_7__/* .isEventType */ .VX)(record.type))
         return `unknown event type ${record.type}`;
-    let url;
-    try {
-        url = new URL(record.url);
-    }
-    catch {
-        return 'the URL does not parse';
-    }
-    if (url.protocol !== 'https:')
-        return `the URL is not https (${url.protocol})`;
-    if (url.hash !== '' || record.url.includes('#'))
-        return 'the URL has a fragment';
+    // The loader's own URL rules, so that the written file always loads.
+    const problem = (0,_config_webhook_url_js__WEBPACK_IMPORTED_MODULE_6__/* .webhookUrlProblem */ .g)(record.url, 'the URL');
+    if (problem !== undefined)
+        return problem;
     if (record.url.includes('${'))
         return 'the URL holds ${, which the file reads as a variable';
-    if (record.url.length > _config_schema_js__WEBPACK_IMPORTED_MODULE_5__/* .URL_MAX_LENGTH */ .E7)
-        return `the URL is longer than ${_config_schema_js__WEBPACK_IMPORTED_MODULE_5__/* .URL_MAX_LENGTH */ .E7}`;
     return undefined;
 }
 /** A name from the URL: host without www. and the public suffix, then the path. */
@@ -158,14 +151,14 @@ async function importAccount(options) {
         return 1;
     }
     for (const { record, reason } of adoption.skipped) {
-        log.warning(`skipped ${record.id} (${record.type} ${(0,_url_js__WEBPACK_IMPORTED_MODULE_8__/* .redactUrl */ .BO)(record.url)}): ${reason}`);
+        log.warning(`skipped ${record.id} (${record.type} ${(0,_url_js__WEBPACK_IMPORTED_MODULE_9__/* .redactUrl */ .BO)(record.url)}): ${reason}`);
     }
     for (const group of adoption.duplicates) {
-        log.warning(`duplicates: ${group.map((r) => r.id).join(', ')} all send ${group[0].type} to ${(0,_url_js__WEBPACK_IMPORTED_MODULE_8__/* .redactUrl */ .BO)(group[0].url)}; a file declares one of them, so remove the extras in the manage portal`);
+        log.warning(`duplicates: ${group.map((r) => r.id).join(', ')} all send ${group[0].type} to ${(0,_url_js__WEBPACK_IMPORTED_MODULE_9__/* .redactUrl */ .BO)(group[0].url)}; a file declares one of them, so remove the extras in the manage portal`);
     }
-    const exposed = adoption.entries.filter((entry) => (0,_url_js__WEBPACK_IMPORTED_MODULE_8__/* .hasHiddenParts */ .pb)(entry.url));
+    const exposed = adoption.entries.filter((entry) => (0,_url_js__WEBPACK_IMPORTED_MODULE_9__/* .hasHiddenParts */ .pb)(entry.url));
     if (exposed.length > 0) {
-        log.warning(`${exposed.length} URL(s) carry user-info or query values, written whole: ${exposed.map((e) => (0,_url_js__WEBPACK_IMPORTED_MODULE_8__/* .redactUrl */ .BO)(e.url)).join(', ')}. The file goes into git; move such values into \${VAR} (read from the environment) to keep them out of it`);
+        log.warning(`${exposed.length} URL(s) carry user-info or query values, written whole: ${exposed.map((e) => (0,_url_js__WEBPACK_IMPORTED_MODULE_9__/* .redactUrl */ .BO)(e.url)).join(', ')}. The file goes into git; move such values into \${VAR} (read from the environment) to keep them out of it`);
     }
     if (toStdout)
         options.out(text);
