@@ -149,6 +149,64 @@ describe('scripts/release-check.ts', () => {
   }, 60_000);
 });
 
+describe('scripts/move-major-tag.sh, with a stand-in gh that plays the GitHub API', () => {
+  // The stand-in answers from TAGS (the release tags on GitHub) and MAJOR (set when the major
+  // tag exists), and records every write it is asked for in CALLS.
+  const GH = `#!/usr/bin/env bash
+case "$*" in
+  *matching-refs/tags/*) for t in $TAGS; do echo "refs/tags/$t"; done ;;
+  *"/commits/"*) echo "sha-of-\${2##*/}" ;;
+  *"/git/ref/tags/"*) [ -n "$MAJOR" ] ;;
+  *) echo "$*" >>"$CALLS" ;;
+esac
+`;
+
+  function move(tag: string, tags: string, major: boolean) {
+    const dir = mkdtempSync(join(tmpdir(), 'mkp-major-'));
+    writeFileSync(join(dir, 'gh'), GH, { mode: 0o755 });
+    const calls = join(dir, 'calls');
+    writeFileSync(calls, '');
+    const result = spawnSync('bash', [join(REPO_ROOT, 'scripts/move-major-tag.sh'), tag], {
+      encoding: 'utf8',
+      env: {
+        PATH: `${dir}:${process.env.PATH}`,
+        GITHUB_REPOSITORY: 'acme/tool',
+        TAGS: tags,
+        MAJOR: major ? 'yes' : '',
+        CALLS: calls,
+      },
+    });
+    return { status: result.status, out: result.stdout, calls: readFileSync(calls, 'utf8') };
+  }
+
+  it('moves an existing major tag to the newest release', () => {
+    const { status, calls } = move('v1.10.0', 'v1.0.0 v1.9.0 v1.10.0', true);
+    expect(status).toBe(0);
+    expect(calls).toBe(
+      'api -X PATCH repos/acme/tool/git/refs/tags/v1 -f sha=sha-of-v1.10.0 -F force=true\n',
+    );
+  });
+
+  it('creates the major tag on the first release of a major', () => {
+    const { status, calls } = move('v2.0.0', 'v2.0.0', false);
+    expect(status).toBe(0);
+    expect(calls).toBe('api repos/acme/tool/git/refs -f ref=refs/tags/v2 -f sha=sha-of-v2.0.0\n');
+  });
+
+  it('leaves the major tag alone for a patch of an older minor (versions compare as numbers)', () => {
+    const { status, out, calls } = move('v1.9.1', 'v1.9.0 v1.9.1 v1.10.0 v1.2.0-rc.1', true);
+    expect(status).toBe(0);
+    expect(out).toContain('v1 stays on v1.10.0');
+    expect(calls).toBe('');
+  });
+
+  it('refuses a tag that is not vX.Y.Z', () => {
+    const { status, calls } = move('v1', 'v1.0.0', true);
+    expect(status).toBe(1);
+    expect(calls).toBe('');
+  });
+});
+
 describe('this repository is ready for its next release', () => {
   const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
     version: string;
