@@ -157,6 +157,18 @@ describe('the self-test workflow, run locally', () => {
     expect(githubEnv().MKP_API_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
   });
 
+  it('runs on pull requests: a dry run with pr-comment, then two applies with secrets as outputs', () => {
+    const workflow = parse(readFileSync(join(REPO_ROOT, WORKFLOW), 'utf8')) as { on: object };
+    expect(Object.keys(workflow.on)).toContain('pull_request');
+    const runs = job.steps.filter((s) => s.uses === './');
+    expect(runs.map((s) => [s.id, s.with?.['dry-run'], s.with?.['pr-comment']])).toEqual([
+      ['plan', true, true],
+      ['apply', undefined, undefined],
+      ['again', undefined, undefined],
+    ]);
+    for (const run of runs) expect(run.with?.['secrets-target']).toBeUndefined(); // outputs
+  });
+
   it('ran the dry run on a pull request and left one plan comment there', () => {
     const comments = github.comments.filter((c) => c.issue_number === PULL);
     expect(comments).toHaveLength(1);
@@ -218,6 +230,22 @@ describe('the self-test assertions', () => {
     });
     expect(code).not.toBe(0);
     expect(out).toContain('✗ secrets holds the secret of every webhook created');
+  }, 60_000);
+
+  it('fail when the pull request has no plan comment', async () => {
+    github.addPullRequest(REPOSITORY, PULL + 1);
+    const eventPath = join(dir, 'other-pull.json');
+    writeFileSync(
+      eventPath,
+      JSON.stringify({ pull_request: { ...event.payload.pull_request, number: PULL + 1 } }),
+    );
+    const { code, out } = await assertScript('plan', {
+      PLAN: json('plan'),
+      GITHUB_TOKEN: github.token,
+      GITHUB_EVENT_PATH: eventPath,
+    });
+    expect(code).not.toBe(0);
+    expect(out).toContain(`✗ exactly one plan comment on pull request #${PULL + 1}`);
   }, 60_000);
 
   it('never print a secret, even when they fail', async () => {
