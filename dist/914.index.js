@@ -1,8 +1,8 @@
-export const id = 862;
-export const ids = [862,592,685];
+export const id = 914;
+export const ids = [914,133];
 export const modules = {
 
-/***/ 1592:
+/***/ 8133:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -11,13 +11,13 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   githubClient: () => (/* binding */ githubClient),
 /* harmony export */   listAll: () => (/* binding */ listAll)
 /* harmony export */ });
-/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1193);
-/* harmony import */ var _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6877);
-/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4225);
-/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4038);
-/* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2725);
+/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1351);
+/* harmony import */ var _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5555);
+/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9735);
+/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6856);
+/* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3251);
 /* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4707);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8422);
 
 
 
@@ -98,87 +98,7 @@ function causes(error) {
 
 /***/ }),
 
-/***/ 4862:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   reportDrift: () => (/* binding */ reportDrift)
-/* harmony export */ });
-/* unused harmony exports DRIFT_LABEL, driftMarker */
-/* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1592);
-/* harmony import */ var _pr_comment_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4685);
-
-
-/** Open drift issues carry this label, so finding them reads one short list. */
-const DRIFT_LABEL = 'mkp-webhooks-drift';
-/** The hidden marker that identifies the drift issue of one config path. */
-function driftMarker(configPath) {
-    return `<!-- mkp-webhooks-sync:drift config=${encodeURIComponent(configPath)} -->`;
-}
-/**
- * One issue per config path: opened (or updated) when a run finds drift, closed with a comment
- * when a later run finds none. Found by its marker, never by title. A token that cannot manage
- * issues is a warning, never a failure.
- */
-async function reportDrift(report) {
-    const { octokit, repository, configPath, log } = report;
-    const marker = driftMarker(configPath);
-    try {
-        const open = (await (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.listAll)(octokit, 'GET /repos/{owner}/{repo}/issues', { ...repository, state: 'open', labels: DRIFT_LABEL })).find((issue) => !issue.pull_request && issue.body?.includes(marker));
-        if (report.drifted) {
-            const body = (0,_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__/* .fitComment */ .p)([
-                marker,
-                `MijnKlantportaal webhooks no longer match \`${configPath}\`.${report.runUrl ? ` Found by [this run](${report.runUrl}).` : ''}`,
-                'Webhooks to create are created by the next apply run; unmanaged webhooks must be declared in the file or removed in the manage portal. This issue closes itself when a run finds no drift.',
-                '',
-                report.markdown,
-            ].join('\n'));
-            if (open) {
-                await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
-                    ...repository,
-                    issue_number: open.number,
-                    body,
-                });
-                log.info(`updated drift issue #${open.number}`);
-            }
-            else {
-                const { data } = await octokit.request('POST /repos/{owner}/{repo}/issues', {
-                    ...repository,
-                    title: `MijnKlantportaal webhooks drifted from ${configPath}`,
-                    body,
-                    labels: [DRIFT_LABEL],
-                });
-                log.info(`opened drift issue #${data.number}`);
-            }
-        }
-        else if (open) {
-            await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-                ...repository,
-                issue_number: open.number,
-                body: `The account matches \`${configPath}\` again${report.runUrl ? ` ([run](${report.runUrl}))` : ''}; closing.`,
-            });
-            await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
-                ...repository,
-                issue_number: open.number,
-                state: 'closed',
-                state_reason: 'completed',
-            });
-            log.info(`closed drift issue #${open.number}: no drift found`);
-        }
-    }
-    catch (error) {
-        const { status, said } = (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.githubAnswer)(error);
-        const why = status === 403 || status === 404
-            ? ': the github-token cannot manage issues here (the workflow needs permissions: issues: write)'
-            : '';
-        log.warning(`could not update the drift issue (${said})${why}`);
-    }
-}
-
-
-/***/ }),
-
-/***/ 4685:
+/***/ 1914:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -186,8 +106,8 @@ async function reportDrift(report) {
 /* harmony export */   postPlanComment: () => (/* binding */ postPlanComment)
 /* harmony export */ });
 /* unused harmony export commentMarker */
-/* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1592);
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(998);
+/* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8133);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4285);
 
 
 /** The hidden marker that finds this action's comment for one config path on a PR. */
@@ -243,4 +163,4 @@ function fitComment(body, limit = _markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .G
 
 };
 
-//# sourceMappingURL=862.index.js.map
+//# sourceMappingURL=914.index.js.map
