@@ -169,3 +169,28 @@ describe('ci.yml', () => {
     );
   });
 });
+
+describe('release.yml', () => {
+  const release = parse(read('.github/workflows/release.yml')) as Workflow;
+  const steps = Object.values(release.jobs).flatMap((job) => job.steps ?? []);
+
+  it('restores no cache that a pull request could have written (cache poisoning)', () => {
+    const setups = steps.filter((s) => s.uses?.startsWith('actions/setup-node@'));
+    expect(setups.length).toBeGreaterThan(0);
+    for (const setup of setups) {
+      expect(setup.with?.cache).toBeUndefined();
+      expect(setup.with?.['package-manager-cache']).toBe(false);
+    }
+    expect(steps.some((s) => s.uses?.startsWith('actions/cache'))).toBe(false);
+  });
+
+  it('publishes with OIDC only: id-token in the npm job alone, no npm token anywhere', () => {
+    const text = read('.github/workflows/release.yml');
+    expect(text).not.toMatch(/NPM_TOKEN|NODE_AUTH_TOKEN/);
+    const withIdToken = Object.entries(release.jobs)
+      .filter(([, job]) => JSON.stringify(job.permissions ?? {}).includes('id-token'))
+      .map(([name]) => name);
+    expect(withIdToken).toEqual(['npm']);
+    expect(steps.map((s) => s.run ?? '').join('\n')).toContain('npm publish --provenance');
+  });
+});
