@@ -2,11 +2,12 @@
 import { parseArgs } from 'node:util';
 import { loadWebhooksFile } from './config/load.js';
 import { ConfigError, type WebhooksFile } from './config/types.js';
-import { checkApiUrl, DEFAULT_API_URL, readTuning } from './inputs.js';
+import { checkApiUrl, DEFAULT_API_URL, readTuning, tokenProblem } from './inputs.js';
 import type { Log } from './log.js';
 import { connect, type MkpClient } from './mkp/client.js';
 import { checkedPlanJson, createdJson, planJson } from './report/outputs.js';
 import { renderProblems, renderText } from './report/terminal.js';
+import { Scrubber, scrubbingLog } from './scrub.js';
 import { describe, succeeded, sync } from './sync.js';
 
 /**
@@ -37,15 +38,14 @@ environment: MKP_API_TOKEN (API key or OAuth token), MKP_API_URL (default ${DEFA
 class UsageError extends Error {}
 
 export async function main(argv: string[], env = process.env): Promise<number> {
-  const secrets: string[] = [];
-  // Defence in depth: anything masked never reaches the terminal, even by mistake.
-  const redact = (text: string) => secrets.reduce((t, s) => t.split(s).join('***'), text);
-  const out = (text: string) => process.stdout.write(redact(text));
-  const err = (text: string) => process.stderr.write(redact(text));
-  const log: Log = {
-    mask: (secret) => {
-      if (secret) secrets.push(secret);
-    },
+  // Defence in depth: anything masked never reaches the terminal, even by mistake. Machine
+  // output (--json, import's file) keeps `${VAR}` values, as the Action's outputs do.
+  const scrubber = new Scrubber();
+  const out = (text: string) => process.stdout.write(scrubber.scrubSecrets(text));
+  const show = (text: string) => process.stdout.write(scrubber.scrub(text));
+  const err = (text: string) => process.stderr.write(scrubber.scrub(text));
+  const log: Log = scrubbingLog(scrubber, {
+    mask: () => {}, // the terminal has no masking of its own: the scrubber is all of it
     info: (message) => err(`${message}\n`),
     warning: (message, p) =>
       err(`warning: ${p ? `${p.file}:${p.line}:${p.column}: ` : ''}${message}\n`),
@@ -55,7 +55,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
       err(`${title}\n`);
       return fn();
     },
-  };
+  });
 
   try {
     const { values, positionals } = parseArgs({
@@ -83,6 +83,11 @@ export async function main(argv: string[], env = process.env): Promise<number> {
 
     const token = env.MKP_API_TOKEN?.trim() || undefined;
     if (token) log.mask(token);
+    const badToken = token === undefined ? undefined : tokenProblem('MKP_API_TOKEN', token);
+    if (badToken) {
+      err(`error: ${badToken}\n`);
+      return 1;
+    }
     if ((command === 'apply' || command === 'import') && !token) {
       err(
         `error: ${command} needs MKP_API_TOKEN (a MijnKlantportaal API key with the webhooks scope)\n`,
@@ -110,7 +115,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
 
     let file: WebhooksFile;
     try {
-      file = await loadWebhooksFile(values.config);
+      file = await loadWebhooksFile(values.config, { tokens: { MKP_API_TOKEN: token } });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       if (values.json && command === 'validate') {
@@ -119,6 +124,8 @@ export async function main(argv: string[], env = process.env): Promise<number> {
       err(renderProblems(error.problems));
       return 1;
     }
+
+    for (const value of file.substitutedValues ?? []) scrubber.add(value, 'variable');
 
     if (command === 'validate') {
       if (values.json) {
@@ -132,7 +139,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
         });
         out(`${JSON.stringify({ valid: true, ...planJson(declared) })}\n`);
       } else {
-        out(`${file.path}: valid, ${file.subscriptions.length} subscription(s)\n`);
+        show(`${file.path}: valid, ${file.subscriptions.length} subscription(s)\n`);
       }
       return 0;
     }
@@ -155,7 +162,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
         );
       }
     } else {
-      out(renderText(result));
+      show(renderText(result));
     }
     if (!succeeded(result)) {
       if (values.json) for (const failure of result.failures) err(`error: ${failure}\n`);

@@ -68,6 +68,12 @@ export function readSettings(
     return /^\$\{\{.*\}\}$/.test(value) ? '' : value;
   };
   const optional = (name: string): string | undefined => input(name) || undefined;
+  const token = (name: string): string | undefined => {
+    const value = optional(name);
+    const problem = value === undefined ? undefined : tokenProblem(`input \`${name}\``, value);
+    if (problem) problems.push(problem);
+    return value;
+  };
 
   const bool = (name: string): boolean => {
     const value = input(name);
@@ -84,7 +90,7 @@ export function readSettings(
   };
 
   const dryRun = bool('dry-run');
-  const apiToken = optional('api-token');
+  const apiToken = token('api-token');
   if (!apiToken && !dryRun) {
     problems.push(
       'input `api-token` is empty: pass a MijnKlantportaal API key from a secret (api-token: ${{ secrets.MKP_API_TOKEN }}), or set dry-run: true to validate and plan without one',
@@ -97,13 +103,16 @@ export function readSettings(
   const repositoryText = input('repository');
   let repository: Repository | undefined;
   if (repositoryText) {
-    const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(repositoryText);
-    if (match) repository = { owner: match[1]!, repo: match[2]! };
-    else problems.push(`input \`repository\` must be owner/name, not \`${repositoryText}\``);
+    repository = parseRepository(repositoryText);
+    if (!repository) {
+      problems.push(
+        `input \`repository\` must be owner/name as GitHub spells them (letters, digits, -, _ and . in the name), not \`${repositoryText}\``,
+      );
+    }
   }
   const environment = optional('environment');
   const organization = optional('organization') ?? repository?.owner;
-  const githubToken = optional('github-token');
+  const githubToken = token('github-token');
   const prComment = bool('pr-comment');
   const driftIssue = bool('drift-issue');
 
@@ -146,6 +155,30 @@ export function readSettings(
   };
   if (problems.length > 0) throw new InputError(problems);
   return settings;
+}
+
+/**
+ * `owner/name` as GitHub allows them: an owner of letters, digits, - and _ (enterprise managed
+ * users), not starting with - or _; a name of letters, digits, -, _ and ., never `.` or `..`.
+ * Anything else (`../x`) would change the path of an API call.
+ */
+export function parseRepository(text: string): Repository | undefined {
+  const match = /^([A-Za-z0-9][A-Za-z0-9_-]{0,38})\/([A-Za-z0-9_.-]{1,100})$/.exec(text);
+  if (!match || match[2] === '.' || match[2] === '..') return undefined;
+  return { owner: match[1]!, repo: match[2]! };
+}
+
+/**
+ * A token with a control character (a newline from an earlier step's output, say) would split
+ * the Authorization header and the runner's masking, which works line by line: refused before
+ * any request. The message never shows the value.
+ */
+export function tokenProblem(subject: string, value: string): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) {
+    return `${subject} contains a control character (such as a line break): pass the token alone, e.g. \${{ secrets.X }} without extra lines`;
+  }
+  return undefined;
 }
 
 /** https, or http to a loopback address only (a local emulator); no trailing slash. */

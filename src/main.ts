@@ -7,6 +7,7 @@ import { connect } from './mkp/client.js';
 import { GITHUB_BODY_LIMIT } from './report/markdown.js';
 import { createdJson, drift, planJson } from './report/outputs.js';
 import { alreadyDone, renderReport, renderValidationFailure } from './report/summary.js';
+import { Scrubber, scrubbingLog } from './scrub.js';
 import { OutputsTarget } from './secrets/outputs.js';
 import { openSecretTarget } from './secrets/select.js';
 import { changed, describe, succeeded, sync, type SyncResult } from './sync.js';
@@ -16,39 +17,46 @@ import { changed, describe, succeeded, sync, type SyncResult } from './sync.js';
  * calls works the same from the CLI; only this file knows about the runner.
  */
 export async function run(): Promise<void> {
+  // Every masked value is also cut from all text this run shows (CONTRACT §4).
+  const scrubber = new Scrubber();
   try {
-    await runAction();
+    await runAction(scrubber);
   } catch (error) {
     if (error instanceof InputError) {
-      for (const problem of error.problems) core.error(problem);
+      for (const problem of error.problems) core.error(scrubber.scrub(problem));
       core.setFailed(`${error.problems.length} invalid input(s); nothing was read or sent`);
     } else {
       // Not foreseen: still one sentence, never a stack trace.
-      core.setFailed(`unexpected error: ${describe(error)}`);
+      core.setFailed(scrubber.scrub(`unexpected error: ${describe(error)}`));
     }
   }
 }
 
-async function runAction(): Promise<void> {
+async function runAction(scrubber: Scrubber): Promise<void> {
   const settings = readSettings((name) => core.getInput(name));
+  const log = scrubbingLog(scrubber, actionsLog());
   // Tokens are masked before anything can print them.
-  if (settings.apiToken) core.setSecret(settings.apiToken);
-  if (settings.githubToken) core.setSecret(settings.githubToken);
-  const log = actionsLog();
+  if (settings.apiToken) log.mask(settings.apiToken);
+  if (settings.githubToken) log.mask(settings.githubToken);
 
   let file: WebhooksFile;
   try {
-    file = await loadWebhooksFile(settings.config);
+    file = await loadWebhooksFile(settings.config, {
+      tokens: { 'api-token': settings.apiToken, 'github-token': settings.githubToken },
+    });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     for (const problem of error.problems) {
-      core.info(formatProblem(problem));
+      log.info(formatProblem(problem));
       log.error(problem.message, problem);
     }
-    await writeSummary(renderValidationFailure(settings.config, error.problems));
+    await writeSummary(scrubber.scrub(renderValidationFailure(settings.config, error.problems)));
     await publish(
       settings,
-      () => renderValidationFailure(settings.config, error.problems, { heading: '###' }),
+      () =>
+        scrubber.scrub(
+          renderValidationFailure(settings.config, error.problems, { heading: '###' }),
+        ),
       undefined,
       log,
     );
@@ -56,6 +64,9 @@ async function runAction(): Promise<void> {
       `${settings.config} has ${error.problems.length} problem(s); nothing was sent to any API`,
     );
     return;
+  }
+  for (const value of file.substitutedValues ?? []) {
+    for (const line of scrubber.add(value, 'variable')) core.setSecret(line);
   }
   log.info(`${settings.config}: ${file.subscriptions.length} subscription(s) declared`);
 
@@ -65,8 +76,8 @@ async function runAction(): Promise<void> {
         apiUrl: settings.apiUrl,
         token: settings.apiToken,
         tuning: settings.tuning,
-        mask: (secret) => core.setSecret(secret),
-        onRetry: (message) => core.info(message),
+        mask: (secret) => log.mask(secret),
+        onRetry: (message) => log.info(message),
       })
     : null;
   const result = await sync({
@@ -79,15 +90,15 @@ async function runAction(): Promise<void> {
   });
 
   writeOutputs(result);
-  await writeSummary(renderReport(result));
+  await writeSummary(scrubber.scrub(renderReport(result)));
   const checked = result.plan !== undefined && result.failures.length === 0;
   await publish(
     settings,
-    (maxLength) => renderReport(result, { heading: '###', maxLength }),
+    (maxLength) => scrubber.scrub(renderReport(result, { heading: '###', maxLength })),
     checked ? drift(result) : undefined,
     log,
   );
-  report(result, settings);
+  report(result, settings, scrubber);
 }
 
 /**
@@ -159,14 +170,16 @@ function writeOutputs(result: SyncResult): void {
 }
 
 /** Exit status of CONTRACT §4: failures first, then drift when fail-on-drift is on. */
-function report(result: SyncResult, settings: Settings): void {
+function report(result: SyncResult, settings: Settings, scrubber: Scrubber): void {
   if (result.mode === 'unchecked') {
     core.info('no api-token: the file is valid; the account was not checked');
   }
   if (!succeeded(result)) {
     // Each failure was reported as an error where it happened; this says where things stand.
     core.setFailed(
-      `the run did not finish (see the errors above). ${alreadyDone(result).replace(/`/g, '')}`,
+      scrubber.scrub(
+        `the run did not finish (see the errors above). ${alreadyDone(result).replace(/`/g, '')}`,
+      ),
     );
     return;
   }

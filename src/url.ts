@@ -25,7 +25,8 @@ export function redactUrl(url: string): string {
       .map((pair) => {
         if (pair === '') return pair;
         const eq = pair.indexOf('=');
-        return eq === -1 ? `${pair}=***` : `${pair.slice(0, eq)}=***`;
+        // A key-only parameter (`?SECRETKEY`) is itself the value: hidden whole.
+        return eq === -1 ? '***' : `${pair.slice(0, eq)}=***`;
       })
       .join('&');
     parsed.search = `?${query}`;
@@ -38,10 +39,38 @@ export function redactUrl(url: string): string {
 /**
  * How a declared subscription's URL is shown to people (log, summary, comment, issue, terminal).
  * Every people-facing rendering of a subscription's URL goes through here; machine outputs use
- * `url` itself.
+ * `url` itself. A URL written with `${VAR}` is shown in that form, never with the value.
  */
-export function shownUrl(subscription: { url: string }): string {
-  return redactUrl(subscription.url);
+export function shownUrl(subscription: { url: string; template?: string }): string {
+  return subscription.template === undefined
+    ? redactUrl(subscription.url)
+    : redactTemplate(subscription.template);
+}
+
+/**
+ * A URL as written with `${VAR}`, redacted like any URL, the references kept as they are:
+ * `https://u:p@${HOST}/x?k=${K}` -> `https://${HOST}/x?k=***`. Each reference stands in as a
+ * plain word while the URL is parsed, so a reference in the host or path survives.
+ */
+export function redactTemplate(template: string): string {
+  const names: string[] = [];
+  const marked = template.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    names.push(name);
+    return `zmkpvar${names.length - 1}z`;
+  });
+  const unmark = (text: string) =>
+    text.replace(/zmkpvar(\d+)z/g, (_, i: string) => `\${${names[Number(i)]!}}`);
+  // `${URL}/extra`: the reference is the whole start, so parse it as if it were a host.
+  const absolute = /^[a-z][a-z0-9+.-]*:/i.test(marked);
+  const redacted = redactUrl(absolute ? marked : `https://${marked}`);
+  if (redacted === '[unparseable URL]') return redacted;
+  const shown = unmark(absolute ? redacted : redacted.slice('https://'.length));
+  // Parsing adds the root path to a bare host; `${HOOK_URL}` stays `${HOOK_URL}`.
+  return shown.endsWith('/') &&
+    !template.endsWith('/') &&
+    !/[/?#]/.test(shown.slice(0, -1).replace(/^[a-z][a-z0-9+.-]*:\/\//i, ''))
+    ? shown.slice(0, -1)
+    : shown;
 }
 
 /** True when the URL carries values that redaction hides (user-info or a query). */

@@ -47,6 +47,7 @@ describe('parseWebhooksFile', () => {
     );
     expect(file).toEqual({
       path: PATH,
+      substitutedValues: [],
       subscriptions: [
         {
           name: 'crm',
@@ -133,6 +134,81 @@ describe('parseWebhooksFile', () => {
     for (const message of messages) {
       expect(message).not.toMatch(/hunter2|s3cr3t|admin/);
     }
+  });
+
+  it.each([
+    'ACTIONS_RUNTIME_TOKEN',
+    'GITHUB_TOKEN',
+    'RUNNER_TEMP',
+    'INPUT_API-TOKEN',
+    'github_token',
+  ])("refuses ${%s}: the runner's variables may hold its tokens", (name) => {
+    const variable = name.replace('-', '_');
+    const text = `webhooks:\n  - url: https://x.example.com/\${${variable}}\n    event: offer-created\n`;
+    const problems = problemsOf(text, { [variable]: 'eyJhbGciOiJSUzI1NiJ9.runner-token' });
+    expect(lines(problems)).toEqual([
+      `2:10: \`url\` uses \`\${${variable}}\`: variables starting with \`GITHUB_\`, \`ACTIONS_\`, \`RUNNER_\`, \`INPUT_\` belong to the runner and may hold its tokens; put the value in a variable of your own (\`env:\` in the workflow)`,
+    ]);
+  });
+
+  it('refuses a ${VAR} value that holds the api-token or github-token, never showing it', () => {
+    const text = [
+      'webhooks:',
+      '  - url: https://x.example.com/${A}',
+      '    event: offer-created',
+      '  - url: ${B}',
+      '    event: customer-created',
+      '  - url: https://x.example.com/${C}',
+      '    event: invoice-paid',
+      '',
+    ].join('\n');
+    const env = {
+      A: 'mkp_live_TOKEN123',
+      B: 'https://x.example.com/?t=ghs_GITHUBTOKEN9',
+      C: 'harmless-value',
+    };
+    let problems: ConfigProblem[] = [];
+    try {
+      parseWebhooksFile(text, PATH, {
+        env,
+        tokens: { 'api-token': 'mkp_live_TOKEN123', 'github-token': 'ghs_GITHUBTOKEN9' },
+      });
+    } catch (error) {
+      problems = (error as ConfigError).problems;
+    }
+    expect(lines(problems)).toEqual([
+      "2:10: the value of `${A}` contains the run's api-token: a webhook URL is sent to MijnKlantportaal and shown in reports, so it must never carry a token",
+      "4:10: the value of `${B}` contains the run's github-token: a webhook URL is sent to MijnKlantportaal and shown in reports, so it must never carry a token",
+    ]);
+  });
+
+  it('keeps the URL as written for people, the resolved URL for the API, and the values to mask', () => {
+    const text =
+      'webhooks:\n  - url: https://hooks.slack.com/services/${SLACK}\n    event: offer-created\n';
+    const file = parseWebhooksFile(text, PATH, { env: { SLACK: 'T0/B0/xyzSECRET' } });
+    expect(file.subscriptions[0]).toMatchObject({
+      url: 'https://hooks.slack.com/services/T0/B0/xyzSECRET',
+      template: 'https://hooks.slack.com/services/${SLACK}',
+    });
+    expect(file.substitutedValues).toEqual(['T0/B0/xyzSECRET']);
+  });
+
+  it('shows a ${VAR} URL in its ${VAR} form in messages, never the value', () => {
+    const text = [
+      'webhooks:',
+      '  - url: https://${HOST}/${PATH_PART}',
+      '    event: offer-created',
+      '  - url: https://${HOST}/${PATH_PART}',
+      '    event: offer-created',
+      '  - url: https://${PRIVATE}/x',
+      '    event: invoice-paid',
+      '',
+    ].join('\n');
+    const env = { HOST: 'hooks.example.com', PATH_PART: 'T0SECRETPATH', PRIVATE: '10.1.2.3' };
+    expect(lines(problemsOf(text, env))).toEqual([
+      '5:12: `offer-created` to `https://${HOST}/${PATH_PART}` is already declared on line 3',
+      '6:10: `url` (after substituting `${PRIVATE}`) points to a private address: MijnKlantportaal cannot reach it from the internet, and such a URL would aim the service at internal systems (`https://${PRIVATE}/x`)',
+    ]);
   });
 
   it('reports every problem at once, in file order', () => {

@@ -52,7 +52,9 @@ describe('webhookUrlProblem', () => {
     'https://hooks.example.com/mkp',
     'https://user:pass@hooks.example.com/mkp?token=x',
     'HTTPS://HOOKS.EXAMPLE.COM:8443/a/../b',
-    'https://[::1]:8443/x',
+    'https://[2001:db8::1]:8443/x',
+    'https://172.32.0.1/x',
+    'https://john:pw@hooks.example.com/',
   ])('accepts %s', (url) => {
     expect(webhookUrlProblem(url, '`url`')).toBeUndefined();
   });
@@ -85,6 +87,46 @@ describe('webhookUrlProblem', () => {
     [`https://hooks.example.com/${'a'.repeat(2048)}`, '`url` is longer than 2048 characters'],
   ])('rejects %j', (url, message) => {
     expect(webhookUrlProblem(url, '`url`')).toBe(message);
+  });
+});
+
+describe('webhook hosts MijnKlantportaal cannot reach (CONTRACT §1)', () => {
+  it.each([
+    ['https://localhost/x', '`localhost`, a loopback host'],
+    ['https://app.localhost/x', '`app.localhost`, a loopback host'],
+    ['https://127.0.0.1/x', '`127.0.0.1`, a loopback address'],
+    ['https://127.1/x', '`127.0.0.1`, a loopback address'],
+    ['https://2130706433/x', '`127.0.0.1`, a loopback address'],
+    ['https://0x7f.0.0.1/x', '`127.0.0.1`, a loopback address'],
+    ['https://10.0.0.5/x', '`10.0.0.5`, a private address'],
+    ['https://172.16.0.1/x', '`172.16.0.1`, a private address'],
+    ['https://172.31.255.255/x', '`172.31.255.255`, a private address'],
+    ['https://192.168.1.1/x', '`192.168.1.1`, a private address'],
+    ['https://169.254.169.254/latest/meta-data', '`169.254.169.254`, a link-local address'],
+    ['https://0.0.0.0/x', '`0.0.0.0`, an unspecified address'],
+    ['https://[::1]:8443/x', '`[::1]`, a loopback address'],
+    ['https://[::]/x', '`[::]`, an unspecified address'],
+    ['https://[fc00::1]/x', '`[fc00::1]`, a private (unique local) address'],
+    ['https://[fdab:1::2]/x', '`[fdab:1::2]`, a private (unique local) address'],
+    ['https://[fe80::1]/x', '`[fe80::1]`, a link-local address'],
+    ['https://[febf::1]/x', '`[febf::1]`, a link-local address'],
+    ['https://[::ffff:10.0.0.1]/x', '`[::ffff:a00:1]`, a private address'],
+  ])('refuses %s', (url, what) => {
+    expect(webhookUrlProblem(url, '`url`')).toMatch(
+      new RegExp(
+        `^\`url\` points to ${what.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: MijnKlantportaal cannot reach it`,
+      ),
+    );
+  });
+
+  it.each([
+    'https://good.example@evil.example/',
+    'https://good.example:443@evil.example/',
+    'https://www.good.example%2Fpath@evil.example/',
+  ])('refuses %s: user-info that reads like a host', (url) => {
+    expect(webhookUrlProblem(url, '`url`')).toBe(
+      '`url` has user-info before `@` that reads like a host name, while the request goes to another host: write the URL without it (`https://evil.example/`)',
+    );
   });
 });
 

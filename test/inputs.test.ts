@@ -89,9 +89,37 @@ describe('readSettings', () => {
     expect(settings.organization).toBe('acme');
   });
 
-  it('checks repository is owner/name', () => {
-    expect(problems({ 'api-token': 't', repository: 'just-a-name' })).toEqual([
-      'input `repository` must be owner/name, not `just-a-name`',
+  it.each([
+    'just-a-name',
+    '../x',
+    'acme/..',
+    'acme/.',
+    'acme/a/b',
+    '-acme/x',
+    'acme/x%2F..',
+    'a b/c',
+  ])('refuses repository %s: only owner/name as GitHub spells them', (repository) => {
+    expect(problems({ 'api-token': 't', repository })).toEqual([
+      `input \`repository\` must be owner/name as GitHub spells them (letters, digits, -, _ and . in the name), not \`${repository}\``,
+    ]);
+  });
+
+  it.each(['acme/shop', 'Acme-Corp/shop.api', 'acme_emu/.github', 'a/..x'])(
+    'accepts repository %s',
+    (repository) => {
+      expect(problems({ 'api-token': 't', repository })).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['api-token', 'tok\nen'],
+    ['api-token', 'tok\ren'],
+    ['github-token', 'ghs_abc\u0000def'],
+    ['github-token', 'ghs_abc\u001bdef'],
+  ])('refuses %s with a control character, without showing it', (name, value) => {
+    const found = problems({ 'api-token': 't', [name]: value });
+    expect(found).toEqual([
+      `input \`${name}\` contains a control character (such as a line break): pass the token alone, e.g. \${{ secrets.X }} without extra lines`,
     ]);
   });
 

@@ -13,6 +13,11 @@ import { parseYaml } from './yaml-document.js';
 export interface LoadOptions {
   /** Where `${VAR}` in `url` is read from; process.env by default. */
   env?: Record<string, string | undefined>;
+  /**
+   * The run's tokens by the name people know them by (`api-token`, `github-token`): a `${VAR}`
+   * value that holds one is refused (CONTRACT §1).
+   */
+  tokens?: Record<string, string | undefined>;
 }
 
 /**
@@ -34,7 +39,7 @@ export function parseWebhooksFile(
   let problems: ConfigProblem[];
   let file: WebhooksFile | undefined;
   try {
-    ({ problems, file } = check(text, path, options.env ?? process.env));
+    ({ problems, file } = check(text, path, options.env ?? process.env, options.tokens ?? {}));
   } catch (error) {
     problems = [{ file: path, line: 1, column: 1, message: unexpected(error) }];
   }
@@ -86,6 +91,7 @@ function check(
   text: string,
   path: string,
   env: Record<string, string | undefined>,
+  tokens: Record<string, string | undefined>,
 ): { problems: ConfigProblem[]; file?: WebhooksFile } {
   const atStart = (message: string) => ({
     problems: [{ file: path, line: 1, column: 1, message }],
@@ -119,11 +125,19 @@ function check(
     invalid: schema.invalid,
     positions: yaml.positions,
     env,
+    tokens,
   });
   problems.push(...entries.problems);
 
   if (problems.length > 0) return { problems };
-  return { problems, file: { path, subscriptions: entries.subscriptions } };
+  return {
+    problems,
+    file: {
+      path,
+      subscriptions: entries.subscriptions,
+      substitutedValues: entries.substitutedValues,
+    },
+  };
 }
 
 /** Problems sorted by line and column (stable), each once. */

@@ -1,6 +1,6 @@
 import { isEventType, type EventType } from '../events.js';
 import type { SourcePosition } from '../log.js';
-import { normalizeUrl, redactUrl } from '../url.js';
+import { normalizeUrl, shownUrl } from '../url.js';
 import type { DataPath, FilePositions } from './positions.js';
 import {
   defaultSecretTemplate,
@@ -24,13 +24,17 @@ export interface EntryRules {
   invalid: ReadonlySet<string>;
   positions: FilePositions;
   env: Environment;
+  /** The run's tokens by the name people know them by (`api-token`); no `${VAR}` may hold one. */
+  tokens: Readonly<Record<string, string | undefined>>;
 }
 
-export function subscriptionsOf({ data, invalid, positions, env }: EntryRules): {
+export function subscriptionsOf({ data, invalid, positions, env, tokens }: EntryRules): {
   subscriptions: Subscription[];
   problems: ConfigProblem[];
+  substitutedValues: string[];
 } {
   const subscriptions: Subscription[] = [];
+  const substitutedValues = new Set<string>();
   const problems: ConfigProblem[] = [];
   const report = (where: SourcePosition, message: string) => problems.push({ ...where, message });
   const webhooks = isMapping(data) && Array.isArray(data.webhooks) ? data.webhooks : [];
@@ -60,7 +64,17 @@ export function subscriptionsOf({ data, invalid, positions, env }: EntryRules): 
       }
     }
 
-    const url = checkedUrl(entry, usable('url'), positions.at(pathOf('url')), env, report);
+    const checked = checkedUrl(
+      entry,
+      usable('url'),
+      positions.at(pathOf('url')),
+      env,
+      tokens,
+      report,
+    );
+    checked?.values.forEach((value) => substitutedValues.add(value));
+    const url = checked?.url;
+    const template = checked?.template;
 
     const events: Array<{ event: EventType; path: DataPath }> = [];
     const hasEvent = Object.hasOwn(entry, 'event');
@@ -85,27 +99,28 @@ export function subscriptionsOf({ data, invalid, positions, env }: EntryRules): 
     // it needs, is invalid; then the secret names of this entry are not judged.
     const explicit = Object.hasOwn(entry, 'secret');
     const secretWhere = explicit ? positions.at(pathOf('secret')) : undefined;
-    let template: string | undefined;
+    let secretTemplate: string | undefined;
     if (!explicit) {
-      if (nameKnown) template = defaultSecretTemplate(name !== null);
+      if (nameKnown) secretTemplate = defaultSecretTemplate(name !== null);
     } else if (usable('secret') && typeof entry.secret === 'string') {
-      template = entry.secret;
-      if (template.includes('{NAME}') && name === null) {
+      secretTemplate = entry.secret;
+      if (secretTemplate.includes('{NAME}') && name === null) {
         if (nameKnown) {
           report(
             secretWhere!,
             '`secret` uses {NAME}, but this entry has no `name`: add a `name`, or take {NAME} out of the template',
           );
         }
-        template = undefined;
+        secretTemplate = undefined;
       }
     }
     // Every event of the entry would get the same name: one problem, not one per pair.
-    const shared = template !== undefined && !template.includes('{EVENT}') && events.length > 1;
+    const shared =
+      secretTemplate !== undefined && !secretTemplate.includes('{EVENT}') && events.length > 1;
     if (shared) {
       report(
         secretWhere ?? positions.at(pathOf()),
-        `\`secret\` ${code(template!)} has no {EVENT}, so the ${events.length} events of this entry would share one secret name: add {EVENT}, as in ${code(`${template}_{EVENT}`)}`,
+        `\`secret\` ${code(secretTemplate!)} has no {EVENT}, so the ${events.length} events of this entry would share one secret name: add {EVENT}, as in ${code(`${secretTemplate}_{EVENT}`)}`,
       );
     }
 
@@ -114,8 +129,8 @@ export function subscriptionsOf({ data, invalid, positions, env }: EntryRules): 
       const position = positions.at(path, 'value', 'use');
 
       let secretName: string | undefined;
-      if (template !== undefined) {
-        const candidate = expandSecretTemplate(template, name, event);
+      if (secretTemplate !== undefined) {
+        const candidate = expandSecretTemplate(secretTemplate, name, event);
         const problem = secretNameProblem(candidate);
         if (problem === undefined) {
           secretName = candidate;
@@ -135,7 +150,7 @@ export function subscriptionsOf({ data, invalid, positions, env }: EntryRules): 
           const normalised = first.url === url ? '' : ' (the same URL once normalised)';
           report(
             position,
-            `${code(event)} to ${code(redactUrl(url))} is already declared on line ${first.line}${normalised}`,
+            `${code(event)} to ${code(shownUrl({ url, template }))} is already declared on line ${first.line}${normalised}`,
           );
         } else {
           pairs.set(key, { line: position.line, url });
@@ -157,24 +172,49 @@ export function subscriptionsOf({ data, invalid, positions, env }: EntryRules): 
       }
 
       if (url !== undefined && secretName !== undefined) {
-        subscriptions.push({ name, event, url, secretName, position });
+        subscriptions.push({
+          name,
+          event,
+          url,
+          ...(template === undefined ? {} : { template }),
+          secretName,
+          position,
+        });
       }
     });
   });
-  return { subscriptions, problems };
+  return { subscriptions, problems, substitutedValues: [...substitutedValues] };
 }
 
-/** The entry's URL after `${VAR}` substitution, or undefined (with the problem reported). */
+/** The runner's own variables: a URL built from one would send its token to a webhook. */
+const RUNNER_PREFIXES = ['GITHUB_', 'ACTIONS_', 'RUNNER_', 'INPUT_'];
+
+/**
+ * The entry's URL after `${VAR}` substitution, with the form it was written in and the values
+ * substituted; or undefined (with the problem reported).
+ */
 function checkedUrl(
   entry: Record<string, unknown>,
   usable: boolean,
   where: SourcePosition,
   env: Environment,
+  tokens: Readonly<Record<string, string | undefined>>,
   report: (where: SourcePosition, message: string) => void,
-): string | undefined {
+): { url: string; template?: string; values: string[] } | undefined {
   if (!usable || typeof entry.url !== 'string') return undefined;
-  const substitution = substituteVariables(entry.url, env);
+  const written = entry.url;
+  const substitution = substituteVariables(written, env);
+  const refused = substitution.variables.filter((variable) =>
+    RUNNER_PREFIXES.some((prefix) => variable.toUpperCase().startsWith(prefix)),
+  );
+  for (const variable of refused) {
+    report(
+      where,
+      `\`url\` uses \`\${${variable}}\`: variables starting with ${RUNNER_PREFIXES.map((p) => code(p)).join(', ')} belong to the runner and may hold its tokens; put the value in a variable of your own (\`env:\` in the workflow)`,
+    );
+  }
   for (const variable of substitution.unset) {
+    if (refused.includes(variable)) continue;
     report(
       where,
       `environment variable \`${variable}\` is not set (\`url\` uses \`\${${variable}}\`)`,
@@ -186,17 +226,34 @@ function checkedUrl(
       '`url` holds a `${` that does not start a variable: write `${NAME}`, with a NAME of letters, digits and _',
     );
   }
-  if (substitution.unset.length > 0 || substitution.malformed) return undefined;
+  if (refused.length > 0 || substitution.unset.length > 0 || substitution.malformed) {
+    return undefined;
+  }
+  const values = substitution.variables.map((variable) => env[variable]!);
+  let carriesToken = false;
+  for (const [input, token] of Object.entries(tokens)) {
+    if (!token) continue;
+    for (const variable of substitution.variables) {
+      if (!env[variable]!.includes(token)) continue;
+      carriesToken = true;
+      report(
+        where,
+        `the value of \`\${${variable}}\` contains the run's ${input}: a webhook URL is sent to MijnKlantportaal and shown in reports, so it must never carry a token`,
+      );
+    }
+  }
+  if (carriesToken) return undefined;
+  const template = substitution.variables.length === 0 ? undefined : written;
   const subject =
-    substitution.variables.length === 0
+    template === undefined
       ? '`url`'
       : `\`url\` (after substituting ${substitution.variables.map((v) => `\`\${${v}}\``).join(', ')})`;
-  const problem = webhookUrlProblem(substitution.value, subject);
+  const problem = webhookUrlProblem(substitution.value, subject, template);
   if (problem !== undefined) {
     report(where, problem);
     return undefined;
   }
-  return substitution.value;
+  return { url: substitution.value, ...(template === undefined ? {} : { template }), values };
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {

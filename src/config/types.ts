@@ -8,6 +8,8 @@ export interface Subscription {
   event: EventType;
   /** The URL as declared, after `${VAR}` substitution; this is what the API receives. */
   url: string;
+  /** The URL as written, when it holds `${VAR}`: people are shown this form, never the value. */
+  template?: string;
   /** The secret name this subscription's secret is delivered under. */
   secretName: string;
   /** Where the entry stands in the file, for annotations. */
@@ -18,6 +20,11 @@ export interface Subscription {
 export interface WebhooksFile {
   path: string;
   subscriptions: Subscription[];
+  /**
+   * Every value substituted for a `${VAR}`: the shells mask and scrub them (CONTRACT §4), as a
+   * URL read from the environment may carry a token in any part.
+   */
+  substitutedValues?: string[];
 }
 
 /** One rule broken by the file, at a place in it. */
