@@ -20,12 +20,20 @@ export class MkpClient {
     private readonly mask: (secret: string) => void,
   ) {}
 
-  /** Every webhook on the account, following next_page_url on the api-url origin only. */
+  /**
+   * Every webhook on the account, one GET per page. The server's next_page_url is followed on
+   * the api-url origin only. The published example of that link ends in a stray comma
+   * (`?page=2,`), which a Laravel server reads as page 1: when the link's page is not a plain
+   * number, or leads back to a page already read, the listing goes on with current_page + 1 on
+   * the page just read, and stops on the last page.
+   */
   async listWebhooks(): Promise<RemoteWebhook[]> {
     const records: RemoteWebhook[] = [];
     const seen = new Set<string>();
+    const pagesRead = new Set<number>();
     const ids = new Set<string>();
     let url: string | null = `${this.baseUrl}/webhooks`;
+    let guessed = false;
     for (let page = 1; url !== null; page++) {
       const operation: string = page === 1 ? 'list webhooks' : `list webhooks (page ${page})`;
       if (seen.has(url)) {
@@ -39,31 +47,72 @@ export class MkpClient {
         throw new ApiError('protocol', operation, `more than ${MAX_PAGES} pages; stopped`);
       }
       seen.add(url);
-      const { data, next } = await this.readFullPage(url, operation);
+      const { data, next, current, last } = await this.readFullPage(url, operation, guessed);
+      if (current !== undefined) {
+        if (pagesRead.has(current)) {
+          throw new ApiError(
+            'protocol',
+            operation,
+            `the API answered page ${current} again (${redactUrl(url)}); the listing would never end`,
+          );
+        }
+        pagesRead.add(current);
+      }
       // Records can shift between pages while the account changes; each counts once.
       for (const record of data) {
         if (ids.has(record.id)) continue;
         ids.add(record.id);
         records.push(record);
       }
-      url = next === null ? null : new URL(next, url).href;
+      const lastPage =
+        next === null || (last !== undefined && current === last) || data.length === 0;
+      const following: { url: string; guessed: boolean } | null = lastPage
+        ? null
+        : this.nextPage(url, next!, current, pagesRead, operation);
+      guessed = following?.guessed ?? false;
+      url = following?.url ?? null;
     }
     return records;
+  }
+
+  /** Where the listing goes after `url`; null when the page read was the last one. */
+  private nextPage(
+    url: string,
+    next: string,
+    current: number | undefined,
+    pagesRead: ReadonlySet<number>,
+    operation: string,
+  ): { url: string; guessed: boolean } {
+    let link: URL;
+    try {
+      link = new URL(next, url);
+    } catch {
+      throw new ApiError('protocol', operation, 'next_page_url is not a URL');
+    }
+    // A link elsewhere is requested by no one: the HTTP layer refuses it, naming it redacted.
+    if (link.origin !== new URL(url).origin) return { url: link.href, guessed: false };
+    const linked = link.searchParams.get('page');
+    const plain = linked !== null && /^[1-9]\d*$/.test(linked);
+    if (current === undefined || (plain && !pagesRead.has(Number(linked)))) {
+      return { url: link.href, guessed: false };
+    }
+    // The quirk: go on from the page just read, on its own origin and path.
+    const own = new URL(url);
+    own.searchParams.set('page', String(current + 1));
+    return { url: own.href, guessed: true };
   }
 
   /**
    * One page. An empty page that still links to a next one would silently drop a page of
    * records (and the plan would then create them twice): it is read again, and fails the
-   * listing when it stays empty.
+   * listing when it stays empty. A page the client asked for by current_page + 1 (`guessed`)
+   * that comes back empty is past the last one.
    */
-  private async readFullPage(
-    url: string,
-    operation: string,
-  ): Promise<{ data: RemoteWebhook[]; next: string | null }> {
+  private async readFullPage(url: string, operation: string, guessed: boolean): Promise<Page> {
     for (let read = 1; ; read++) {
       const { body } = await this.http.call({ operation, method: 'GET', url, repeatable: true });
       const page = this.readPage(body, operation);
-      if (page.data.length > 0 || page.next === null) return page;
+      if (page.data.length > 0 || page.next === null || guessed) return page;
       if (read === EMPTY_PAGE_READS) {
         throw new ApiError(
           'protocol',
@@ -96,10 +145,7 @@ export class MkpClient {
     return record;
   }
 
-  private readPage(
-    body: unknown,
-    operation: string,
-  ): { data: RemoteWebhook[]; next: string | null } {
+  private readPage(body: unknown, operation: string): Page {
     if (!isObject(body) || !Array.isArray(body.data)) {
       throw new ApiError(
         'protocol',
@@ -123,7 +169,14 @@ export class MkpClient {
     if (next !== null && next !== undefined && typeof next !== 'string') {
       throw new ApiError('protocol', operation, 'next_page_url is neither a URL nor null');
     }
-    return { data, next: next || null };
+    const whole = (value: unknown) =>
+      typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 ? value : undefined;
+    return {
+      data,
+      next: next || null,
+      current: whole(body.current_page),
+      last: whole(body.last_page),
+    };
   }
 
   private readRecord(value: unknown): RemoteWebhook | undefined {
@@ -141,6 +194,14 @@ export class MkpClient {
       ...(typeof createdAt === 'string' ? { createdAt } : {}),
     };
   }
+}
+
+interface Page {
+  data: RemoteWebhook[];
+  next: string | null;
+  /** current_page and last_page (the simple paginator has no last_page), when whole numbers. */
+  current?: number;
+  last?: number;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -89,6 +89,12 @@ export interface MkpEmulatorOptions {
   seed?: Array<Partial<WebhookRecord> & { type: string; url: string }>;
   /** reproduce the published quirk: next_page_url ends in '?page=2,' */
   nextPageTrailingComma?: boolean;
+  /**
+   * read `page` the strict Laravel way (Paginator::resolveCurrentPage, FILTER_VALIDATE_INT):
+   * anything but a plain whole number of at least 1, such as `2,`, is page 1. Default: PHP's
+   * loose numeric prefix, where `2,` is page 2.
+   */
+  strictPageParsing?: boolean;
   /** default 0 (any free port) */
   port?: number;
 }
@@ -157,6 +163,7 @@ export class MkpEmulator {
   private readonly pageSize: number;
   private readonly rateLimit: { limit: number; windowMs: number } | false;
   private readonly trailingComma: boolean;
+  private readonly strictPageParsing: boolean;
   private latencyMs: number;
   private faults: PendingFault[] = [];
   /** per token: when each admitted request arrived, oldest first */
@@ -176,6 +183,7 @@ export class MkpEmulator {
     this.pageSize = options.pageSize ?? 15;
     this.rateLimit = options.rateLimit ?? { limit: 60, windowMs: 60_000 };
     this.trailingComma = options.nextPageTrailingComma ?? false;
+    this.strictPageParsing = options.strictPageParsing ?? false;
     this.latencyMs = options.latencyMs ?? 0;
     this.seed(options.seed);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -437,7 +445,8 @@ export class MkpEmulator {
   /** Laravel's simple paginator (no totals), URLs absolute like Laravel's url(). */
   private page(query: URLSearchParams, base: string, fault: Fault | undefined): object {
     const pages = query.getAll('page');
-    const current = phpPage(pages.length > 0 ? pages[pages.length - 1] : undefined);
+    const asked = pages.length > 0 ? pages[pages.length - 1] : undefined;
+    const current = this.strictPageParsing ? laravelPage(asked) : phpPage(asked);
     const start = (current - 1) * this.pageSize;
     const records = this.records.slice(start, start + this.pageSize);
     const data = fault?.kind === 'empty-page' ? [] : records;
@@ -566,6 +575,13 @@ function isHttpUrl(value: string): boolean {
 }
 
 /** PHP's intval on the query value; a page below 1 is page 1. */
+/** FILTER_VALIDATE_INT: optional blanks and sign, no leading zeros; below 1 is page 1. */
+function laravelPage(value: string | undefined): number {
+  const match = /^[ \t\n\r\v\f]*([+-]?(?:0|[1-9]\d*))[ \t\n\r\v\f]*$/.exec(value ?? '');
+  const n = match ? Number(match[1]) : 1;
+  return Number.isSafeInteger(n) && n >= 1 ? n : 1;
+}
+
 function phpPage(value: string | undefined): number {
   const match = /^[ \t\n\r\v\f]*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)/.exec(value ?? '');
   if (!match) return 1;
