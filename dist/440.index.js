@@ -9,7 +9,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   githubAnswer: () => (/* binding */ githubAnswer),
 /* harmony export */   githubClient: () => (/* binding */ githubClient),
-/* harmony export */   listAll: () => (/* binding */ listAll)
+/* harmony export */   listAll: () => (/* binding */ listAll),
+/* harmony export */   tokenIdentity: () => (/* binding */ tokenIdentity)
 /* harmony export */ });
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1351);
 /* harmony import */ var _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5555);
@@ -75,6 +76,25 @@ function githubAnswer(error) {
         status,
         said: `GitHub answered ${status}${typeof message === 'string' ? `: ${message}` : ''}`,
     };
+}
+/**
+ * Who the token writes as: the REST `user.id` of its comments and issues. GraphQL `viewer` is
+ * the one question every kind of token may ask (GET /user answers 403 for the workflow's
+ * GITHUB_TOKEN and for GitHub App installation tokens, whose viewer is the app's bot).
+ * Undefined, with a warning, when GitHub does not say.
+ */
+async function tokenIdentity(octokit, log) {
+    try {
+        const { viewer } = await octokit.graphql('query { viewer { login databaseId } }');
+        if (typeof viewer?.databaseId === 'number' && typeof viewer.login === 'string') {
+            return { id: viewer.databaseId, login: viewer.login };
+        }
+        log.warning('GitHub did not say who the github-token is (GraphQL viewer)');
+    }
+    catch (error) {
+        log.warning(`GitHub did not say who the github-token is (GraphQL viewer: ${githubAnswer(error).said})`);
+    }
+    return undefined;
 }
 /** Every page of a list endpoint that answers with a plain array. */
 async function listAll(octokit, route, parameters) {

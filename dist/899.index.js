@@ -9,7 +9,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   githubAnswer: () => (/* binding */ githubAnswer),
 /* harmony export */   githubClient: () => (/* binding */ githubClient),
-/* harmony export */   listAll: () => (/* binding */ listAll)
+/* harmony export */   listAll: () => (/* binding */ listAll),
+/* harmony export */   tokenIdentity: () => (/* binding */ tokenIdentity)
 /* harmony export */ });
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1351);
 /* harmony import */ var _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5555);
@@ -76,6 +77,25 @@ function githubAnswer(error) {
         said: `GitHub answered ${status}${typeof message === 'string' ? `: ${message}` : ''}`,
     };
 }
+/**
+ * Who the token writes as: the REST `user.id` of its comments and issues. GraphQL `viewer` is
+ * the one question every kind of token may ask (GET /user answers 403 for the workflow's
+ * GITHUB_TOKEN and for GitHub App installation tokens, whose viewer is the app's bot).
+ * Undefined, with a warning, when GitHub does not say.
+ */
+async function tokenIdentity(octokit, log) {
+    try {
+        const { viewer } = await octokit.graphql('query { viewer { login databaseId } }');
+        if (typeof viewer?.databaseId === 'number' && typeof viewer.login === 'string') {
+            return { id: viewer.databaseId, login: viewer.login };
+        }
+        log.warning('GitHub did not say who the github-token is (GraphQL viewer)');
+    }
+    catch (error) {
+        log.warning(`GitHub did not say who the github-token is (GraphQL viewer: ${githubAnswer(error).said})`);
+    }
+    return undefined;
+}
 /** Every page of a list endpoint that answers with a plain array. */
 async function listAll(octokit, route, parameters) {
     const items = [];
@@ -124,7 +144,14 @@ async function reportDrift(report) {
     const { octokit, repository, configPath, log } = report;
     const marker = driftMarker(configPath);
     try {
-        const open = (await (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.listAll)(octokit, 'GET /repos/{owner}/{repo}/issues', { ...repository, state: 'open', labels: DRIFT_LABEL })).find((issue) => !issue.pull_request && issue.body?.includes(marker));
+        const marked = (await (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.listAll)(octokit, 'GET /repos/{owner}/{repo}/issues', {
+            ...repository,
+            state: 'open',
+            labels: DRIFT_LABEL,
+        })).filter((issue) => !issue.pull_request && issue.body?.includes(marker));
+        // Anyone can open an issue with the marker and label: only the token's own is managed.
+        const self = marked.length > 0 ? await (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.tokenIdentity)(octokit, log) : undefined;
+        const open = marked.find((issue) => self !== undefined && issue.user?.id === self.id);
         if (report.drifted) {
             const body = (0,_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__/* .fitComment */ .p)([
                 marker,
@@ -203,7 +230,10 @@ async function postPlanComment(comment) {
     const marker = commentMarker(comment.configPath);
     const body = fitComment(`${marker}\n${comment.markdown}`);
     try {
-        const existing = (await (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.listAll)(octokit, 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repository, issue_number: pullNumber })).find((c) => c.body?.includes(marker));
+        const marked = (await (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.listAll)(octokit, 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repository, issue_number: pullNumber })).filter((c) => c.body?.includes(marker));
+        // Anyone can paste the marker into a comment: only the token's own comment is updated.
+        const self = marked.length > 0 ? await (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.tokenIdentity)(octokit, log) : undefined;
+        const existing = marked.find((c) => self !== undefined && c.user?.id === self.id);
         if (existing) {
             await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
                 ...repository,

@@ -80,6 +80,32 @@ export function githubAnswer(error: unknown): { status?: number; said: string } 
   };
 }
 
+/**
+ * Who the token writes as: the REST `user.id` of its comments and issues. GraphQL `viewer` is
+ * the one question every kind of token may ask (GET /user answers 403 for the workflow's
+ * GITHUB_TOKEN and for GitHub App installation tokens, whose viewer is the app's bot).
+ * Undefined, with a warning, when GitHub does not say.
+ */
+export async function tokenIdentity(
+  octokit: GitHubClient,
+  log: { warning(message: string): void },
+): Promise<{ id: number; login: string } | undefined> {
+  try {
+    const { viewer } = await octokit.graphql<{
+      viewer?: { login?: unknown; databaseId?: unknown };
+    }>('query { viewer { login databaseId } }');
+    if (typeof viewer?.databaseId === 'number' && typeof viewer.login === 'string') {
+      return { id: viewer.databaseId, login: viewer.login };
+    }
+    log.warning('GitHub did not say who the github-token is (GraphQL viewer)');
+  } catch (error) {
+    log.warning(
+      `GitHub did not say who the github-token is (GraphQL viewer: ${githubAnswer(error).said})`,
+    );
+  }
+  return undefined;
+}
+
 /** Every page of a list endpoint that answers with a plain array. */
 export async function listAll<T>(
   octokit: GitHubClient,

@@ -698,3 +698,36 @@ describe('Octokit from @actions/github', () => {
     });
   });
 });
+
+describe('who a token is (three kinds of token)', () => {
+  it.each([
+    ['github-actions', 'github-actions[bot]', 403],
+    ['app', 'mkp-sync[bot]', 403],
+    ['personal', 'octo-dev', 200],
+  ] as const)(
+    'a %s token: GET /user answers %s, GraphQL viewer names %s with the id its comments carry',
+    async (tokenKind, login, userStatus) => {
+      const gh = await GitHubEmulator.start({ tokenKind });
+      try {
+        gh.addPullRequest('acme/shop', 5);
+        const user = await api(gh, 'GET', '/user');
+        expect(user.status).toBe(userStatus);
+        if (userStatus === 403) {
+          expect(user.body).toMatchObject({ message: 'Resource not accessible by integration' });
+        }
+        const viewer = await api(gh, 'POST', '/graphql', {
+          query: 'query { viewer { login databaseId } }',
+        });
+        const posted = await api(gh, 'POST', '/repos/acme/shop/issues/5/comments', { body: 'x' });
+        const author = (posted.body as { user: { id: number; login: string } }).user;
+        expect(viewer.body).toEqual({ data: { viewer: { login, databaseId: author.id } } });
+        expect(author.login).toBe(login);
+        expect((posted.body as Record<string, unknown>).performed_via_github_app).toEqual(
+          tokenKind === 'personal' ? null : { slug: login.replace('[bot]', '') },
+        );
+      } finally {
+        await gh.close();
+      }
+    },
+  );
+});

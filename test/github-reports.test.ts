@@ -65,6 +65,71 @@ describe('plan comment', () => {
     ]);
   });
 
+  it.each(['github-actions', 'app', 'personal'] as const)(
+    'updates only the comment its own %s token wrote, never a hostile one with the marker before it',
+    async (tokenKind) => {
+      const gh = await GitHubEmulator.start({ tokenKind });
+      try {
+        process.env.GITHUB_API_URL = gh.url;
+        gh.addPullRequest('acme/shop', 7);
+        const marker = commentMarker('webhooks.yaml');
+        const planted = (id: number, login: string, body: string, at: string) =>
+          gh.comments.push({
+            id,
+            repository: 'acme/shop',
+            issue_number: 7,
+            body,
+            user: { login },
+            created_at: at,
+            updated_at: at,
+          });
+        // Someone pasted the marker first: another person, and another app's bot.
+        planted(11, 'mallory', `${marker}\nedit me`, '2024-01-01T00:00:00Z');
+        planted(12, 'other-app[bot]', `${marker}\nnot yours`, '2024-01-01T00:00:01Z');
+        const log = new RecordingLog();
+        const client = githubClient(gh.token, { githubWriteIntervalMs: 0, timeoutMs: 2_000 });
+        const postWith = (markdown: string) =>
+          postPlanComment({
+            octokit: client,
+            repository,
+            pullNumber: 7,
+            configPath: 'webhooks.yaml',
+            markdown,
+            log,
+          });
+        await postWith('plan one');
+        await postWith('plan two');
+        expect(gh.comments.map((c) => [c.id, c.user.login, c.body])).toEqual([
+          [11, 'mallory', `${marker}\nedit me`],
+          [12, 'other-app[bot]', `${marker}\nnot yours`],
+          [expect.any(Number), expect.any(String), `${marker}\nplan two`],
+        ]);
+        expect(gh.comments[2]!.user.login).not.toBe('mallory');
+        expect(gh.count('POST', '/issues/7/comments')).toBe(1);
+        expect(gh.count('PATCH', '/issues/comments/')).toBe(1);
+        expect(log.lines.filter((l) => l.startsWith('warning:'))).toEqual([]);
+        // GET /user is what installation tokens cannot ask; the identity comes from GraphQL.
+        expect(gh.count('GET', '/user')).toBe(0);
+      } finally {
+        process.env.GITHUB_API_URL = github.url;
+        await gh.close();
+      }
+    },
+  );
+
+  it('posts a new comment rather than edit one when GitHub does not say who the token is', async () => {
+    github.inject({ method: 'POST', pathIncludes: '/graphql', status: 502, times: 10 });
+    await post('plan one');
+    const log = await post('plan two');
+    expect(github.comments.map((c) => c.body)).toEqual([
+      `${commentMarker('webhooks.yaml')}\nplan one`,
+      `${commentMarker('webhooks.yaml')}\nplan two`,
+    ]);
+    expect(log.lines.filter((l) => l.startsWith('warning:'))).toEqual([
+      expect.stringContaining('GitHub did not say who the github-token is'),
+    ]);
+  });
+
   it('a token that cannot comment (a fork) becomes a warning, not a failure', async () => {
     github.setPermissions({ pullRequests: 'read', issues: 'read' });
     const log = await post('plan');
@@ -126,6 +191,27 @@ describe('drift issue', () => {
     await report(true);
     expect(github.issues.filter((i) => !i.pull_request)).toHaveLength(2);
     expect(github.issues.find((i) => i.body === 'someone else wrote this')!.state).toBe('open');
+  });
+
+  it('never edits or closes an issue someone else opened with its marker and label', async () => {
+    const marker = driftMarker('webhooks.yaml');
+    github.issues.push({
+      number: 3,
+      repository: 'acme/shop',
+      title: 'MijnKlantportaal webhooks drifted from webhooks.yaml',
+      body: `${marker}\nplanted`,
+      state: 'open',
+      labels: ['mkp-webhooks-drift'],
+      user: { login: 'mallory' },
+      created_at: '2024-01-01T00:00:00Z',
+      updated_at: '2024-01-01T00:00:00Z',
+    });
+    await report(true);
+    await report(false);
+    const planted = github.issues.find((i) => i.number === 3)!;
+    expect([planted.body, planted.state]).toEqual([`${marker}\nplanted`, 'open']);
+    const own = github.issues.filter((i) => !i.pull_request && i.number !== 3);
+    expect(own.map((i) => [i.user.login, i.state])).toEqual([['github-actions[bot]', 'closed']]);
   });
 
   it('does nothing without drift and without an open issue', async () => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { connect } from '../src/mkp/client.js';
 import { ApiError } from '../src/mkp/errors.js';
 import { MkpEmulator } from './emulator/mkp.js';
 import { clientFor } from './harness/clients.js';
@@ -185,6 +186,103 @@ describe('listWebhooks', () => {
       'list webhooks: the API answered 401: the API token is wrong or lacks the webhooks scope',
     );
     expect(emulator.count('list')).toBe(1); // no retry of a 401
+  });
+});
+
+describe('answers that cannot be trusted (CONTRACT §4)', () => {
+  it.each([true, false])(
+    'refuses a body over 1 MiB unread and does not retry it (content-length declared: %s)',
+    async (declareLength) => {
+      const emulator = await start({ seed: seed(3) });
+      emulator.inject({ kind: 'flood', on: 'list', declareLength, times: 10 });
+      const { client } = clientFor(emulator);
+      const error = await failure(client.listWebhooks());
+      expect(error.failure).toBe('protocol');
+      expect(error.message).toBe(
+        'list webhooks: the API answered 200 with a body over 1 MiB, refused unread (a page of webhooks is a few kB; check api-url)',
+      );
+      expect(emulator.count('list')).toBe(1);
+      // Stopped at the limit: far less than the 700 MiB on offer was sent (socket buffers aside).
+      expect(emulator.floodBytesSent).toBeLessThan(64 * 1024 * 1024);
+    },
+  );
+
+  it('waits the documented window after a 429 without retry-after or x-ratelimit-reset', async () => {
+    const emulator = await start({ seed: seed(3) });
+    emulator.inject({ kind: 'rate-limit', on: 'list', retryAfter: null });
+    // MKP_RATE_LIMIT-style tuning: a 1.5 s window stands in for the documented minute.
+    const { client, retries } = clientFor(emulator, { budget: { limit: 60, windowMs: 1_500 } });
+    expect(await client.listWebhooks()).toHaveLength(3);
+    expect(retries).toEqual([
+      'list webhooks: rate limited (429); retrying in 1.5 s (attempt 2 of 6)',
+    ]);
+    const calls = emulator.calls.filter((c) => c.operation === 'list');
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(1_400);
+  });
+
+  it('waits at least a second on retry-after: 0', async () => {
+    const emulator = await start({ seed: seed(3) });
+    emulator.inject({ kind: 'rate-limit', on: 'list', retryAfter: 0 });
+    const { client, retries } = clientFor(emulator);
+    expect(await client.listWebhooks()).toHaveLength(3);
+    expect(retries).toEqual([
+      'list webhooks: rate limited (429); retrying in 1.0 s (attempt 2 of 6)',
+    ]);
+  });
+
+  it('honours an HTTP-date retry-after', async () => {
+    const emulator = await start({ seed: seed(3) });
+    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 3_000);
+    emulator.inject({ kind: 'rate-limit', on: 'list', retryAfter: at.toUTCString() });
+    const { client, retries } = clientFor(emulator);
+    expect(await client.listWebhooks()).toHaveLength(3);
+    const calls = emulator.calls.filter((c) => c.operation === 'list');
+    expect(calls[1]!.at).toBeGreaterThanOrEqual(at.getTime() - 50);
+    expect(retries[0]).toMatch(/^list webhooks: rate limited \(429\); retrying in [123]\.\d s/);
+  });
+
+  it('does not retry a host that cannot be resolved, and names it', async () => {
+    const retried: string[] = [];
+    const client = connect({
+      apiUrl: 'https://api.mijnklantpotaal.invalid/v1',
+      token: 'mkp-test-token',
+      tuning: { timeoutMs: 5_000, retryBaseMs: 5, budget: { limit: 60, windowMs: 60_000 } },
+      mask: () => {},
+      onRetry: (message) => retried.push(message),
+    });
+    const error = await failure(client.listWebhooks());
+    expect(error.message).toBe(
+      'list webhooks: cannot resolve api.mijnklantpotaal.invalid: check api-url',
+    );
+    expect(retried).toEqual([]);
+  });
+
+  it('does not retry a port fetch refuses', async () => {
+    const retried: string[] = [];
+    const client = connect({
+      apiUrl: 'http://127.0.0.1:6000/v1',
+      token: 'mkp-test-token',
+      tuning: { timeoutMs: 5_000, retryBaseMs: 5, budget: { limit: 60, windowMs: 60_000 } },
+      mask: () => {},
+      onRetry: (message) => retried.push(message),
+    });
+    const error = await failure(client.listWebhooks());
+    expect(error.message).toBe(
+      'list webhooks: cannot connect to 127.0.0.1:6000: fetch refuses that port; check api-url',
+    );
+    expect(retried).toEqual([]);
+  });
+
+  it('does not retry an invalid header value, and never quotes the token', async () => {
+    const emulator = await start();
+    const { client, retries } = clientFor(emulator, { token: 'mkp-test\ntoken' });
+    const error = await failure(client.listWebhooks());
+    expect(error.message).toBe(
+      `list webhooks: cannot send a request to ${new URL(emulator.baseUrl).host}: a header value is not valid HTTP (does the API token hold a line break or another control character?)`,
+    );
+    expect(error.message).not.toContain('mkp-test');
+    expect(retries).toEqual([]);
+    expect(emulator.calls).toHaveLength(0);
   });
 });
 

@@ -52,6 +52,9 @@ export interface ApiAnswer {
   body: unknown;
 }
 
+/** A page of 15 records is a few kB; anything past this is refused unread (CONTRACT §4). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 /** What one attempt came to, before the retry decision. */
 type Attempt =
   | { kind: 'answer'; answer: ApiAnswer }
@@ -62,12 +65,14 @@ const MAX_BACKOFF_MS = 8_000;
 
 export class ApiHttp {
   readonly origin: string;
+  private readonly host: string;
   private readonly gate: RateGate;
   private readonly random: () => number;
 
   constructor(private readonly settings: HttpSettings) {
     this.origin = new URL(settings.baseUrl).origin;
     this.gate = new RateGate(settings.budget, settings.concurrency);
+    this.host = new URL(settings.baseUrl).host;
     this.random = settings.random ?? Math.random;
   }
 
@@ -131,23 +136,66 @@ export class ApiHttp {
         redirect: 'manual',
         signal: AbortSignal.timeout(this.settings.timeoutMs),
       });
-      text = await response.text();
+      const body = await readBody(response);
+      if (body === undefined) {
+        this.gate.release(response.headers);
+        // Never retried: the same call would bring the same flood.
+        return fail(
+          call,
+          'protocol',
+          `the API answered ${response.status} with a body over ${MAX_BODY_BYTES / 1024 / 1024} MiB, refused unread (a page of webhooks is a few kB; check api-url)`,
+          response.status,
+        );
+      }
+      text = body;
     } catch (error) {
       this.gate.release();
-      return networkAttempt(error, this.settings.timeoutMs);
+      return networkAttempt(call, error, this.settings.timeoutMs, this.host);
     }
     this.gate.release(response.headers);
-    return answerAttempt(call, response, text);
+    return answerAttempt(call, response, text, this.settings.budget);
   }
 }
 
-function answerAttempt(call: ApiCall, response: Response, text: string): Attempt {
+/**
+ * The body as text, or undefined when it is larger than MAX_BODY_BYTES: a content-length past
+ * it is not read at all, and a stream is cut as soon as it passes it.
+ */
+async function readBody(response: Response): Promise<string | undefined> {
+  const length = Number(response.headers.get('content-length'));
+  if (Number.isFinite(length) && length > MAX_BODY_BYTES) {
+    await response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function answerAttempt(
+  call: ApiCall,
+  response: Response,
+  text: string,
+  budget: RateBudget,
+): Attempt {
   const { status } = response;
   if (status === 429) {
     return {
       kind: 'retry',
       reason: 'rate limited (429)',
-      waitMs: rateLimitWait(response.headers),
+      waitMs: rateLimitWait(response.headers, budget),
       unknownOutcome: false,
     };
   }
@@ -187,7 +235,11 @@ function answerAttempt(call: ApiCall, response: Response, text: string): Attempt
   return { kind: 'answer', answer: { status, body } };
 }
 
-function networkAttempt(error: unknown, timeoutMs: number): Attempt {
+function networkAttempt(call: ApiCall, error: unknown, timeoutMs: number, host: string): Attempt {
+  const never = neverSucceeds(error, host);
+  if (never !== undefined) {
+    return { kind: 'fail', error: new ApiError('unavailable', call.operation, never) };
+  }
   if (chain(error).some((e) => e.name === 'TimeoutError' || e.name === 'AbortError')) {
     return {
       kind: 'retry',
@@ -196,8 +248,8 @@ function networkAttempt(error: unknown, timeoutMs: number): Attempt {
     };
   }
   const code = causeCode(error);
-  // Refused or unresolvable: the request never reached the API, so repeating it is safe.
-  const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+  // Refused or not resolved yet: the request never reached the API, so repeating it is safe.
+  const notSent = code === 'ECONNREFUSED' || code === 'EAI_AGAIN';
   return {
     kind: 'retry',
     reason: `network error (${
@@ -221,17 +273,48 @@ function fail(
   return { kind: 'fail', error: new ApiError(failure, call.operation, detail, status, message) };
 }
 
-/** The wait a 429 asks for: retry-after seconds, else until x-ratelimit-reset. */
-function rateLimitWait(headers: Headers): number | undefined {
-  const retryAfter = headers.get('retry-after');
-  if (retryAfter !== null && /^\d+$/.test(retryAfter.trim())) {
-    return Number.parseInt(retryAfter, 10) * 1000;
+/**
+ * Failures that no retry can mend, as a sentence that names the host; undefined for the rest.
+ * fetch's own message is not used: an invalid header's message quotes the header, token and all.
+ */
+function neverSucceeds(error: unknown, host: string): string | undefined {
+  const errors = chain(error);
+  if (errors.some((e) => e.code === 'ENOTFOUND')) {
+    return `cannot resolve ${hostName(host)}: check api-url`;
   }
-  const reset = headers.get('x-ratelimit-reset');
-  if (reset !== null && /^\d+$/.test(reset.trim())) {
-    return Math.max(0, Number.parseInt(reset, 10) * 1000 - Date.now());
+  if (errors.some((e) => typeof e.message === 'string' && /^bad port$/i.test(e.message))) {
+    return `cannot connect to ${host}: fetch refuses that port; check api-url`;
+  }
+  if (
+    errors.some((e) => typeof e.message === 'string' && /invalid header value/i.test(e.message))
+  ) {
+    return `cannot send a request to ${host}: a header value is not valid HTTP (does the API token hold a line break or another control character?)`;
   }
   return undefined;
+}
+
+function hostName(host: string): string {
+  return host.replace(/:\d+$/, '');
+}
+
+/** Even `retry-after: 0` waits this long: an immediate retry would meet the same refusal. */
+const MIN_RATE_LIMIT_WAIT_MS = 1_000;
+
+/**
+ * The wait a 429 asks for: retry-after (seconds or an HTTP date), else until x-ratelimit-reset,
+ * else the documented rolling window (60 a minute: a full window clears it).
+ */
+function rateLimitWait(headers: Headers, budget: RateBudget): number {
+  const atLeast = (ms: number) => Math.max(MIN_RATE_LIMIT_WAIT_MS, Math.ceil(ms));
+  const retryAfter = headers.get('retry-after')?.trim();
+  if (retryAfter && /^\d+$/.test(retryAfter)) return atLeast(Number(retryAfter) * 1000);
+  if (retryAfter && /[a-z]/i.test(retryAfter)) {
+    const at = Date.parse(retryAfter);
+    if (!Number.isNaN(at)) return atLeast(at - Date.now());
+  }
+  const reset = headers.get('x-ratelimit-reset')?.trim();
+  if (reset && /^\d+$/.test(reset)) return atLeast(Number(reset) * 1000 - Date.now());
+  return atLeast(budget.windowMs);
 }
 
 function parseJson(text: string): unknown {

@@ -1,4 +1,4 @@
-import { githubAnswer, listAll, type GitHubClient } from '../github-api.js';
+import { githubAnswer, listAll, tokenIdentity, type GitHubClient } from '../github-api.js';
 import type { Repository } from '../inputs.js';
 import type { Log } from '../log.js';
 import { fitComment } from './pr-comment.js';
@@ -33,13 +33,21 @@ export async function reportDrift(report: DriftReport): Promise<void> {
   const { octokit, repository, configPath, log } = report;
   const marker = driftMarker(configPath);
   try {
-    const open = (
-      await listAll<{ number: number; body?: string | null; pull_request?: unknown }>(
-        octokit,
-        'GET /repos/{owner}/{repo}/issues',
-        { ...repository, state: 'open', labels: DRIFT_LABEL },
-      )
-    ).find((issue) => !issue.pull_request && issue.body?.includes(marker));
+    const marked = (
+      await listAll<{
+        number: number;
+        body?: string | null;
+        pull_request?: unknown;
+        user?: { id?: number } | null;
+      }>(octokit, 'GET /repos/{owner}/{repo}/issues', {
+        ...repository,
+        state: 'open',
+        labels: DRIFT_LABEL,
+      })
+    ).filter((issue) => !issue.pull_request && issue.body?.includes(marker));
+    // Anyone can open an issue with the marker and label: only the token's own is managed.
+    const self = marked.length > 0 ? await tokenIdentity(octokit, log) : undefined;
+    const open = marked.find((issue) => self !== undefined && issue.user?.id === self.id);
 
     if (report.drifted) {
       const body = fitComment(

@@ -1,4 +1,4 @@
-import { githubAnswer, listAll, type GitHubClient } from '../github-api.js';
+import { githubAnswer, listAll, tokenIdentity, type GitHubClient } from '../github-api.js';
 import type { Repository } from '../inputs.js';
 import type { Log } from '../log.js';
 import { GITHUB_BODY_LIMIT } from './markdown.js';
@@ -27,13 +27,16 @@ export async function postPlanComment(comment: PlanComment): Promise<void> {
   const marker = commentMarker(comment.configPath);
   const body = fitComment(`${marker}\n${comment.markdown}`);
   try {
-    const existing = (
-      await listAll<{ id: number; body?: string }>(
+    const marked = (
+      await listAll<{ id: number; body?: string; user?: { id?: number } | null }>(
         octokit,
         'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
         { ...repository, issue_number: pullNumber },
       )
-    ).find((c) => c.body?.includes(marker));
+    ).filter((c) => c.body?.includes(marker));
+    // Anyone can paste the marker into a comment: only the token's own comment is updated.
+    const self = marked.length > 0 ? await tokenIdentity(octokit, log) : undefined;
+    const existing = marked.find((c) => self !== undefined && c.user?.id === self.id);
     if (existing) {
       await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
         ...repository,

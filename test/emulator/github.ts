@@ -74,9 +74,27 @@ export interface GitHubEmulatorOptions {
   /** default ['acme'] */
   organizations?: string[];
   port?: number;
-  /** the login that issues and comments made through the API are attributed to; default 'github-actions[bot]' */
+  /**
+   * What kind of token `token` is, as GitHub tells them apart: the workflow's GITHUB_TOKEN (the
+   * github-actions app's installation token), another GitHub App's installation token, or a
+   * personal access token. Installation tokens get 403 from GET /user; all three can ask
+   * GraphQL for `viewer`. Default 'github-actions'.
+   */
+  tokenKind?: TokenKind;
+  /**
+   * the login that issues and comments made through the API are attributed to; default by
+   * tokenKind: 'github-actions[bot]', 'mkp-sync[bot]', 'octo-dev'
+   */
   login?: string;
 }
+
+export type TokenKind = 'github-actions' | 'app' | 'personal';
+
+const DEFAULT_LOGIN: Record<TokenKind, string> = {
+  'github-actions': 'github-actions[bot]',
+  app: 'mkp-sync[bot]',
+  personal: 'octo-dev',
+};
 
 /**
  * Answer `status` (with a GitHub-style JSON message) instead of handling the call (or after it,
@@ -292,6 +310,7 @@ export class GitHubEmulator {
 
   private permissions: Permissions;
   private readonly login: string;
+  private readonly tokenKind: TokenKind;
   private readonly repos = new Map<string, Repository>();
   private readonly orgs = new Map<string, string>();
   private readonly stores = new Map<string, Map<string, StoredSecret>>();
@@ -309,7 +328,8 @@ export class GitHubEmulator {
   ) {
     this.url = `http://127.0.0.1:${port}`;
     this.token = options.token ?? 'gh-test-token';
-    this.login = options.login ?? 'github-actions[bot]';
+    this.tokenKind = options.tokenKind ?? 'github-actions';
+    this.login = options.login ?? DEFAULT_LOGIN[this.tokenKind];
     this.permissions = { ...ALL_WRITE, ...options.permissions };
     const repositories = options.repositories ?? [
       { fullName: 'acme/shop', id: 1001, environments: ['production'] },
@@ -682,6 +702,9 @@ export class GitHubEmulator {
     }
     const [root, a, b, c, d, e] = segments;
     const n = segments.length;
+
+    if (root === 'user' && n === 1 && method === 'GET') return this.authenticatedUser();
+    if (root === 'graphql' && n === 1 && method === 'POST') return this.graphql(body);
 
     if (root === 'orgs' && a !== undefined && b === 'actions' && c === 'secrets') {
       return this.secretsRoute(
@@ -1310,6 +1333,46 @@ export class GitHubEmulator {
     };
   }
 
+  // ---------------------------------------------------------------- identity
+
+  /** GET /user: a user's own record; installation tokens are not a user and get 403. */
+  private authenticatedUser(): Reply {
+    if (this.tokenKind !== 'personal') {
+      throw new ApiError(403, 'Resource not accessible by integration', {
+        documentation_url: `${DOCS}/users/users#get-the-authenticated-user`,
+      });
+    }
+    return { status: 200, body: this.userJson(this.login) };
+  }
+
+  /**
+   * POST /graphql, for the one query the action asks: `viewer { login databaseId }`, which every
+   * kind of token may ask (an installation token's viewer is its app's bot). databaseId is the
+   * REST `user.id` of what the token writes. Anything else is answered as an unknown field.
+   */
+  private graphql(body: unknown): Reply {
+    const query = isRecord(body) && typeof body.query === 'string' ? body.query : '';
+    if (!/^\s*(query\s*)?\{\s*viewer\s*\{[\s\w]*\}\s*\}\s*$/.test(query)) {
+      return {
+        status: 200,
+        body: { errors: [{ message: 'the emulator answers only `query { viewer { … } }`' }] },
+      };
+    }
+    const user = this.userJson(this.login);
+    const viewer: Record<string, unknown> = {};
+    for (const field of query.replace(/^[^{]*\{\s*viewer\s*\{/, '').split(/[\s}]+/)) {
+      if (field === 'login') viewer.login = this.login;
+      else if (field === 'databaseId') viewer.databaseId = user.id;
+      else if (field !== '') {
+        return {
+          status: 200,
+          body: { errors: [{ message: `Field '${field}' doesn't exist on type 'User'` }] },
+        };
+      }
+    }
+    return { status: 200, body: { data: { viewer } } };
+  }
+
   // ---------------------------------------------------------------- comments
 
   private issueCommentsRoute(
@@ -1417,6 +1480,10 @@ export class GitHubEmulator {
       created_at: c.created_at,
       updated_at: c.updated_at,
       author_association: 'NONE',
+      // What an app's installation token writes says so; people's comments carry null.
+      performed_via_github_app: c.user.login.endsWith('[bot]')
+        ? { slug: c.user.login.slice(0, -'[bot]'.length) }
+        : null,
       body: c.body,
     };
   }

@@ -39,7 +39,8 @@ export type FaultKind =
   | 'wrong-content-type'
   | 'empty-page'
   | 'foreign-next'
-  | 'loop-next';
+  | 'loop-next'
+  | 'flood';
 
 /**
  * One scripted misbehaviour. Faults form a queue per operation, in order of injection: the
@@ -55,8 +56,15 @@ export interface Fault {
   after?: number;
   /** error-before / error-after (default 503), html (default 502) */
   status?: number;
-  /** rate-limit: the retry-after seconds (default 1) */
-  retryAfter?: number;
+  /**
+   * rate-limit: the retry-after seconds (default 1, with a matching x-ratelimit-reset); a text
+   * is sent as retry-after alone (an HTTP date); null sends neither header
+   */
+  retryAfter?: number | string | null;
+  /** flood: bytes of body sent (default 700 MiB), stopped early when the client hangs up */
+  bytes?: number;
+  /** flood: declare the size in content-length (default true); false streams it chunked */
+  declareLength?: boolean;
   /** slow: how long the answer is held back (default 10_000) */
   delayMs?: number;
   /** foreign-next: the next_page_url (default https://evil.example.net/v1/webhooks?page=2) */
@@ -144,7 +152,7 @@ type Reply = {
   body: string;
   delayMs: number;
 };
-type Outcome = Reply | { kind: 'reset' };
+type Outcome = Reply | { kind: 'reset' } | { kind: 'flood'; bytes: number; declareLength: boolean };
 
 interface PendingFault {
   fault: Fault;
@@ -164,6 +172,8 @@ export class MkpEmulator {
   private readonly rateLimit: { limit: number; windowMs: number } | false;
   private readonly trailingComma: boolean;
   private readonly strictPageParsing: boolean;
+  /** Bytes of `flood` bodies written so far (what a client that stops reading was spared). */
+  floodBytesSent = 0;
   private latencyMs: number;
   private faults: PendingFault[] = [];
   /** per token: when each admitted request arrived, oldest first */
@@ -287,13 +297,18 @@ export class MkpEmulator {
       pageBase: this.pageBase(req.headers.host),
       now: at,
     });
-    call.status = outcome.kind === 'reset' ? 'reset' : outcome.status;
+    call.status =
+      outcome.kind === 'reset' ? 'reset' : outcome.kind === 'flood' ? 200 : outcome.status;
     this.calls.push(call);
 
     await this.sleep(this.latencyMs + (outcome.kind === 'reply' ? outcome.delayMs : 0));
     if (this.closed || res.destroyed || req.socket.destroyed) return;
     if (outcome.kind === 'reset') {
       req.socket.destroy();
+      return;
+    }
+    if (outcome.kind === 'flood') {
+      await this.flood(res, outcome.bytes, outcome.declareLength);
       return;
     }
     res.writeHead(outcome.status, {
@@ -328,7 +343,13 @@ export class MkpEmulator {
     const fault = this.takeFault(route.operation);
     switch (fault?.kind) {
       case 'rate-limit':
-        return this.tooManyRequests(fault.retryAfter ?? 1, now);
+        return this.tooManyRequests(fault.retryAfter === undefined ? 1 : fault.retryAfter, now);
+      case 'flood':
+        return {
+          kind: 'flood',
+          bytes: fault.bytes ?? 700 * 1024 * 1024,
+          declareLength: fault.declareLength ?? true,
+        };
       case 'error-before':
         return serverError(fault.status ?? 503, limitHeaders);
       case 'reset-before':
@@ -393,16 +414,43 @@ export class MkpEmulator {
     };
   }
 
-  private tooManyRequests(retryAfter: number, now: number): Reply {
-    const headers: OutgoingHttpHeaders = {
-      'retry-after': String(retryAfter),
-      'x-ratelimit-reset': String(Math.ceil(now / 1000) + retryAfter),
-    };
+  private tooManyRequests(retryAfter: number | string | null, now: number): Reply {
+    const headers: OutgoingHttpHeaders =
+      typeof retryAfter === 'number'
+        ? {
+            'retry-after': String(retryAfter),
+            'x-ratelimit-reset': String(Math.ceil(now / 1000) + retryAfter),
+          }
+        : retryAfter === null
+          ? {}
+          : { 'retry-after': retryAfter };
     if (this.rateLimit !== false) {
       headers['X-RateLimit-Limit'] = String(this.rateLimit.limit);
       headers['X-RateLimit-Remaining'] = '0';
     }
     return json(429, { code: 429, message: 'Too many requests.' }, headers);
+  }
+
+  /** A body that does not end (a broken proxy, a hostile server); counts what was sent. */
+  private async flood(res: ServerResponse, bytes: number, declareLength: boolean): Promise<void> {
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      ...(declareLength ? { 'content-length': bytes } : {}),
+    });
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let sent = 0;
+    while (sent < bytes && !res.destroyed && !this.closed) {
+      const piece = bytes - sent >= chunk.length ? chunk : chunk.subarray(0, bytes - sent);
+      sent += piece.length;
+      this.floodBytesSent += piece.length;
+      if (!res.write(piece)) {
+        await new Promise<void>((resolve) => {
+          res.once('drain', resolve);
+          res.once('close', resolve);
+        });
+      }
+    }
+    if (!res.destroyed) res.end();
   }
 
   private takeFault(operation: Operation): Fault | undefined {
