@@ -6,7 +6,12 @@ import type { Log } from './log.js';
 import { connect } from './mkp/client.js';
 import { GITHUB_BODY_LIMIT } from './report/markdown.js';
 import { createdJson, drift, planJson } from './report/outputs.js';
-import { alreadyDone, renderReport, renderValidationFailure } from './report/summary.js';
+import {
+  alreadyDone,
+  renderReport,
+  renderValidationFailure,
+  SUMMARY_LIMIT_BYTES,
+} from './report/summary.js';
 import { Scrubber, scrubbingLog } from './scrub.js';
 import { OutputsTarget } from './secrets/outputs.js';
 import { openSecretTarget } from './secrets/select.js';
@@ -50,12 +55,21 @@ async function runAction(scrubber: Scrubber): Promise<void> {
       log.info(formatProblem(problem));
       log.error(problem.message, problem);
     }
-    await writeSummary(scrubber.scrub(renderValidationFailure(settings.config, error.problems)));
+    await writeSummary(
+      scrubber.scrub(
+        renderValidationFailure(settings.config, error.problems, {
+          maxLength: SUMMARY_LIMIT_BYTES,
+        }),
+      ),
+    );
     await publish(
       settings,
       () =>
         scrubber.scrub(
-          renderValidationFailure(settings.config, error.problems, { heading: '###' }),
+          renderValidationFailure(settings.config, error.problems, {
+            heading: '###',
+            maxLength: GITHUB_BODY_LIMIT - 2_000,
+          }),
         ),
       undefined,
       log,
@@ -90,11 +104,25 @@ async function runAction(scrubber: Scrubber): Promise<void> {
   });
 
   writeOutputs(result);
-  await writeSummary(scrubber.scrub(renderReport(result)));
+  await writeSummary(
+    scrubber.scrub(
+      renderReport(result, {
+        maxLength: SUMMARY_LIMIT_BYTES,
+        restIn: 'the `plan` output lists every subscription',
+      }),
+    ),
+  );
   const checked = result.plan !== undefined && result.failures.length === 0;
   await publish(
     settings,
-    (maxLength) => scrubber.scrub(renderReport(result, { heading: '###', maxLength })),
+    (maxLength) =>
+      scrubber.scrub(
+        renderReport(result, {
+          heading: '###',
+          maxLength,
+          restIn: 'the job summary of this run has them all',
+        }),
+      ),
     checked ? drift(result) : undefined,
     log,
   );

@@ -4,7 +4,13 @@ import type { RemoteWebhook } from '../src/mkp/types.js';
 import { makePlan } from '../src/plan.js';
 import { GITHUB_BODY_LIMIT } from '../src/report/markdown.js';
 import { fitComment } from '../src/report/pr-comment.js';
-import { renderReport, renderValidationFailure } from '../src/report/summary.js';
+import {
+  renderReport,
+  renderValidationFailure,
+  SUMMARY_LIMIT_BYTES,
+} from '../src/report/summary.js';
+import { MAX_FILE_BYTES, parseWebhooksFile } from '../src/config/load.js';
+import { EVENT_TYPES } from '../src/events.js';
 import { OutputsTarget } from '../src/secrets/outputs.js';
 import type { SyncResult } from '../src/sync.js';
 import { subscription } from './harness/clients.js';
@@ -152,11 +158,71 @@ describe('renderReport', () => {
       },
     );
     expect(md.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT - 200);
-    expect(md).toMatch(/\d+ more rows left out to stay within GitHub's size limit/);
+    expect(md).toMatch(/\d+ more rows not shown, to stay within GitHub's size limit\._/);
     const rows = md.split('\n').filter((line) => line.startsWith('| ➕'));
     expect(rows.length).toBeGreaterThan(100);
     const complete = /^\| ➕ will create \| .* \| `https:\/\/hooks\.example\.com\/\d+` \|$/;
     expect(rows.every((row) => complete.test(row))).toBe(true);
+  });
+});
+
+describe('the job summary on the largest file the loader accepts', () => {
+  const EVENTS = EVENT_TYPES.join(', ');
+  /** A file just under the loader's limit: every entry subscribes one URL to all 23 events. */
+  function largestFile(): WebhooksFile {
+    const entries: string[] = [];
+    let size = 'webhooks:\n'.length;
+    for (let i = 0; ; i++) {
+      const entry = `  - name: hook-${i}\n    url: https://hooks-${i}.example.com/mkp/receiver/${i}?tenant=${i}\n    events: [${EVENTS}]\n`;
+      if (size + entry.length > MAX_FILE_BYTES) break;
+      entries.push(entry);
+      size += entry.length;
+    }
+    return parseWebhooksFile(`webhooks:\n${entries.join('')}`, 'webhooks.yaml', { env: {} });
+  }
+
+  it('stays under 1 MiB, cutting rows with a note that says how many are not shown', () => {
+    const big = largestFile();
+    expect(big.subscriptions.length).toBeGreaterThan(20_000);
+    const unmanaged: RemoteWebhook[] = Array.from({ length: 7_000 }, (_, i) => ({
+      id: `wbh_${i}`,
+      type: 'offer-created',
+      url: `https://old-${i}.example.com/hook?key=${i}`,
+      secret: `secret-${i}-xxxxxxxx`,
+    }));
+    for (const mode of ['unchecked', 'dry-run'] as const) {
+      const md = renderReport(
+        result({
+          mode,
+          file: big,
+          plan: mode === 'unchecked' ? undefined : makePlan(big.subscriptions, unmanaged),
+        }),
+        { maxLength: SUMMARY_LIMIT_BYTES, restIn: 'the `plan` output lists every subscription' },
+      );
+      expect(Buffer.byteLength(md, 'utf8')).toBeLessThanOrEqual(1024 * 1024);
+      const shown = md.split('\n').filter((line) => /^\| (·|➕|⚠️) /.test(line)).length;
+      const total = big.subscriptions.length + (mode === 'unchecked' ? 0 : unmanaged.length);
+      expect(shown).toBeGreaterThan(1_000);
+      expect(md).toContain(
+        `_${total - shown} more rows not shown, to stay within GitHub's size limit; the \`plan\` output lists every subscription._`,
+      );
+    }
+  });
+
+  it('lists only as many problems of an invalid file as fit', () => {
+    const problems = Array.from({ length: 40_000 }, (_, i) => ({
+      file: 'webhooks.yaml',
+      line: i + 1,
+      column: 3,
+      message: `unknown key \`evnts\` in entry ${i}: did you mean \`events\`? ${'x'.repeat(20)}`,
+    }));
+    const md = renderValidationFailure('webhooks.yaml', problems, {
+      maxLength: SUMMARY_LIMIT_BYTES,
+    });
+    expect(Buffer.byteLength(md, 'utf8')).toBeLessThanOrEqual(1024 * 1024);
+    expect(md).toMatch(
+      /- _\d+ more problems not shown, to stay within GitHub's size limit; the log lists them all\._/,
+    );
   });
 });
 

@@ -13,8 +13,10 @@ import { cell, code, plural } from './markdown.js';
  * is ever part of a SyncResult's rendering (only secret names).
  */
 export interface ReportOptions {
-  /** Stop adding table rows before the text would pass this many characters. */
+  /** Cut table rows (and the snippet) before the text would pass this many UTF-8 bytes. */
   maxLength?: number;
+  /** Where a reader finds what was cut, e.g. "the job summary of this run has them all". */
+  restIn?: string;
   /** Markdown heading level of the title. */
   heading?: '##' | '###';
 }
@@ -40,26 +42,50 @@ export function renderReport(result: SyncResult, options: ReportOptions = {}): s
     ...duplicatesSection(result),
     ...secretsSection(result),
     ...failuresSection(result),
-    ...unmanagedSnippet(result),
   ];
-  return assemble(head, rows, tail, options.maxLength);
+  return assemble(head, rows, tail, unmanagedSnippet(result), options);
 }
+
+/**
+ * GitHub refuses a job summary over 1 MiB whole ("upload aborted"); this leaves room for the
+ * scrubber and line ends. Rows past it are cut with a note (CONTRACT §4 of bounded reports).
+ */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
 
 /** The summary of a file that failed validation: every problem with its file:line:column. */
 export function renderValidationFailure(
   path: string,
   problems: ConfigProblem[],
-  options: Pick<ReportOptions, 'heading'> = {},
+  options: Pick<ReportOptions, 'heading' | 'maxLength'> = {},
 ): string {
-  return [
+  const head = [
     `${options.heading ?? '##'} MijnKlantportaal webhooks: ${code(path)} is invalid`,
     '',
     `${plural(problems.length, 'problem')} found; nothing was sent to MijnKlantportaal or GitHub. The file format: docs/webhooks-yaml.md of mkp-webhooks-sync.`,
     '',
-    // The location as code; the message renders, its quoted values are already in backticks.
-    ...problems.map((p) => `- ${code(`${p.file}:${p.line}:${p.column}`)}: ${cell(p.message)}`),
-    '',
-  ].join('\n');
+  ];
+  // The location as code; the message renders, its quoted values are already in backticks.
+  const lines = problems.map(
+    (p) => `- ${code(`${p.file}:${p.line}:${p.column}`)}: ${cell(p.message)}`,
+  );
+  const limit = options.maxLength ?? Infinity;
+  let size = bytes(head.join('\n'));
+  let kept = 0;
+  while (kept < lines.length && size + bytes(lines[kept]!) + 200 <= limit) {
+    size += bytes(lines[kept]!) + 1;
+    kept++;
+  }
+  const cut =
+    kept < lines.length
+      ? [
+          `- _${plural(lines.length - kept, 'more problem')} not shown, to stay within GitHub's size limit; the log lists them all._`,
+        ]
+      : [];
+  return [...head, ...lines.slice(0, kept), ...cut, ''].join('\n');
+}
+
+function bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
 }
 
 function countsLine(result: SyncResult): string {
@@ -279,18 +305,53 @@ export function alreadyDone(result: SyncResult): string {
   return parts.join(' ');
 }
 
-function assemble(head: string[], rows: string[], tail: string[], maxLength?: number): string {
+function assemble(
+  head: string[],
+  rows: string[],
+  tail: string[],
+  snippet: string[],
+  options: ReportOptions,
+): string {
   const table = ['| Result | Event | Secret name | URL |', '|---|---|---|---|'];
-  const text = (body: string[]) => [...head, ...body, '', ...tail].join('\n');
-  if (rows.length === 0) return text(['_The file declares no webhooks and the account has none._']);
-  const full = text([...table, ...rows]);
-  if (maxLength === undefined || full.length <= maxLength) return full;
-  // Cut whole rows, and say so, so that the text stays a valid table below the limit.
-  let kept = rows.length;
-  const note = (n: number) =>
-    `\n_${plural(rows.length - n, 'more row')} left out to stay within GitHub's size limit; the job summary of this run has them all._`;
-  while (kept > 0 && text([...table, ...rows.slice(0, kept), note(kept)]).length > maxLength) {
-    kept = Math.max(0, kept - Math.max(1, Math.ceil((kept * 1) / 20)));
+  const text = (body: string[], end: string[]) =>
+    [...head, ...body, '', ...tail, ...end].join('\n');
+  if (rows.length === 0) {
+    return text(['_The file declares no webhooks and the account has none._'], snippet);
   }
-  return text([...table, ...rows.slice(0, kept), note(kept)]);
+  const full = text([...table, ...rows], snippet);
+  const limit = options.maxLength;
+  if (limit === undefined || bytes(full) <= limit) return full;
+  const rest = options.restIn ? `; ${options.restIn}` : '';
+  // First the ready-made snippet goes (the import command writes the same entries)...
+  const end =
+    snippet.length === 0
+      ? []
+      : [
+          '### Declare the unmanaged webhooks',
+          '',
+          `Left out to stay within GitHub's size limit: \`npx mkp-webhooks-sync import --output -\` writes entries for every webhook on the account.`,
+          '',
+        ];
+  if (bytes(text([...table, ...rows], end)) <= limit) return text([...table, ...rows], end);
+  // ...then whole rows, and it says so, so that the text stays a valid table below the limit.
+  const note = (n: number) =>
+    `\n_${plural(rows.length - n, 'more row')} not shown, to stay within GitHub's size limit${rest}._`;
+  const fixed = bytes(text([...table, note(0)], end));
+  const sizes = rows.map((row) => bytes(row) + 1);
+  let kept = 0;
+  for (let used = fixed; kept < rows.length && used + sizes[kept]! <= limit; kept++) {
+    used += sizes[kept]!;
+  }
+  const cut = text([...table, ...rows.slice(0, kept), note(kept)], end);
+  return bytes(cut) <= limit ? cut : hardCut(cut, limit);
+}
+
+/** A last guard for a tail (failures) that alone passes the limit: cut at a line end. */
+function hardCut(text: string, limit: number): string {
+  const note = "\n\n_Cut to stay within GitHub's size limit._\n";
+  let cut = Buffer.from(text, 'utf8')
+    .subarray(0, Math.max(0, limit - bytes(note)))
+    .toString('utf8');
+  cut = cut.slice(0, Math.max(0, cut.lastIndexOf('\n')));
+  return `${cut}${note}`;
 }
