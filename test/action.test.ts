@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { GitHubEmulator } from './emulator/github.js';
 import { MkpEmulator } from './emulator/mkp.js';
 import { runAction, type ActionRun, type ActionRunOptions } from './harness/action-runner.js';
-import { expectMaskedFirst, expectNoLeak } from './harness/leaks.js';
+import { expectMaskedFirst, findLeaks } from './harness/leaks.js';
 import { TunnelProxy } from './harness/proxy.js';
 
 /**
@@ -21,16 +21,31 @@ const FAST = {
 let mkp: MkpEmulator | undefined;
 let github: GitHubEmulator | undefined;
 let runs: ActionRun[] = [];
+/** Values a test gave to `${VAR}`s: the leak check looks for them too. */
+let variables: string[] = [];
 
 afterEach(async () => {
   const secrets = mkp?.records.map((r) => r.secret) ?? [];
   const tokens = [mkp?.token ?? '', github?.token ?? ''];
+  const posted = [
+    ...(github?.comments.map((c) => c.body) ?? []),
+    ...(github?.issues.map((i) => `${i.title}\n${i.body}`) ?? []),
+  ];
   for (const run of runs) {
     const perSecret = Object.keys(run.outputs).filter((name) => /^[A-Z_][A-Z0-9_]*$/.test(name));
-    expectNoLeak(run, [...secrets, ...tokens], perSecret);
-    expectMaskedFirst(run, [...secrets, ...tokens]);
+    expect(
+      findLeaks({
+        run,
+        secrets: [...secrets, ...tokens],
+        variables,
+        posted,
+        secretOutputs: perSecret,
+      }),
+    ).toEqual([]);
+    expectMaskedFirst(run, [...secrets, ...tokens, ...variables.filter((v) => v.length >= 8)]);
   }
   runs = [];
+  variables = [];
   await Promise.all([mkp?.close(), github?.close()]);
   mkp = undefined;
   github = undefined;
@@ -464,5 +479,85 @@ describe('GitHub: secrets, the PR comment and the drift issue', () => {
     await act({ cwd, env, inputs: { ...inputs, 'dry-run': 'true' } });
     expect(issues()).toHaveLength(1);
     expect(issues()[0]!.state).toBe('closed');
+  });
+});
+
+describe('hostile input: nothing secret reaches a person (CONTRACT §1, §4)', () => {
+  const SLACK = 'T0AAAA11/B0BBBB22/xyzSecretPathValue';
+  const CHAT = `webhooks:
+  - name: chat
+    url: https://hooks.slack.com/services/\${SLACK_PATH}
+    event: ticket-created
+`;
+  const written = 'https://hooks.slack.com/services/${SLACK_PATH}';
+  const resolved = `https://hooks.slack.com/services/${SLACK}`;
+
+  it('shows a ${VAR} URL in its ${VAR} form in log, summary, PR comment and drift issue; outputs keep it resolved', async () => {
+    mkp = await MkpEmulator.start({
+      seed: [{ type: 'offer-created', url: 'https://stray.example.com/x' }],
+    });
+    github = await GitHubEmulator.start();
+    github.addPullRequest('acme/shop', 12);
+    variables.push(SLACK);
+    const cwd = workspace(CHAT);
+    const env = { GITHUB_API_URL: github.url, SLACK_PATH: SLACK };
+    const inputs = {
+      'github-token': github.token,
+      repository: 'acme/shop',
+      'pr-comment': 'true',
+      'drift-issue': 'true',
+    };
+    const onPr = await act({
+      cwd,
+      env,
+      event: { name: 'pull_request', payload: { pull_request: { number: 12 } } },
+      inputs: { ...inputs, 'dry-run': 'true' },
+    });
+    expect(onPr.exitCode).toBe(0);
+    expect(onPr.stdout).toContain(`::add-mask::${SLACK}`);
+    expect(onPr.summary).toContain(`\`${written}\``);
+    expect(JSON.parse(onPr.outputs.plan!).create).toEqual([
+      expect.objectContaining({ url: resolved }),
+    ]);
+    expect(github.comments.map((c) => c.body)).toEqual([expect.stringContaining(written)]);
+
+    const scheduled = await act({ cwd, env, event: { name: 'schedule', payload: {} }, inputs });
+    expect(scheduled.exitCode).toBe(0);
+    expect(JSON.parse(scheduled.outputs.created!)).toEqual([
+      expect.objectContaining({ url: resolved }),
+    ]);
+    expect(mkp.records.map((r) => r.url)).toContain(resolved);
+    expect(github.issues.filter((i) => !i.pull_request).map((i) => i.body)).toEqual([
+      expect.stringContaining(written),
+    ]);
+  });
+
+  it.each([
+    ['${ACTIONS_RUNTIME_TOKEN}', { ACTIONS_RUNTIME_TOKEN: 'eyJ0eXAiOiJKV1Qi.runtime' }],
+    ['${GITHUB_TOKEN}', { GITHUB_TOKEN: 'ghs_runnerTokenValue0001' }],
+    ['${HOOK_URL}', { HOOK_URL: 'https://x.example.com/?k=mkp-test-token' }],
+  ])(
+    'refuses url %s before any call: a runner variable, or a value that carries the api-token',
+    async (reference, env) => {
+      mkp = await MkpEmulator.start();
+      variables.push(...Object.values(env));
+      const yaml = `webhooks:\n  - url: https://x.example.com/${reference}\n    event: offer-created\n`;
+      const run = await act({ yaml, env });
+      expect(run.exitCode).toBe(1);
+      expect(run.stdout).toMatch(/::error file=webhooks\.yaml,line=2,col=10::/);
+      expect(mkp.calls).toHaveLength(0);
+    },
+  );
+
+  it('refuses a token with a line break before any call, and never shows it', async () => {
+    mkp = await MkpEmulator.start();
+    const token = 'mkp_live_AbC123\nXyZ789tail';
+    const run = await act({ inputs: { 'api-token': token } });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(
+      'input `api-token` contains a control character (such as a line break)',
+    );
+    expect(mkp.calls).toHaveLength(0);
+    expect(findLeaks({ run, secrets: [token] })).toEqual([]);
   });
 });
