@@ -4,9 +4,12 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { REPO_ROOT } from './harness/action-runner.js';
 import {
   CELLS,
+  HOSTILE,
   renderReliability,
+  runHostile,
   runMatrix,
   type CellResult,
+  type HostileResult,
   type RunnableCell,
 } from './harness/fault-matrix.js';
 
@@ -22,10 +25,20 @@ const RELIABILITY = join(REPO_ROOT, 'RELIABILITY.md');
 
 const runnable = CELLS.filter((cell): cell is RunnableCell => cell.kind === 'run');
 let results: CellResult[] = [];
+let hostile: HostileResult[] = [];
 
 beforeAll(async () => {
   results = await runMatrix(runnable, CONCURRENCY);
-}, 180_000);
+  // The hostile-input attacks, a few at a time, each on its own emulators.
+  const queue = [...HOSTILE];
+  const done: HostileResult[] = [];
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let cell = queue.shift(); cell; cell = queue.shift()) done.push(await runHostile(cell));
+    }),
+  );
+  hostile = HOSTILE.map((cell) => done.find((r) => r.cell === cell)!);
+}, 240_000);
 
 const resultOf = (cell: RunnableCell): CellResult => {
   const result = results.find((r) => r.cell === cell);
@@ -49,8 +62,14 @@ describe.each(faults)('%s', (fault) => {
   }
 });
 
+describe('hostile input', () => {
+  it.each(HOSTILE.map((cell) => [cell.attack, cell] as const))('%s', (_attack, cell) => {
+    expect(hostile.find((r) => r.cell === cell)!.violations).toEqual([]);
+  });
+});
+
 it('RELIABILITY.md is this matrix as it ran (WRITE_RELIABILITY=1 writes it)', async () => {
-  const text = renderReliability(CELLS, results);
+  const text = renderReliability(CELLS, results, hostile);
   if (process.env.WRITE_RELIABILITY === '1') await writeFile(RELIABILITY, text);
   const committed = await readFile(RELIABILITY, 'utf8').catch(() => '(RELIABILITY.md is missing)');
   expect(committed).toBe(text);

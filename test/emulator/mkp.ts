@@ -56,6 +56,8 @@ export interface Fault {
   after?: number;
   /** error-before / error-after (default 503), html (default 502) */
   status?: number;
+  /** error-before / error-after: the `message` of the JSON body (default the status text) */
+  message?: string;
   /**
    * rate-limit: the retry-after seconds (default 1, with a matching x-ratelimit-reset); a text
    * is sent as retry-after alone (an HTTP date); null sends neither header
@@ -351,7 +353,7 @@ export class MkpEmulator {
           declareLength: fault.declareLength ?? true,
         };
       case 'error-before':
-        return serverError(fault.status ?? 503, limitHeaders);
+        return serverError(fault.status ?? 503, limitHeaders, fault.message);
       case 'reset-before':
         return { kind: 'reset' };
       case 'html':
@@ -363,7 +365,7 @@ export class MkpEmulator {
     const result = this.perform(route, request.fields, request.url, request.pageBase, fault);
     switch (fault?.kind) {
       case 'error-after':
-        return serverError(fault.status ?? 503, limitHeaders);
+        return serverError(fault.status ?? 503, limitHeaders, fault.message);
       case 'reset-after':
         return { kind: 'reset' };
       case 'slow':
@@ -648,8 +650,8 @@ function json(status: number, body: unknown, headers: OutgoingHttpHeaders = {}):
   };
 }
 
-function serverError(status: number, headers: OutgoingHttpHeaders): Outcome {
-  return json(status, { message: STATUS_CODES[status] ?? 'Server Error' }, headers);
+function serverError(status: number, headers: OutgoingHttpHeaders, message?: string): Outcome {
+  return json(status, { message: message ?? STATUS_CODES[status] ?? 'Server Error' }, headers);
 }
 
 /** What a reverse proxy in front of the API answers when the app is gone. */

@@ -2,8 +2,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitHubEmulator, type Fault as GitHubFault, type SecretScope } from '../emulator/github.js';
-import { MkpEmulator, type Fault as MkpFault, type WebhookRecord } from '../emulator/mkp.js';
+import {
+  MkpEmulator,
+  type Fault as MkpFault,
+  type MkpEmulatorOptions,
+  type WebhookRecord,
+} from '../emulator/mkp.js';
+import { commentMarker } from '../../src/report/pr-comment.js';
 import { runAction, type ActionRun } from './action-runner.js';
+import { findLeaks } from './leak-scan.js';
 
 /**
  * The fault matrix (RELIABILITY.md): every fault × phase of a run, each cell run through the
@@ -701,21 +708,7 @@ function exitStatus(cell: RunnableCell, faulty: ActionRun, next: ActionRun): str
 
 /** 5: no secret or token outside its own ::add-mask:: line, the summary or an output. */
 function leaks(run: ActionRun, hidden: string[]): string[] {
-  const problems: string[] = [];
-  for (const stream of ['stdout', 'stderr'] as const) {
-    const lines = run[stream].split('\n');
-    for (const value of hidden) {
-      const shown = lines.filter((line) => line.includes(value) && line !== `::add-mask::${value}`);
-      if (shown.length > 0)
-        problems.push(`a secret or token on ${shown.length} line(s) of ${stream}`);
-    }
-  }
-  for (const value of hidden) {
-    if (run.summary.includes(value)) problems.push('a secret or token in the job summary');
-    for (const [name, output] of Object.entries(run.outputs)) {
-      if (output.includes(value)) problems.push(`a secret or token in the output ${name}`);
-    }
-  }
+  const problems = findLeaks({ run, secrets: hidden });
   if (run.outputs.secrets !== undefined && run.outputs.secrets !== '{}') {
     problems.push('the secrets output is not {} with a repository target');
   }
@@ -804,9 +797,362 @@ function withdrawFaults(emulator: MkpEmulator | GitHubEmulator): void {
   faultQueue(emulator).length = 0;
 }
 
+// ------------------------------------------------------------------------------- hostile input
+
+/**
+ * Attacks from a hostile config, input, server or commenter (issue 14): each runs the built
+ * action once on its own emulators, and the leak check runs over everything it showed.
+ */
+export interface HostileCell {
+  attack: string;
+  /** What was tried, for people (RELIABILITY.md). */
+  tried: string;
+  /** The outcome that must follow, for people. */
+  outcome: string;
+  yaml?: string;
+  env?: Record<string, string>;
+  inputs?: Record<string, string>;
+  mkp?: Partial<MkpEmulatorOptions>;
+  /** Injected into the MijnKlantportaal emulator, or set up on the GitHub one. */
+  arrange?: (emulators: Emulators) => void;
+  /** An api-url other than the account's (a name that does not resolve). */
+  apiUrl?: string;
+  exitCode: 0 | 1;
+  /** A line of the log must contain this. */
+  says: string;
+  /** MijnKlantportaal calls the run may make; a refusal before any call allows 0. */
+  calls: number;
+  /** Values that must not show (beyond every token and secret): ${VAR} values and the like. */
+  hidden?: string[];
+  /** What else must hold, as problems (empty when it holds). */
+  check?: (run: ActionRun, emulators: Emulators) => string[];
+}
+
+export interface HostileResult {
+  cell: HostileCell;
+  exitCode: number;
+  calls: number;
+  violations: string[];
+}
+
+const ONE_HOOK = `webhooks:
+  - name: crm
+    url: https://hooks.example.com/crm
+    event: customer-created
+`;
+const urlFile = (url: string) => `webhooks:\n  - url: ${url}\n    event: offer-created\n`;
+const refusedUrl = (attack: string, url: string, says: string): HostileCell => ({
+  attack,
+  tried: `\`url: ${url}\``,
+  outcome: 'refused with a file:line:column error before any call',
+  yaml: urlFile(url),
+  exitCode: 1,
+  says,
+  calls: 0,
+});
+const SLACK_PATH = 'T0AAAA11/B0BBBB22/xyzSecretPathValue';
+/** The MijnKlantportaal emulator's default token, which every hostile cell's account uses. */
+const DEFAULT_MKP_TOKEN = 'mkp-test-token';
+const HOSTILE_PR = 12;
+
+export const HOSTILE: readonly HostileCell[] = [
+  {
+    attack: "the runner's token through ${VAR}",
+    tried: '`url: https://x.example.com/${ACTIONS_RUNTIME_TOKEN}`',
+    outcome: 'refused before any call; the token is sent nowhere and shown nowhere',
+    yaml: urlFile('https://x.example.com/${ACTIONS_RUNTIME_TOKEN}'),
+    env: { ACTIONS_RUNTIME_TOKEN: 'eyJ0eXAiOiJKV1QiLCJhbGciOi.runtime-token' },
+    exitCode: 1,
+    says: 'belong to the runner and may hold its tokens',
+    calls: 0,
+    hidden: ['eyJ0eXAiOiJKV1QiLCJhbGciOi.runtime-token'],
+  },
+  {
+    attack: 'the api-token through ${VAR}',
+    tried: '`url: ${HOOK_URL}` whose value holds the api-token',
+    outcome: 'refused before any call, naming the variable, not the value',
+    yaml: urlFile('${HOOK_URL}'),
+    env: { HOOK_URL: `https://x.example.com/?k=${DEFAULT_MKP_TOKEN}` },
+    exitCode: 1,
+    says: "the value of `${HOOK_URL}` contains the run's api-token",
+    calls: 0,
+  },
+  {
+    attack: 'a token in a ${VAR} URL path',
+    tried: 'a Slack-style `url: https://hooks.slack.com/services/${SLACK_PATH}`, on a pull request',
+    outcome:
+      'created; log, summary and PR comment show `${SLACK_PATH}`, the value is masked; `plan` and `created` keep it',
+    yaml: `webhooks:\n  - name: chat\n    url: https://hooks.slack.com/services/\${SLACK_PATH}\n    event: ticket-created\n`,
+    env: { SLACK_PATH },
+    inputs: { 'pr-comment': 'true' },
+    exitCode: 0,
+    says: 'https://hooks.slack.com/services/${SLACK_PATH}',
+    calls: 2,
+    hidden: [SLACK_PATH],
+    check: (run, { github: gh }) => [
+      ...(gh.comments.some((c) => c.body.includes('services/${SLACK_PATH}'))
+        ? []
+        : ['the PR comment does not show the ${VAR} form']),
+      ...(run.outputs.created?.includes(SLACK_PATH) ? [] : ['`created` lost the resolved URL']),
+    ],
+  },
+  {
+    attack: 'a token with a line break',
+    tried: '`api-token` of two lines, as an earlier step can emit',
+    outcome: 'refused at input validation before any call',
+    inputs: { 'api-token': 'mkp_live_AbC123\nXyZ789tail' },
+    exitCode: 1,
+    says: 'input `api-token` contains a control character',
+    calls: 0,
+    hidden: ['mkp_live_AbC123', 'XyZ789tail'],
+  },
+  {
+    attack: 'a path in `repository`',
+    tried: '`repository: ../x`',
+    outcome: 'refused at input validation before any call',
+    inputs: { repository: '../x', 'secrets-target': 'repository' },
+    exitCode: 1,
+    says: 'input `repository` must be owner/name',
+    calls: 0,
+  },
+  refusedUrl(
+    'a cloud metadata address',
+    'https://169.254.169.254/latest/meta-data',
+    'points to `169.254.169.254`, a link-local address',
+  ),
+  refusedUrl(
+    'a loopback name',
+    'https://localhost:8443/hook',
+    'points to `localhost`, a loopback host',
+  ),
+  refusedUrl(
+    'a private address',
+    'https://10.0.0.7/hook',
+    'points to `10.0.0.7`, a private address',
+  ),
+  refusedUrl(
+    'an IPv6 unique local address',
+    'https://[fd12::1]/hook',
+    'a private (unique local) address',
+  ),
+  refusedUrl(
+    'user-info that reads as a host',
+    'https://good.example@evil.example/hook',
+    'has user-info before `@` that reads like a host name',
+  ),
+  {
+    attack: 'a key-only query parameter',
+    tried: '`url: https://hooks.example.com/h?SECRETKEY0001`',
+    outcome: 'shown as `?***` to people; `plan` keeps it',
+    yaml: urlFile('https://hooks.example.com/h?SECRETKEY0001'),
+    inputs: { 'dry-run': 'true' },
+    exitCode: 0,
+    says: 'subscription(s) declared',
+    calls: 1,
+    hidden: ['SECRETKEY0001'],
+    check: (run) => (run.summary.includes('/h?***') ? [] : ['the summary does not show `?***`']),
+  },
+  {
+    attack: 'an API message that echoes the token',
+    tried: 'a 422 whose `message` quotes the bearer token',
+    outcome: 'the message is shown with the token cut out',
+    yaml: ONE_HOOK,
+    arrange: ({ mkp: account }) =>
+      account.inject({
+        kind: 'error-before',
+        on: 'create',
+        status: 422,
+        message: `Token ${DEFAULT_MKP_TOKEN} may not create webhooks`,
+      }),
+    exitCode: 1,
+    says: 'the API answered 422: Token *** may not create webhooks',
+    calls: 2,
+  },
+  {
+    attack: 'a 700 MiB answer',
+    tried: 'page 1 of the listing streamed 700 MiB',
+    outcome: 'refused at 1 MiB, unread past it, not retried',
+    yaml: ONE_HOOK,
+    arrange: ({ mkp: account }) => account.inject({ kind: 'flood', on: 'list', times: 10 }),
+    exitCode: 1,
+    says: 'with a body over 1 MiB, refused unread',
+    calls: 1,
+    check: (_run, { mkp: account }) =>
+      account.floodBytesSent < 64 * 1024 * 1024
+        ? []
+        : [`${account.floodBytesSent} bytes were sent before the action stopped reading`],
+  },
+  {
+    attack: 'a 429 without rate headers',
+    tried: '429 without retry-after or x-ratelimit-reset (MKP_RATE_LIMIT=60/1500)',
+    outcome: 'waits the rate window once, then recovers',
+    yaml: ONE_HOOK,
+    env: { MKP_RATE_LIMIT: '60/1500' },
+    arrange: ({ mkp: account }) =>
+      account.inject({ kind: 'rate-limit', on: 'list', retryAfter: null }),
+    exitCode: 0,
+    says: 'rate limited (429); retrying in 1.5 s',
+    calls: 3,
+  },
+  {
+    attack: 'an api-url that does not resolve',
+    tried: '`api-url: https://api.mijnklantpotaal.invalid/v1` (a typo)',
+    outcome: 'fails at once, naming the host; no retry',
+    yaml: ONE_HOOK,
+    apiUrl: 'https://api.mijnklantpotaal.invalid/v1',
+    exitCode: 1,
+    says: 'cannot resolve api.mijnklantpotaal.invalid: check api-url',
+    calls: 0,
+    check: (run) => (run.stdout.includes('retrying') ? ['the unresolvable host was retried'] : []),
+  },
+  {
+    attack: 'the published next_page_url quirk',
+    tried: 'a strict Laravel server whose links end in `?page=2,` (read as page 1), 40 records',
+    outcome: 'reads pages 1-3 with current_page + 1, one call each, then creates',
+    yaml: ONE_HOOK,
+    mkp: {
+      nextPageTrailingComma: true,
+      strictPageParsing: true,
+      seed: Array.from({ length: 40 }, (_, i) => ({
+        type: 'offer-created',
+        url: `https://old.example.com/${i}`,
+      })),
+    },
+    exitCode: 0,
+    says: 'subscription(s) declared',
+    calls: 4,
+  },
+  {
+    attack: 'the marker in a hostile comment',
+    tried: "someone's comment with the action's marker, before the action's own",
+    outcome: "their comment is untouched; the action's own comment is updated",
+    yaml: ONE_HOOK,
+    inputs: { 'dry-run': 'true', 'pr-comment': 'true' },
+    arrange: ({ github: gh }) => {
+      const at = '2024-01-01T00:00:00Z';
+      const comment = (id: number, login: string, body: string) =>
+        gh.comments.push({
+          id,
+          repository: REPOSITORY,
+          issue_number: HOSTILE_PR,
+          body,
+          user: { login },
+          created_at: at,
+          updated_at: at,
+        });
+      comment(11, 'mallory', `${commentMarker('webhooks.yaml')}\nedit me`);
+      comment(12, 'github-actions[bot]', `${commentMarker('webhooks.yaml')}\nold plan`);
+    },
+    exitCode: 0,
+    says: 'updated the plan comment on pull request',
+    calls: 1,
+    check: (_run, { github: gh }) => [
+      ...(gh.comments.find((c) => c.id === 11)?.body.endsWith('edit me')
+        ? []
+        : ["mallory's comment was rewritten"]),
+      ...(gh.comments.find((c) => c.id === 12)?.body.includes('old plan')
+        ? ["the action's own comment was not updated"]
+        : []),
+      ...(gh.comments.length === 2 ? [] : [`${gh.comments.length} comments, not 2`]),
+    ],
+  },
+];
+
+export async function runHostile(cell: HostileCell): Promise<HostileResult> {
+  const emulators: Emulators = {
+    mkp: await MkpEmulator.start(cell.mkp),
+    github: await GitHubEmulator.start(),
+    foreign: await MkpEmulator.start(),
+  };
+  const { mkp: account, github: gh, foreign } = emulators;
+  const cwd = await mkdtemp(join(tmpdir(), 'mkp-hostile-'));
+  try {
+    await writeFile(join(cwd, 'webhooks.yaml'), cell.yaml ?? ONE_HOOK);
+    gh.addPullRequest(REPOSITORY, HOSTILE_PR);
+    cell.arrange?.(emulators);
+    const run = await runAction({
+      cwd,
+      inputs: {
+        'api-token': account.token,
+        'api-url': cell.apiUrl ?? account.baseUrl,
+        'github-token': gh.token,
+        repository: REPOSITORY,
+        ...cell.inputs,
+      },
+      env: {
+        ...FAST,
+        MKP_HTTP_TIMEOUT_MS: String(DEFAULT_TIMEOUT_MS),
+        GITHUB_API_URL: gh.url,
+        ...cell.env,
+      },
+      event: { name: 'pull_request', payload: { pull_request: { number: HOSTILE_PR } } },
+    });
+    const calls = account.calls.length;
+    const violations = [
+      ...(run.exitCode === cell.exitCode
+        ? []
+        : [`exit ${run.exitCode}, not ${cell.exitCode}: ${errorLines(run)}`]),
+      ...(run.stdout.includes(cell.says)
+        ? []
+        : [`the log does not say "${cell.says}": ${errorLines(run)}`]),
+      ...(calls === cell.calls ? [] : [`${calls} MijnKlantportaal call(s), not ${cell.calls}`]),
+      ...(foreign.calls.length > 0 ? ['the foreign origin was called'] : []),
+      ...stackTraces(run),
+      ...findLeaks({
+        run,
+        secrets: [
+          ...account.records.map((r) => r.secret),
+          account.token,
+          gh.token,
+          ...(cell.inputs?.['api-token'] ? [cell.inputs['api-token']] : []),
+        ],
+        variables: [...(cell.hidden ?? []), ...Object.values(cell.env ?? {})],
+        posted: [
+          ...gh.comments.map((c) => c.body),
+          ...gh.issues.map((i) => `${i.title}\n${i.body}`),
+        ],
+        secretOutputs: Object.keys(run.outputs).filter((name) => /^[A-Z_][A-Z0-9_]*$/.test(name)),
+      }),
+      ...(cell.check?.(run, emulators) ?? []),
+    ];
+    return { cell, exitCode: run.exitCode, calls, violations };
+  } finally {
+    await Promise.all([account.close(), gh.close(), foreign.close()]);
+    await rm(cwd, { recursive: true, force: true });
+  }
+}
+
+function hostileSection(results: readonly HostileResult[]): string[] {
+  if (results.length === 0) return [];
+  const passed = results.filter((r) => r.violations.length === 0).length;
+  return [
+    '## Hostile input',
+    '',
+    'Attacks from a hostile file, input, server or commenter. Each runs the built action once, on',
+    'a pull request, on its own emulators; it passes when the run comes to the outcome shown, makes',
+    'exactly the MijnKlantportaal calls counted, and the leak check finds no token, secret or',
+    '`${VAR}` value in the log (line by line, as the runner masks), the job summary, any PR comment',
+    'or issue, or any output but the secret ones (`plan` and `created` keep resolved URLs).',
+    '',
+    `${results.length} attacks tried, ${passed} pass.`,
+    '',
+    '| attack | what was tried | outcome | exit · calls | result |',
+    '| --- | --- | --- | --- | --- |',
+    ...results.map(
+      (r) =>
+        `| ${r.cell.attack} | ${r.cell.tried.replace(/\|/g, '\\|')} | ${r.cell.outcome} | ${r.exitCode} · ${r.calls} | ${r.violations.length === 0 ? 'pass' : '**fail**'} |`,
+    ),
+    '',
+  ];
+}
+
 // ------------------------------------------------------------------------------- RELIABILITY.md
 
-export function renderReliability(cells: readonly Cell[], results: readonly CellResult[]): string {
+export function renderReliability(
+  cells: readonly Cell[],
+  results: readonly CellResult[],
+  hostile: readonly HostileResult[] = [],
+): string {
   const byCell = new Map(results.map((r) => [r.cell as Cell, r]));
   const row = (cell: Cell): string => {
     const result = cell.kind === 'run' ? byCell.get(cell) : undefined;
@@ -880,6 +1226,7 @@ export function renderReliability(cells: readonly Cell[], results: readonly Cell
       .filter((c): c is SkippedCell => c.kind === 'not covered')
       .map((c) => `- **${c.fault} × ${c.phase}**: ${c.why}.`),
     '',
+    ...hostileSection(hostile),
   ].join('\n');
 }
 
