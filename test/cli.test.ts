@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { parseWebhooksFile } from '../src/config/load.js';
 import { MkpEmulator } from './emulator/mkp.js';
+import { findLeaks } from './harness/leaks.js';
 import { runCli, type CliRun } from './harness/processes.js';
 
 /** `mkp-webhooks` (the built dist/cli/index.js) from a terminal, against the emulator (CONTRACT §5). */
@@ -237,4 +238,55 @@ describe('import', () => {
     expect(none.stderr).toContain('nothing was written');
     expect(existsSync(join(cwd, 'webhooks.yaml'))).toBe(false);
   });
+});
+
+describe('hostile input on the terminal (CONTRACT §4, §5)', () => {
+  const SLACK = 'T0AAAA11/B0BBBB22/xyzSecretPathValue';
+  const CHAT = `webhooks:
+  - name: chat
+    url: https://hooks.slack.com/services/\${SLACK_PATH}
+    event: ticket-created
+`;
+
+  it('shows a ${VAR} URL as ${VAR} on the terminal; --json keeps the resolved URL', async () => {
+    mkp = await MkpEmulator.start();
+    const cwd = dir(CHAT);
+    const env = { ...api(), SLACK_PATH: SLACK };
+    const text = await runCli(['apply'], { cwd, env });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('https://hooks.slack.com/services/${SLACK_PATH}');
+    const json = await runCli(['plan', '--json'], { cwd, env });
+    expect(JSON.parse(json.stdout).unchanged).toEqual([
+      expect.objectContaining({ url: `https://hooks.slack.com/services/${SLACK}` }),
+    ]);
+    noSecret(text);
+    noSecret(json);
+    // --json's stdout is machine output, like the Action's `plan`: the rest is for people.
+    for (const run of [text, { ...json, stdout: '' }]) {
+      expect(findLeaks({ run: asRun(run), secrets: [], variables: [SLACK] })).toEqual([]);
+    }
+    // Only the machine output may hold the value.
+    expect(text.stdout + text.stderr + json.stderr).not.toContain(SLACK);
+  });
+
+  it('refuses an MKP_API_TOKEN with a line break before any call', async () => {
+    mkp = await MkpEmulator.start();
+    const run = await runCli(['plan'], {
+      cwd: dir(FILE),
+      env: { MKP_API_TOKEN: 'mkp_live_AbC123\nXyZ789tail', MKP_API_URL: mkp.baseUrl },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('MKP_API_TOKEN contains a control character');
+    expect(run.stdout + run.stderr).not.toMatch(/AbC123|XyZ789/);
+    expect(mkp.calls).toHaveLength(0);
+  });
+});
+
+/** A CLI run in the shape the leak scan reads (stdout, stderr; no summary or outputs). */
+const asRun = (run: CliRun) => ({
+  exitCode: run.code,
+  stdout: run.stdout,
+  stderr: run.stderr,
+  outputs: {},
+  summary: '',
 });
