@@ -1,6 +1,6 @@
 import type { Subscription } from './config/types.js';
 import type { RemoteWebhook } from './mkp/types.js';
-import { normalizeUrl } from './url.js';
+import { normalizeUrl, redactUrl, shownUrl } from './url.js';
 
 /**
  * What the account needs to match the file (CONTRACT §2). Pure data: the summary, the PR
@@ -57,4 +57,14 @@ export function makePlan(desired: readonly Subscription[], remote: readonly Remo
 /** True when the account did not match the file: anything to create, or unmanaged records. */
 export function hasDrift(plan: Plan): boolean {
   return plan.create.length > 0 || plan.unmanaged.length > 0;
+}
+
+/**
+ * How a record's URL is shown to people: as the declared subscription it matches shows it (the
+ * `${VAR}` form when it has one), else redacted.
+ */
+export function shownRecordUrl(record: RemoteWebhook, declared: readonly Subscription[]): string {
+  const key = subscriptionKey(record.type, record.url);
+  const match = declared.find((s) => subscriptionKey(s.event, s.url) === key);
+  return match ? shownUrl(match) : redactUrl(record.url);
 }

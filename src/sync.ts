@@ -4,9 +4,9 @@ import type { Log } from './log.js';
 import type { MkpClient } from './mkp/client.js';
 import { ApiError } from './mkp/errors.js';
 import type { RemoteWebhook } from './mkp/types.js';
-import { makePlan, subscriptionKey, type Plan } from './plan.js';
+import { makePlan, shownRecordUrl, subscriptionKey, type Plan } from './plan.js';
 import type { SecretTarget } from './secrets/target.js';
-import { redactUrl, shownUrl } from './url.js';
+import { shownUrl } from './url.js';
 
 /**
  * list -> plan -> create -> deliver secrets. Knows no shell: the Action and the CLI both call
@@ -99,7 +99,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   log.info(
     `plan: ${plan.create.length} to create, ${plan.unchanged.length} unchanged, ${plan.unmanaged.length} unmanaged`,
   );
-  warnAboutDuplicates(plan, log);
+  warnAboutDuplicates(plan, file.subscriptions, log);
   if (dryRun) return result;
 
   if (plan.create.length > 0) {
@@ -256,7 +256,7 @@ function sortBySubscription<T extends { subscription: Subscription }>(
   entries.sort((a, b) => position.get(a.subscription)! - position.get(b.subscription)!);
 }
 
-function warnAboutDuplicates(plan: Plan, log: Log): void {
+function warnAboutDuplicates(plan: Plan, declared: Subscription[], log: Log): void {
   if (plan.duplicates.length === 0) return;
   const groups = new Map<string, RemoteWebhook[]>();
   for (const record of plan.duplicates) {
@@ -266,7 +266,7 @@ function warnAboutDuplicates(plan: Plan, log: Log): void {
   for (const records of groups.values()) {
     const first = records[0]!;
     log.warning(
-      `duplicate webhooks on the account: ${records.map((r) => r.id).join(', ')} all send ${first.type} to ${redactUrl(first.url)}; remove the extra ones in the manage portal`,
+      `duplicate webhooks on the account: ${records.map((r) => r.id).join(', ')} all send ${first.type} to ${shownRecordUrl(first, declared)}; remove the extra ones in the manage portal`,
     );
   }
 }

@@ -166,6 +166,27 @@ describe('renderReport', () => {
   });
 });
 
+describe('duplicates of a ${VAR} subscription', () => {
+  it('are shown with its ${VAR} form, not the value', () => {
+    const declared: Subscription = {
+      ...subscription('invoice-paid', 'https://billing.example.com/mkp?tenant=T0SECRETVALUE'),
+      template: '${BILLING_URL}',
+    };
+    const twin = (id: string): RemoteWebhook => ({ ...remote(declared, id), secret: `s-${id}` });
+    const withVar: WebhooksFile = { path: 'webhooks.yaml', subscriptions: [declared] };
+    const md = renderReport(
+      result({
+        mode: 'dry-run',
+        file: withVar,
+        plan: makePlan(withVar.subscriptions, [twin('wbh_a'), twin('wbh_b')]),
+      }),
+    );
+    expect(md).toContain('`wbh_a` and `wbh_b` both send');
+    expect(md).toContain('to `${BILLING_URL}`: the receiver gets each event more than once');
+    expect(md).not.toContain('billing.example.com');
+  });
+});
+
 describe('the job summary on the largest file the loader accepts', () => {
   const EVENTS = EVENT_TYPES.join(', ');
   /** A file just under the loader's limit: every entry subscribes one URL to all 23 events. */

@@ -1,6 +1,6 @@
 import type { ConfigProblem, Subscription } from '../config/types.js';
 import type { RemoteWebhook } from '../mkp/types.js';
-import { subscriptionKey } from '../plan.js';
+import { shownRecordUrl, subscriptionKey } from '../plan.js';
 import { succeeded, type SyncResult } from '../sync.js';
 import { upperSnake } from '../events.js';
 import { adopt, renderEntries } from '../import.js';
@@ -200,7 +200,7 @@ function duplicatesSection(result: SyncResult): string[] {
     '',
     ...groups.map(
       (records) =>
-        `- ${ids(records)} send ${code(records[0]!.type)} to ${code(redactUrl(records[0]!.url))}: the receiver gets each event more than once. Remove the extra ones in the manage portal.`,
+        `- ${ids(records)} send ${code(records[0]!.type)} to ${code(shownRecordUrl(records[0]!, result.file.subscriptions))}: the receiver gets each event more than once. Remove the extra ones in the manage portal.`,
     ),
     '',
   ];
