@@ -78,6 +78,21 @@ describe('listWebhooks', () => {
     }
   });
 
+  it('redacts a server-supplied next_page_url in its error', async () => {
+    const emulator = await start({ seed: seed(20) });
+    emulator.inject({
+      kind: 'foreign-next',
+      on: 'list',
+      url: 'https://user:pw@evil.example.net/v1/webhooks?page=2&token=abc123secret&KEYONLY',
+    });
+    const { client } = clientFor(emulator);
+    const error = await failure(client.listWebhooks());
+    expect(error.message).toContain(
+      'refused to request https://evil.example.net/v1/webhooks?page=***&token=***&***:',
+    );
+    expect(error.message).not.toMatch(/abc123secret|KEYONLY|user|pw@/);
+  });
+
   it('never requests a next_page_url on another origin, so the token goes nowhere else', async () => {
     const foreign = await start();
     const emulator = await start({ seed: seed(20) });
