@@ -157,6 +157,11 @@ class SecretTargetError extends Error {
 
 
 
+/** A Date header as ms, or undefined when absent or unreadable. */
+function serverClock(date) {
+    const ms = date === undefined ? NaN : Date.parse(date);
+    return Number.isNaN(ms) ? undefined : ms;
+}
 class GitHubSecretsTarget {
     description;
     persistent = true;
@@ -165,6 +170,8 @@ class GitHubSecretsTarget {
     key;
     /** Upper-cased name -> visibility (organization secrets) of the secrets already there. */
     existing = new Map();
+    /** GitHub's Date header of the first listing page (ms). */
+    clock;
     constructor(settings) {
         this.scope = scopeOf(settings);
         this.description = describeScope(this.scope);
@@ -173,11 +180,14 @@ class GitHubSecretsTarget {
     async prepare() {
         const [key, listed] = await Promise.all([
             this.request('read', 'GET', '/public-key').then((data) => data),
-            this.listNames(),
+            this.listSecrets(),
         ]);
         this.key = key;
-        this.existing = listed;
-        return new Set(listed.keys());
+        this.existing = new Map([...listed].map(([name, s]) => [name, s.visibility]));
+        return {
+            updatedAt: new Map([...listed].map(([name, s]) => [name, s.updated_at])),
+            ...(this.clock === undefined ? {} : { clock: this.clock }),
+        };
     }
     async write(name, value) {
         if (!this.key)
@@ -198,14 +208,17 @@ class GitHubSecretsTarget {
         await this.request('write', 'PUT', `/${encodeURIComponent(name)}`, body);
         this.existing.set(name.toUpperCase(), body.visibility);
     }
-    async listNames() {
-        const names = new Map();
+    async listSecrets() {
+        const secrets = new Map();
         for (let page = 1;; page++) {
-            const data = (await this.request('read', 'GET', `?per_page=100&page=${page}`));
-            for (const secret of data.secrets)
-                names.set(secret.name.toUpperCase(), secret.visibility);
-            if (data.secrets.length < 100 || names.size >= data.total_count)
-                return names;
+            const { data, headers } = await this.call('read', 'GET', `?per_page=100&page=${page}`);
+            const answer = data;
+            if (page === 1)
+                this.clock = serverClock(headers.date);
+            for (const secret of answer.secrets)
+                secrets.set(secret.name.toUpperCase(), secret);
+            if (answer.secrets.length < 100 || secrets.size >= answer.total_count)
+                return secrets;
         }
     }
     async selectedRepositories(name) {
@@ -219,10 +232,13 @@ class GitHubSecretsTarget {
     }
     /** One call under this scope's secrets path; errors become sentences that say what to fix. */
     async request(access, method, suffix, body) {
+        return (await this.call(access, method, suffix, body)).data;
+    }
+    async call(access, method, suffix, body) {
         const path = `${secretsPath(this.scope)}${suffix}`;
         try {
             const response = await this.octokit.request(`${method} ${path}`, body ?? {});
-            return response.data;
+            return { data: response.data, headers: response.headers };
         }
         catch (error) {
             throw new SecretTargetError(explain(error, access, this.scope));
@@ -277,7 +293,9 @@ function explain(error, access, scope) {
         const need = scope.kind === 'organization'
             ? 'a token of an organization admin: a fine-grained token or GitHub App with the organization permission Secrets: read and write, or a classic token with admin:org'
             : `a fine-grained personal access token or GitHub App token with the repository permission Secrets: read and write${scope.kind === 'environment' ? ' (and Environments: read and write)' : ''}`;
-        return `cannot ${what} (${said}): the github-token lacks the permission. The default GITHUB_TOKEN cannot ${access === 'write' ? 'write' : 'read'} secrets; pass ${need} as github-token`;
+        // Reading passed before anything was created; no API tells a token's grants ahead of a write.
+        const readOnly = access === 'write' ? ' (it could read them, so it may have Secrets: read only)' : '';
+        return `cannot ${what} (${said}): the github-token lacks the permission${readOnly}. The default GITHUB_TOKEN cannot ${access === 'write' ? 'write' : 'read'} secrets; pass ${need} as github-token`;
     }
     return `cannot ${what}: ${said}`;
 }

@@ -137,7 +137,7 @@ function driftMarker(configPath) {
 }
 /**
  * One issue per config path: opened (or updated) when a run finds drift, closed with a comment
- * when a later run finds none. Found by its marker, never by title. A token that cannot manage
+ * when a later run leaves none. Found by its marker, never by title. A token that cannot manage
  * issues is a warning, never a failure.
  */
 async function reportDrift(report) {
@@ -152,7 +152,10 @@ async function reportDrift(report) {
         // Anyone can open an issue with the marker and label: only the token's own is managed.
         const self = marked.length > 0 ? await (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.tokenIdentity)(octokit, log) : undefined;
         const open = marked.find((issue) => self !== undefined && issue.user?.id === self.id);
-        if (report.drifted) {
+        if (report.drifted && report.role === 'close-only') {
+            log.info('drift-issue: drift remains; a push run may close the drift issue but not open or update it');
+        }
+        else if (report.drifted) {
             const body = (0,_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__/* .fitComment */ .p)([
                 marker,
                 `MijnKlantportaal webhooks no longer match \`${configPath}\`.${report.runUrl ? ` Found by [this run](${report.runUrl}).` : ''}`,

@@ -45,6 +45,8 @@ export interface Settings {
   failOnDrift: boolean;
   prComment: boolean;
   driftIssue: boolean;
+  /** GITHUB_EVENT_NAME: what started the run ('' outside Actions); the PR comment and drift issue act on some events only. */
+  eventName: string;
   tuning: Tuning;
 }
 
@@ -151,6 +153,7 @@ export function readSettings(
     failOnDrift: bool('fail-on-drift'),
     prComment,
     driftIssue,
+    eventName: env.GITHUB_EVENT_NAME ?? '',
     tuning: readTuning(env, problems),
   };
   if (problems.length > 0) throw new InputError(problems);

@@ -5,7 +5,7 @@ import { InputError, readSettings, type Settings } from './inputs.js';
 import type { Log } from './log.js';
 import { connect } from './mkp/client.js';
 import { GITHUB_BODY_LIMIT } from './report/markdown.js';
-import { createdJson, drift, planJson } from './report/outputs.js';
+import { createdJson, drift, driftIssueRole, driftLeft, planJson } from './report/outputs.js';
 import {
   alreadyDone,
   renderReport,
@@ -24,8 +24,10 @@ import { changed, describe, succeeded, sync, type SyncResult } from './sync.js';
 export async function run(): Promise<void> {
   // Every masked value is also cut from all text this run shows (CONTRACT §4).
   const scrubber = new Scrubber();
+  const progress: Progress = { recorded: false };
+  const cancellation = listenForCancellation(progress);
   try {
-    await runAction(scrubber);
+    await runAction(scrubber, cancellation.signal, progress);
   } catch (error) {
     if (error instanceof InputError) {
       for (const problem of error.problems) core.error(scrubber.scrub(problem));
@@ -34,10 +36,56 @@ export async function run(): Promise<void> {
       // Not foreseen: still one sentence, never a stack trace.
       core.setFailed(scrubber.scrub(`unexpected error: ${describe(error)}`));
     }
+  } finally {
+    cancellation.stop();
   }
+  // Calls abandoned after a cancellation would keep the process alive: it has reported, so end.
+  if (cancellation.signal.aborted) process.exit();
 }
 
-async function runAction(scrubber: Scrubber): Promise<void> {
+/** The signals of a cancelled workflow: SIGINT, then SIGTERM 7.5 s later (SIGBREAK on Windows). */
+const CANCEL_SIGNALS: NodeJS.Signals[] =
+  process.platform === 'win32' ? ['SIGINT', 'SIGTERM', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
+/** The runner kills the process 7.5 s after SIGINT: report well before that (CONTRACT §4). */
+const CANCEL_DEADLINE_MS = 4_500;
+
+/** Whether the outputs and the job summary of the run have been written. */
+interface Progress {
+  recorded: boolean;
+}
+
+function listenForCancellation(progress: Progress): { signal: AbortSignal; stop: () => void } {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    core.warning(
+      `received ${name}: the run is cancelled; no new webhook is created, and what was done is reported`,
+    );
+    controller.abort(name);
+    // The last resort, should reporting itself hang: fail with what is known to be done.
+    setTimeout(() => {
+      core.setFailed(
+        progress.recorded
+          ? `the run was cancelled (${name}) while it posted the PR comment or drift issue; the outputs and the job summary say what was done`
+          : `the run was cancelled (${name}) and could not write its outputs and summary in time`,
+      );
+      process.exit();
+    }, CANCEL_DEADLINE_MS).unref();
+  };
+  for (const name of CANCEL_SIGNALS) process.on(name, onSignal);
+  return {
+    signal: controller.signal,
+    stop: () => {
+      for (const name of CANCEL_SIGNALS) process.off(name, onSignal);
+    },
+  };
+}
+
+async function runAction(
+  scrubber: Scrubber,
+  signal: AbortSignal,
+  progress: Progress,
+): Promise<void> {
   const settings = readSettings((name) => core.getInput(name));
   const log = scrubbingLog(scrubber, actionsLog());
   // Tokens are masked before anything can print them.
@@ -48,6 +96,7 @@ async function runAction(scrubber: Scrubber): Promise<void> {
   try {
     file = await loadWebhooksFile(settings.config, {
       tokens: { 'api-token': settings.apiToken, 'github-token': settings.githubToken },
+      secretsAsOutputs: settings.secretsTarget === 'outputs',
     });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -62,7 +111,7 @@ async function runAction(scrubber: Scrubber): Promise<void> {
         }),
       ),
     );
-    await publish(
+    await publishSafely(
       settings,
       () =>
         scrubber.scrub(
@@ -101,9 +150,17 @@ async function runAction(scrubber: Scrubber): Promise<void> {
     target,
     resync: settings.resyncSecrets,
     log,
+    signal,
   });
 
-  writeOutputs(result);
+  // The run's record comes first; nothing after it may keep it from the outputs and summary.
+  try {
+    writeOutputs(result);
+  } catch (error) {
+    log.error(`could not write the step outputs: ${describe(error)}`);
+    log.info(alreadyDone(result).replace(/`/g, ''));
+    core.setFailed('the step outputs could not be written');
+  }
   await writeSummary(
     scrubber.scrub(
       renderReport(result, {
@@ -112,21 +169,37 @@ async function runAction(scrubber: Scrubber): Promise<void> {
       }),
     ),
   );
+  progress.recorded = true;
   const checked = result.plan !== undefined && result.failures.length === 0;
-  await publish(
-    settings,
-    (maxLength) =>
-      scrubber.scrub(
-        renderReport(result, {
-          heading: '###',
-          maxLength,
-          restIn: 'the job summary of this run has them all',
-        }),
-      ),
-    checked ? drift(result) : undefined,
-    log,
-  );
+  // A cancelled run has seconds left: it reports, and leaves the comment and the issue alone.
+  if (result.cancelled === undefined) {
+    await publishSafely(
+      settings,
+      (maxLength) =>
+        scrubber.scrub(
+          renderReport(result, {
+            heading: '###',
+            maxLength,
+            restIn: 'the job summary of this run has them all',
+          }),
+        ),
+      checked ? driftLeft(result) : undefined,
+      log,
+      result.mode,
+    );
+  }
   report(result, settings, scrubber);
+}
+
+/** The publish phase never fails a run (CONTRACT §4): whatever goes wrong is a warning. */
+async function publishSafely(...args: Parameters<typeof publish>): Promise<void> {
+  try {
+    await publish(...args);
+  } catch (error) {
+    args[3].warning(
+      `could not post the PR comment or drift issue: ${describe(error)}; the run's own result stands`,
+    );
+  }
 }
 
 /**
@@ -138,15 +211,21 @@ async function publish(
   markdown: (maxLength?: number) => string,
   drifted: boolean | undefined,
   log: Log,
+  mode: SyncResult['mode'] = 'unchecked',
 ): Promise<void> {
-  const { prComment, driftIssue, githubToken, repository } = settings;
-  const event = process.env.GITHUB_EVENT_NAME ?? '';
+  const { prComment, driftIssue, githubToken, repository, eventName: event } = settings;
   const onPullRequest = event === 'pull_request' || event === 'pull_request_target';
   if (prComment && !onPullRequest) {
     log.info(`pr-comment: this is a ${event || 'local'} run, not a pull request; no comment`);
   }
   const wantComment = prComment && onPullRequest;
-  const wantIssue = driftIssue && drifted !== undefined;
+  const role = driftIssueRole(event, mode);
+  if (driftIssue && role === 'none') {
+    log.info(
+      `drift-issue: this is a ${event || 'local'} run; the drift issue is opened and closed by schedule and workflow_dispatch runs (and closed by an apply on push)`,
+    );
+  }
+  const wantIssue = driftIssue && drifted !== undefined && role !== 'none';
   if (!githubToken || !repository || (!wantComment && !wantIssue)) return;
 
   const [{ githubClient }, { context }] = await Promise.all([
@@ -177,6 +256,7 @@ async function publish(
       repository,
       configPath: settings.config,
       drifted: drifted!,
+      role,
       markdown: markdown(GITHUB_BODY_LIMIT - 2_000),
       runUrl: runUrl(),
       log,
@@ -188,7 +268,13 @@ function writeOutputs(result: SyncResult): void {
   const plan = planJson(result);
   if (plan) core.setOutput('plan', JSON.stringify(plan));
   core.setOutput('created', JSON.stringify(createdJson(result)));
-  const secrets = result.target instanceof OutputsTarget ? result.target.values : new Map();
+  const values = result.target instanceof OutputsTarget ? result.target.values : new Map();
+  // In the file's order, whichever write finished first.
+  const secrets = new Map<string, string>();
+  for (const { subscription, outcome } of result.deliveries) {
+    const value = values.get(subscription.secretName);
+    if (outcome === 'written' && value !== undefined) secrets.set(subscription.secretName, value);
+  }
   core.setOutput('secrets', JSON.stringify(Object.fromEntries(secrets)));
   for (const [name, value] of secrets) core.setOutput(name, value);
   core.setOutput('changed', String(changed(result)));

@@ -4,9 +4,11 @@ import type { Log } from './log.js';
 import type { MkpClient } from './mkp/client.js';
 import { ApiError } from './mkp/errors.js';
 import type { RemoteWebhook } from './mkp/types.js';
-import { makePlan, shownRecordUrl, subscriptionKey, type Plan } from './plan.js';
-import type { SecretTarget } from './secrets/target.js';
-import { shownUrl } from './url.js';
+import { HTTP_DEFAULTS } from './mkp/http.js';
+import { makePlan, sameButSpelling, shownRecordUrl, subscriptionKey, type Plan } from './plan.js';
+import { isStale, STALE_REASON, type Clocks } from './secrets/stale.js';
+import type { SecretTarget, TargetSecrets } from './secrets/target.js';
+import { redactUrl, shownUrl } from './url.js';
 
 /**
  * list -> plan -> create -> deliver secrets. Knows no shell: the Action and the CLI both call
@@ -28,13 +30,24 @@ export interface SyncOptions {
   writeConcurrency?: number;
   /** Create rounds when outcomes are unknown: create, list, create what is still missing. */
   maxCreateRounds?: number;
+  /**
+   * Aborted when the run is cancelled: no new create or secret write starts, calls in flight
+   * get `graceMs`, and the result says what was done.
+   */
+  signal?: AbortSignal;
+  graceMs?: number;
 }
+
+/** How long calls in flight may still finish after a cancellation (CONTRACT §4: within 5 s). */
+export const CANCEL_GRACE_MS = 2_000;
 
 export interface Created {
   subscription: Subscription;
   remote: RemoteWebhook;
   /** Found by listing after a create whose answer was lost. */
   adopted: boolean;
+  /** The API stored another type or URL than was sent: what to declare instead (a failure). */
+  storedOtherwise?: string;
 }
 
 export interface CreateFailure {
@@ -44,10 +57,16 @@ export interface CreateFailure {
 
 export interface Delivery {
   subscription: Subscription;
-  /** Why this secret was delivered. */
-  reason: 'created' | 'missing' | 'always';
+  /**
+   * Why this secret was delivered: a new webhook; missing or stale at the target
+   * (resync-secrets: missing); every run (always); or the step outputs, which get every
+   * declared webhook's secret because they cannot be asked what they lack.
+   */
+  reason: 'created' | 'missing' | 'stale' | 'always' | 'outputs';
   outcome: 'written' | 'failed';
   message?: string;
+  /** When a new webhook's secret was written over a secret of that name: its `updated_at`. */
+  replaced?: string;
 }
 
 export interface SyncResult {
@@ -61,10 +80,13 @@ export interface SyncResult {
   /** Failures that concern no single subscription: listing, the secret target. */
   failures: string[];
   target: SecretTarget | null;
+  /** The signal that cancelled the run (SIGINT, SIGTERM, SIGBREAK), when one did. */
+  cancelled?: string;
 }
 
 export async function sync(options: SyncOptions): Promise<SyncResult> {
   const { file, client, dryRun, target, log } = options;
+  const cancel = new Cancellation(options.signal, options.graceMs ?? CANCEL_GRACE_MS);
   const result: SyncResult = {
     mode: client === null ? 'unchecked' : dryRun ? 'dry-run' : 'apply',
     file,
@@ -78,10 +100,17 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   if (client === null) return result;
 
   // The secret target is read while the account is listed: both are needed before any create.
-  const [listing, existing] = await Promise.all([
+  const read = Promise.all([
     settle(log.group('List webhooks on the account', () => client.listWebhooks())),
     dryRun || !target ? settle(Promise.resolve(undefined)) : settle(target.prepare()),
   ]);
+  const both = await cancel.race(read);
+  if (both === CANCELLED) {
+    result.cancelled = cancel.reason;
+    result.failures.push('the run was cancelled while it read the account; nothing was created');
+    return result;
+  }
+  const [listing, existing] = both;
   for (const outcome of [listing, existing]) {
     if (outcome.ok) continue;
     result.failures.push(describe(outcome.error));
@@ -100,32 +129,60 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     `plan: ${plan.create.length} to create, ${plan.unchanged.length} unchanged, ${plan.unmanaged.length} unmanaged`,
   );
   warnAboutDuplicates(plan, file.subscriptions, log);
+  const guarded = guardSpellings(plan, log, dryRun);
   if (dryRun) return result;
 
-  if (plan.create.length > 0) {
-    await log.group(`Create ${count(plan.create.length, 'webhook')}`, () =>
-      createMissing(plan, listing.value, client, options, result),
-    );
-    // The creates finish in any order; the outputs and the report follow the plan's order.
-    sortBySubscription(result.created, plan.create);
-    sortBySubscription(result.createFailures, plan.create);
+  for (const { subscription, message } of guarded) {
+    result.createFailures.push({ subscription, message });
   }
-  if (target) await deliverSecrets(plan, existing.value, target, options, result);
+  const toCreate = plan.create.filter((s) => !guarded.some((g) => g.subscription === s));
+  if (toCreate.length > 0 && !cancel.aborted) {
+    await log.group(`Create ${count(toCreate.length, 'webhook')}`, () =>
+      createMissing(toCreate, listing.value, client, options, result, cancel),
+    );
+  }
+  // The creates finish in any order; the outputs and the report follow the plan's order.
+  sortBySubscription(result.created, plan.create);
+  sortBySubscription(result.createFailures, plan.create);
+  if (target) {
+    const clocks: Clocks = { target: existing.value?.clock, account: client.clock };
+    await deliverSecrets(plan, existing.value, clocks, target, options, result, cancel);
+  }
+  if (cancel.aborted) result.cancelled = cancel.reason;
   return result;
+}
+
+/**
+ * The create guard (README "Decisions"): a declared subscription whose only near twin on the
+ * account differs in a trailing slash, percent-encoding or path case is not created, because
+ * an API that stores URLs that way would otherwise get one more record on every run.
+ */
+function guardSpellings(plan: Plan, log: Log, dryRun: boolean): CreateFailure[] {
+  const guarded: CreateFailure[] = [];
+  for (const subscription of plan.create) {
+    const twin = sameButSpelling(subscription, plan.unmanaged);
+    if (!twin) continue;
+    const message = `the account already has ${twin.id}, ${twin.type} to \`${redactUrl(twin.url)}\`, which differs from the file only in a trailing slash, percent-encoding or the case of the path (the API may store URLs that way); declare it as \`${redactUrl(twin.url)}\`. ${dryRun ? 'An apply does not create it' : 'Nothing was created'}, so that no second record is made`;
+    guarded.push({ subscription, message });
+    if (dryRun) log.warning(`${label(subscription)}: ${message}`);
+    else log.error(`not creating ${label(subscription)}: ${message}`);
+  }
+  return guarded;
 }
 
 /** Creates the missing subscriptions; a create with a lost answer is looked up before a retry. */
 async function createMissing(
-  plan: Plan,
+  toCreate: Subscription[],
   listed: RemoteWebhook[],
   client: MkpClient,
   options: SyncOptions,
   result: SyncResult,
+  cancel: Cancellation,
 ): Promise<void> {
   const { log } = options;
-  const total = plan.create.length;
+  const total = toCreate.length;
   const known = new Set(listed.map((record) => record.id));
-  let pending = plan.create;
+  let pending = toCreate;
   const rounds = options.maxCreateRounds ?? 3;
   const fail = (subscription: Subscription, message: string): void => {
     result.createFailures.push({ subscription, message });
@@ -133,23 +190,47 @@ async function createMissing(
   };
   for (let round = 1; pending.length > 0; round++) {
     const unknown: Array<{ subscription: Subscription; error: ApiError }> = [];
-    // All at once: the HTTP layer bounds concurrency and keeps within the rate limit.
-    await Promise.all(
-      pending.map(async (subscription) => {
-        try {
-          const remote = await client.createWebhook(subscription.url, subscription.event);
-          known.add(remote.id);
-          result.created.push({ subscription, remote, adopted: false });
-          log.info(`created ${result.created.length}/${total} ${label(subscription)}`);
-        } catch (error) {
-          if (error instanceof ApiError && error.failure === 'outcome-unknown') {
-            unknown.push({ subscription, error });
-          } else {
-            fail(subscription, describe(error));
-          }
+    const inFlight = new Set<Subscription>();
+    // As many at once as the HTTP layer runs (it keeps within the rate limit); each create
+    // starts only while the run is not cancelled.
+    const creates = mapConcurrently(pending, HTTP_DEFAULTS.concurrency, async (subscription) => {
+      if (cancel.aborted) return;
+      inFlight.add(subscription);
+      try {
+        const remote = await client.createWebhook(subscription.url, subscription.event);
+        if (cancel.closed) return; // too late: the run has already reported
+        known.add(remote.id);
+        const created: Created = { subscription, remote, adopted: false };
+        checkAnswer(created, log);
+        result.created.push(created);
+        log.info(`created ${result.created.length}/${total} ${label(subscription)}`);
+      } catch (error) {
+        if (cancel.closed) return;
+        if (error instanceof ApiError && error.failure === 'outcome-unknown') {
+          unknown.push({ subscription, error });
+        } else {
+          fail(subscription, describe(error));
         }
-      }),
-    );
+      } finally {
+        inFlight.delete(subscription);
+      }
+    });
+    if ((await cancel.race(creates)) === CANCELLED) {
+      cancel.close();
+      for (const subscription of inFlight) {
+        fail(
+          subscription,
+          'the run was cancelled while this create was under way, so whether it was made is unknown; the next run lists the account first and creates it only if it is still missing',
+        );
+      }
+      return;
+    }
+    if (cancel.aborted) {
+      for (const { subscription, error } of unknown) {
+        fail(subscription, `${describe(error)}; the run was cancelled before it could look`);
+      }
+      return;
+    }
     if (unknown.length === 0) return;
     if (round >= rounds) {
       for (const { subscription, error } of unknown) {
@@ -185,7 +266,9 @@ async function createMissing(
       const remote = fresh.get(subscriptionKey(subscription.event, subscription.url));
       if (remote) {
         known.add(remote.id);
-        result.created.push({ subscription, remote, adopted: true });
+        const created: Created = { subscription, remote, adopted: true };
+        checkAnswer(created, log);
+        result.created.push(created);
         log.info(
           `created ${result.created.length}/${total} ${label(subscription)} (found on the account after the answer was lost)`,
         );
@@ -196,55 +279,130 @@ async function createMissing(
   }
 }
 
-/** Delivers the secrets of new webhooks, and of existing ones as resync-secrets says. */
+/**
+ * The create answer checked with the plan's matching rule (CONTRACT §4): a record stored with
+ * another type or URL is not what the file declares, and says what to declare instead.
+ */
+function checkAnswer(created: Created, log: Log): void {
+  const { subscription, remote } = created;
+  if (
+    subscriptionKey(remote.type, remote.url) ===
+    subscriptionKey(subscription.event, subscription.url)
+  ) {
+    return;
+  }
+  const stored = `${remote.type} to \`${redactUrl(remote.url)}\``;
+  created.storedOtherwise =
+    remote.type === subscription.event
+      ? `the API stored it as ${remote.id}, ${stored}: declare it as \`${redactUrl(remote.url)}\` so that later runs match it (until then they create nothing for it)`
+      : `the API stored it as ${remote.id}, ${stored}, another event than was asked: remove ${remote.id} in the manage portal`;
+  log.error(`created ${label(subscription)}, but ${created.storedOtherwise}`);
+}
+
+/**
+ * Delivers the secrets of new webhooks, and of existing ones as resync-secrets says: missing
+ * or stale at a GitHub target, or all of them to the step outputs, which cannot tell.
+ */
 async function deliverSecrets(
   plan: Plan,
-  existing: ReadonlySet<string> | undefined,
+  existing: TargetSecrets | undefined,
+  clocks: Clocks,
   target: SecretTarget,
   options: SyncOptions,
   result: SyncResult,
+  cancel: Cancellation,
 ): Promise<void> {
   const { resync, log } = options;
-  const todo: Array<{ subscription: Subscription; secret: string; reason: Delivery['reason'] }> =
-    result.created.map(({ subscription, remote }) => ({
-      subscription,
-      secret: remote.secret,
-      reason: 'created',
-    }));
+  type Item = { subscription: Subscription; secret: string; reason: Delivery['reason'] };
+  const todo: Item[] = result.created.map(({ subscription, remote }) => ({
+    subscription,
+    secret: remote.secret,
+    reason: 'created',
+  }));
   for (const { subscription, remote } of plan.unchanged) {
-    if (resync === 'always') {
-      todo.push({ subscription, secret: remote.secret, reason: 'always' });
-    } else if (
-      resync === 'missing' &&
-      existing !== undefined &&
-      !existing.has(subscription.secretName.toUpperCase())
-    ) {
-      todo.push({ subscription, secret: remote.secret, reason: 'missing' });
-    }
+    const reason = resyncReason(subscription, remote, resync, existing, clocks);
+    if (reason) todo.push({ subscription, secret: remote.secret, reason });
   }
   if (todo.length === 0) return;
 
+  const updatedAt = (s: Subscription) => existing?.updatedAt.get(s.secretName.toUpperCase());
   await log.group(`Deliver ${count(todo.length, 'secret')} to ${target.description}`, async () => {
     let done = 0;
-    await mapConcurrently(todo, options.writeConcurrency ?? 4, async (item) => {
+    const inFlight = new Set<Item>();
+    const writes = mapConcurrently(todo, options.writeConcurrency ?? 4, async (item) => {
       const { subscription } = item;
+      // Step outputs cost nothing and heal the next step: they are delivered even when cancelled.
+      if (cancel.aborted && target.persistent) {
+        result.deliveries.push({
+          subscription,
+          reason: item.reason,
+          outcome: 'failed',
+          message: `the run was cancelled before it was written; the next run writes it`,
+        });
+        return;
+      }
+      inFlight.add(item);
+      const replaced =
+        item.reason === 'created' && existing?.updatedAt.has(subscription.secretName.toUpperCase())
+          ? (updatedAt(subscription) ?? 'an unknown time')
+          : undefined;
       try {
         if (item.secret === '') throw new Error('the API returned no secret for this webhook');
         await target.write(subscription.secretName, item.secret);
-        result.deliveries.push({ subscription, reason: item.reason, outcome: 'written' });
-        log.info(`wrote secret ${++done}/${todo.length} ${subscription.secretName}`);
+        if (cancel.closed) return;
+        result.deliveries.push({
+          subscription,
+          reason: item.reason,
+          outcome: 'written',
+          ...(replaced ? { replaced } : {}),
+        });
+        const why = item.reason === 'stale' ? ` (${STALE_REASON}, ${updatedAt(subscription)})` : '';
+        log.info(`wrote secret ${++done}/${todo.length} ${subscription.secretName}${why}`);
+        if (replaced) {
+          log.warning(
+            `secret ${subscription.secretName} already existed at ${target.description} (last written ${replaced}); it now holds the secret of the webhook created in this run. That is the expected rotation when the webhook was deleted or re-created in the manage portal; if the name belongs to something else, give this entry another \`secret\` template`,
+          );
+        }
       } catch (error) {
+        if (cancel.closed) return;
         const message = describe(error);
         result.deliveries.push({ subscription, reason: item.reason, outcome: 'failed', message });
         log.error(`failed to write secret ${subscription.secretName}: ${message}`);
+      } finally {
+        inFlight.delete(item);
       }
     });
+    if ((await cancel.race(writes)) === CANCELLED) {
+      cancel.close();
+      for (const { subscription, reason } of inFlight) {
+        result.deliveries.push({
+          subscription,
+          reason,
+          outcome: 'failed',
+          message: 'the run was cancelled while it was written; the next run checks and writes it',
+        });
+      }
+    }
   });
-  // Writes finish in any order; the report lists them in the order they were planned.
-  sortBySubscription(
-    result.deliveries,
-    todo.map((item) => item.subscription),
-  );
+  // Writes finish in any order; the outputs and the report follow the file's order.
+  sortBySubscription(result.deliveries, result.file.subscriptions);
+}
+
+/** Why an existing webhook's secret is delivered in this run, or undefined when it is not. */
+function resyncReason(
+  subscription: Subscription,
+  remote: RemoteWebhook,
+  resync: ResyncSecrets,
+  existing: TargetSecrets | undefined,
+  clocks: Clocks,
+): Delivery['reason'] | undefined {
+  if (resync === 'never') return undefined;
+  // The step outputs cannot be asked what they hold: they get the whole declared set.
+  if (existing === undefined) return 'outputs';
+  if (resync === 'always') return 'always';
+  const name = subscription.secretName.toUpperCase();
+  if (!existing.updatedAt.has(name)) return 'missing';
+  return isStale(existing.updatedAt.get(name), remote.createdAt, clocks) ? 'stale' : undefined;
 }
 
 /** Sorts entries in place by the position of their subscription in `order`. */
@@ -274,8 +432,10 @@ function warnAboutDuplicates(plan: Plan, declared: Subscription[], log: Log): vo
 /** Did the run end without any failure? */
 export function succeeded(result: SyncResult): boolean {
   return (
+    result.cancelled === undefined &&
     result.failures.length === 0 &&
     result.createFailures.length === 0 &&
+    result.created.every((c) => c.storedOtherwise === undefined) &&
     result.deliveries.every((d) => d.outcome === 'written')
   );
 }
@@ -308,5 +468,45 @@ async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
     return { ok: true, value: await promise };
   } catch (error) {
     return { ok: false, error };
+  }
+}
+
+const CANCELLED = Symbol('cancelled');
+
+/**
+ * A run's cancellation: `aborted` once the signal fires; `race` lets a promise finish within
+ * the grace time after that; `closed` once the run has given up on what is still under way.
+ */
+class Cancellation {
+  closed = false;
+  private readonly deadline: Promise<typeof CANCELLED>;
+
+  constructor(
+    private readonly signal: AbortSignal | undefined,
+    graceMs: number,
+  ) {
+    this.deadline = new Promise((resolve) => {
+      if (!signal) return;
+      const start = () => setTimeout(() => resolve(CANCELLED), graceMs).unref();
+      if (signal.aborted) start();
+      else signal.addEventListener('abort', start, { once: true });
+    });
+  }
+
+  get aborted(): boolean {
+    return this.signal?.aborted === true;
+  }
+
+  get reason(): string {
+    const reason: unknown = this.signal?.reason;
+    return typeof reason === 'string' ? reason : 'cancelled';
+  }
+
+  race<T>(promise: Promise<T>): Promise<T | typeof CANCELLED> {
+    return Promise.race([promise, this.deadline]);
+  }
+
+  close(): void {
+    this.closed = true;
   }
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
+import { STANDARD_OUTPUT_NAMES } from '../src/config/secret-names.js';
 import { ACTION_DEFAULTS } from './harness/action-runner.js';
 
 /**
@@ -128,6 +129,10 @@ describe('action.yml', () => {
       .map((r) => unquote(r[0]!))
       .filter((name) => /^[a-z-]+$/.test(name));
     expect(Object.keys(action.outputs).sort()).toEqual(named.sort());
+  });
+
+  it('has exactly the outputs a secret name may not take with secrets-target: outputs', () => {
+    expect(Object.keys(action.outputs).sort()).toEqual([...STANDARD_OUTPUT_NAMES].sort());
   });
 
   it('matches the defaults the test harness gives the built action', () => {

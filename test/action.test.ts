@@ -137,7 +137,13 @@ describe('apply with secrets as step outputs', () => {
       name,
       mkp!.records.find((r) => r.type === event && r.url === url)!.secret,
     ];
+    // Every declared webhook's secret, the existing one too (CONTRACT §3), in the file's order.
     expect(Object.entries(secrets)).toEqual([
+      byName(
+        'MKP_WEBHOOK_CRM_CUSTOMER_CREATED',
+        'customer-created',
+        'https://hooks.example.com/crm',
+      ),
       byName(
         'MKP_WEBHOOK_CRM_CUSTOMER_DELETED',
         'customer-deleted',
@@ -158,7 +164,7 @@ describe('apply with secrets as step outputs', () => {
     expect(run.stdout).not.toContain('k3y');
   });
 
-  it('second run: creates nothing, writes no secret, changed is false', async () => {
+  it('second run: creates nothing, changes nothing, and outputs the full set again', async () => {
     mkp = await MkpEmulator.start();
     const cwd = workspace(THREE);
     await act({ cwd });
@@ -170,9 +176,13 @@ describe('apply with secrets as step outputs', () => {
       changed: 'false',
       drift: 'false',
       created: '[]',
-      secrets: '{}',
       'to-create': '0',
     });
+    expect(Object.keys(JSON.parse(run.outputs.secrets!))).toEqual([
+      'MKP_WEBHOOK_CRM_CUSTOMER_CREATED',
+      'MKP_WEBHOOK_CRM_CUSTOMER_DELETED',
+      'MKP_WEBHOOK_INVOICE_PAID',
+    ]);
   });
 
   it('resync-secrets: always outputs every declared secret', async () => {
@@ -461,24 +471,68 @@ describe('GitHub: secrets, the PR comment and the drift issue', () => {
     expect(run.stdout).toContain('::warning::could not post the plan comment on pull request #12');
   });
 
-  it('opens a drift issue, and closes it when a later run finds none', async () => {
+  const driftInputs = () => ({
+    'drift-issue': 'true',
+    'github-token': github!.token,
+    repository: 'acme/shop',
+  });
+  const driftIssues = () => github!.issues.filter((i) => !i.pull_request);
+  const on = (name: string) => ({ event: { name, payload: {} } });
+
+  it('a scheduled dry run opens the drift issue; a scheduled apply that creates everything missing closes it', async () => {
     mkp = await MkpEmulator.start();
     const env = await startGitHub();
     const cwd = workspace(THREE);
-    const inputs = {
-      'drift-issue': 'true',
-      'github-token': github!.token,
-      repository: 'acme/shop',
-    };
-    await act({ cwd, env, inputs: { ...inputs, 'dry-run': 'true' } });
-    const issues = () => github!.issues.filter((i) => !i.pull_request);
-    expect(issues()).toHaveLength(1);
-    expect(issues()[0]!.state).toBe('open');
-    await act({ cwd, env, inputs }); // apply: drift at the start, so the issue is updated
-    expect(issues()[0]!.state).toBe('open');
-    await act({ cwd, env, inputs: { ...inputs, 'dry-run': 'true' } });
-    expect(issues()).toHaveLength(1);
-    expect(issues()[0]!.state).toBe('closed');
+    const inputs = driftInputs();
+    await act({ cwd, env, inputs: { ...inputs, 'dry-run': 'true' }, ...on('schedule') });
+    expect(driftIssues()).toHaveLength(1);
+    expect(driftIssues()[0]!.state).toBe('open');
+    // Drift is judged after the run's own changes; the `drift` output keeps "at the start".
+    const apply = await act({ cwd, env, inputs, ...on('workflow_dispatch') });
+    expect(apply.outputs.drift).toBe('true');
+    expect(driftIssues()).toHaveLength(1);
+    expect(driftIssues()[0]!.state).toBe('closed');
+  });
+
+  it('an apply that leaves drift (unmanaged records) keeps the issue open; one that creates all opens none', async () => {
+    mkp = await MkpEmulator.start();
+    const env = await startGitHub();
+    const inputs = driftInputs();
+    await act({ env, inputs, ...on('schedule') });
+    expect(driftIssues()).toHaveLength(0);
+    mkp.seed([{ type: 'offer-created', url: 'https://old.example.com/1' }]);
+    await act({ env, inputs, ...on('schedule') });
+    expect(driftIssues().map((i) => i.state)).toEqual(['open']);
+  });
+
+  it("a pull request's run never opens or closes it; an apply on push may close it, never open it", async () => {
+    mkp = await MkpEmulator.start({
+      seed: [{ type: 'offer-created', url: 'https://old.example.com/1' }],
+    });
+    const env = await startGitHub();
+    const cwd = workspace(THREE);
+    const inputs = driftInputs();
+    const pr = await act({
+      cwd,
+      env,
+      inputs: { ...inputs, 'dry-run': 'true' },
+      event: { name: 'pull_request', payload: { pull_request: { number: 12 } } },
+    });
+    expect(driftIssues()).toHaveLength(0);
+    expect(pr.stdout).toContain('drift-issue: this is a pull_request run');
+    const push = await act({ cwd, env, inputs, ...on('push') });
+    expect(push.exitCode).toBe(0);
+    expect(driftIssues()).toHaveLength(0); // drift remains (the unmanaged record): no issue
+    await act({ cwd, env, inputs: { ...inputs, 'dry-run': 'true' }, ...on('schedule') });
+    expect(driftIssues().map((i) => i.state)).toEqual(['open']);
+    // The fix is merged: the file declares the record; the apply on push closes the issue.
+    const fixed = workspace(
+      `${THREE}  - url: https://old.example.com/1\n    event: offer-created\n`,
+    );
+    await act({ cwd: fixed, env, inputs, ...on('pull_request') });
+    expect(driftIssues().map((i) => i.state)).toEqual(['open']);
+    await act({ cwd: fixed, env, inputs, ...on('push') });
+    expect(driftIssues().map((i) => i.state)).toEqual(['closed']);
   });
 });
 
@@ -560,4 +614,105 @@ describe('hostile input: nothing secret reaches a person (CONTRACT §1, §4)', (
     expect(mkp.calls).toHaveLength(0);
     expect(findLeaks({ run, secrets: [token] })).toEqual([]);
   });
+});
+
+describe('the publish phase never fails a finished apply', () => {
+  const yaml = THREE;
+  it.each([
+    {
+      what: 'a broken event payload',
+      inputs: { 'pr-comment': 'true' },
+      env: (dir: string) => {
+        writeFileSync(join(dir, 'event.json'), '{"pull_request": {"number": 12');
+        return { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: join(dir, 'event.json') };
+      },
+    },
+    {
+      what: 'an invalid GITHUB_API_URL',
+      inputs: { 'drift-issue': 'true' },
+      env: () => ({ GITHUB_EVENT_NAME: 'schedule', GITHUB_API_URL: 'not a url' }),
+    },
+    {
+      what: 'an unwritable job summary',
+      inputs: { 'drift-issue': 'true', 'pr-comment': 'true' },
+      env: (dir: string) => ({ GITHUB_EVENT_NAME: 'schedule', GITHUB_STEP_SUMMARY: dir }),
+    },
+  ])('$what is a warning; the outputs and the report still come out', async ({ inputs, env }) => {
+    mkp = await MkpEmulator.start();
+    github = await GitHubEmulator.start();
+    const cwd = workspace(yaml);
+    const run = await act({
+      cwd,
+      inputs: {
+        ...(inputs as Record<string, string>),
+        'github-token': github.token,
+        repository: 'acme/shop',
+      },
+      env: { GITHUB_API_URL: github.url, ...env(cwd) },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/::warning::/);
+    expect(run.stdout).not.toContain('::error::');
+    expect(JSON.parse(run.outputs.created!)).toHaveLength(3);
+    expect(Object.keys(JSON.parse(run.outputs.secrets!))).toHaveLength(3);
+    expect(mkp.records).toHaveLength(3);
+  });
+});
+
+describe('a cancelled run (SIGINT, then SIGTERM 7.5 s later, from the runner) leaves a record', () => {
+  const TWELVE = `webhooks:
+${Array.from({ length: 12 }, (_, i) => i)
+  .map((i) => `  - name: h${i}\n    url: https://hooks.example.com/${i}\n    event: invoice-paid\n`)
+  .join('')}`;
+
+  it.each([
+    { signal: 'SIGTERM' as const, target: 'outputs' },
+    { signal: 'SIGINT' as const, target: 'repository' },
+  ])(
+    '$signal mid-create, secrets-target $target: no new create, outputs and "Already done", non-zero, before the runner would kill it',
+    async ({ signal, target }) => {
+      // Every answer takes 3 s, so the creates are under way when the signal comes.
+      mkp = await MkpEmulator.start({ latencyMs: 3_000 });
+      github = await GitHubEmulator.start();
+      let signalled = 0;
+      const run = await act({
+        yaml: TWELVE,
+        inputs: {
+          'secrets-target': target,
+          'github-token': github.token,
+          repository: 'acme/shop',
+        },
+        env: { GITHUB_API_URL: github.url, MKP_HTTP_TIMEOUT_MS: '20000' },
+        onSpawn: (child) => {
+          const poll = setInterval(() => {
+            if (mkp!.calls.some((c) => c.operation === 'create')) {
+              clearInterval(poll);
+              signalled = Date.now();
+              child.kill(signal);
+            }
+          }, 20);
+          child.on('exit', () => clearInterval(poll));
+        },
+      });
+      const tookMs = Date.now() - signalled;
+      expect(signalled).toBeGreaterThan(0);
+      expect(run.exitCode).not.toBe(0);
+      expect(run.stdout).toContain(`received ${signal}: the run is cancelled`);
+      expect(run.summary).toContain('(cancelled)');
+      expect(run.summary).toContain(`The run was cancelled (${signal})`);
+      expect(run.summary).toContain('Already done:');
+      expect(run.stdout).toMatch(/::error::.*Already done:/);
+      for (const name of ['plan', 'created', 'secrets', 'changed', 'drift']) {
+        expect(run.outputs[name]).toBeDefined();
+      }
+      // Creates in flight may finish on the account; none starts after the signal, and
+      // everything that exists is in `created` or named as under way in the summary.
+      const made = JSON.parse(run.outputs.created!) as unknown[];
+      expect(mkp.records.length).toBeGreaterThanOrEqual(made.length);
+      // The HTTP layer runs 8 at once: the other 4 were still to start when the signal came.
+      expect(mkp.count('create')).toBeLessThanOrEqual(8);
+      // The runner's hard kill comes 7.5 s after SIGINT; the record is written well before.
+      expect(tookMs).toBeLessThan(7_500);
+    },
+  );
 });

@@ -9,7 +9,10 @@ import {
   secretNameKey,
   secretNameProblem,
   secretTemplateProblem,
+  RESERVED_SECRET_PREFIXES,
 } from '../src/config/secret-names.js';
+import { parseWebhooksFile } from '../src/config/load.js';
+import { ConfigError } from '../src/config/types.js';
 import { EVENT_TYPES } from '../src/events.js';
 
 describe('the default template', () => {
@@ -62,6 +65,8 @@ describe('secretNameProblem', () => {
     'X1',
     'A'.repeat(SECRET_NAME_MAX_LENGTH),
     'GITHUBX',
+    'ACTIONSX',
+    'RUNNER',
   ])('accepts %s', (name) => {
     expect(secretNameProblem(name)).toBeUndefined();
   });
@@ -77,6 +82,14 @@ describe('secretNameProblem', () => {
       'secret name `GITHUB_TOKEN_X` must not start with GITHUB_ (GitHub reserves that prefix)',
     ],
     [
+      'ACTIONS_RUNTIME_TOKEN',
+      'secret name `ACTIONS_RUNTIME_TOKEN` must not start with ACTIONS_ (the runner reserves that prefix for its own variables)',
+    ],
+    [
+      'RUNNER_TEMP',
+      'secret name `RUNNER_TEMP` must not start with RUNNER_ (the runner reserves that prefix for its own variables)',
+    ],
+    [
       'A'.repeat(SECRET_NAME_MAX_LENGTH + 1),
       `secret name \`${'A'.repeat(59)}…\` is longer than 100 characters (101)`,
     ],
@@ -90,7 +103,7 @@ describe('secretNameProblem', () => {
         const valid =
           SECRET_NAME_PATTERN.test(name) &&
           name.length <= SECRET_NAME_MAX_LENGTH &&
-          !name.toUpperCase().startsWith('GITHUB_');
+          !RESERVED_SECRET_PREFIXES.some((prefix) => name.toUpperCase().startsWith(prefix));
         expect(secretNameProblem(name) === undefined).toBe(valid);
       }),
     );
@@ -161,5 +174,38 @@ describe('secretNameKey', () => {
   it('compares secret names as GitHub does, without regard to case', () => {
     expect(secretNameKey('Mkp_Webhook_X')).toBe(secretNameKey('MKP_WEBHOOK_X'));
     expect(secretNameKey('MKP_WEBHOOK_X')).not.toBe(secretNameKey('MKP_WEBHOOK_Y'));
+  });
+});
+
+describe('with secrets-target: outputs, a secret name may not be a standard output name', () => {
+  const yaml = `webhooks:
+  - name: crm
+    url: https://hooks.example.com/crm
+    event: customer-created
+    secret: PLAN
+  - name: billing
+    url: https://hooks.example.com/billing
+    event: invoice-paid
+    secret: DRIFT
+`;
+  const problems = (secretsAsOutputs: boolean) => {
+    try {
+      parseWebhooksFile(yaml, 'webhooks.yaml', { secretsAsOutputs, env: {} });
+      return [];
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      return error.problems.map((p) => `${p.line}:${p.column}: ${p.message}`);
+    }
+  };
+
+  it('is an error at the secret line, ignoring case, since the runner stores outputs that way', () => {
+    expect(problems(true)).toEqual([
+      "5:13: secret name `PLAN` is the name of the action's output `plan` (output names are compared without regard to case): with secrets-target: outputs it would replace that output; choose another `secret` template",
+      "9:13: secret name `DRIFT` is the name of the action's output `drift` (output names are compared without regard to case): with secrets-target: outputs it would replace that output; choose another `secret` template",
+    ]);
+  });
+
+  it('is fine with a GitHub secret target', () => {
+    expect(problems(false)).toEqual([]);
   });
 });

@@ -20,11 +20,12 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/\$ mkp-webhooks import {8}\(exit code 0\)/);
     expect(stdout).toMatch(/\$ mkp-webhooks validate {8}\(exit code 0\)/);
     expect(stdout).toContain('plan: 0 to create, 9 unchanged, 0 unmanaged');
-    // The first run delivers the 7 new secrets as outputs, and the demo shows each as ***.
+    // Every apply outputs the secret of each of the 8 declared webhooks (CONTRACT §3), and the
+    // demo shows each as ***.
     const secrets = [...stdout.matchAll(/^secrets = (.*)$/gm)].map(
       (m) => JSON.parse(m[1]!) as Record<string, string>,
     );
-    expect(secrets.map((s) => Object.keys(s).length)).toEqual([7, 0]);
+    expect(secrets.map((s) => Object.keys(s).length)).toEqual([8, 8]);
     expect(new Set(Object.values(secrets[0]!))).toEqual(new Set(['***']));
     expect(stdout).not.toMatch(/^MKP_WEBHOOK_\w+ = (?!\*\*\*$)/m);
   }, 60_000);

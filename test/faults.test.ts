@@ -52,7 +52,9 @@ describe.each(faults)('%s', (fault) => {
   for (const cell of CELLS.filter((c) => c.fault === fault)) {
     if (cell.kind === 'run') {
       const outcome =
-        cell.expect.outcome === 'recovers' ? 'recovers' : `fails saying "${cell.expect.says}"`;
+        cell.expect.outcome === 'recovers'
+          ? 'recovers'
+          : `${cell.expect.outcome} saying "${cell.expect.says}"`;
       it(`× ${cell.phase}: ${outcome}; nothing doubled, nothing lost, nothing shown`, () => {
         expect(resultOf(cell).violations).toEqual([]);
       });

@@ -135,6 +135,25 @@ describe('repository secrets', () => {
     expect(gh.decrypt(REPO, 'NOPE')).toBeUndefined();
   });
 
+  it('dates updated_at and its Date header by its own clock, which may be off (clockOffsetMs)', async () => {
+    const offset = -3_600_000;
+    const gh = await start({ clockOffsetMs: offset });
+    const before = Date.now();
+    await api(
+      gh,
+      'PUT',
+      `${REPO_SECRETS}/MKP_HOOK`,
+      await sealFor(gh, `${REPO_SECRETS}/public-key`, 'x'),
+    );
+    const got = await api(gh, 'GET', `${REPO_SECRETS}/MKP_HOOK`);
+    const updated = Date.parse((got.body as { updated_at: string }).updated_at);
+    // Whole seconds, an hour behind this machine's clock.
+    expect(updated).toBeGreaterThanOrEqual(before + offset - 1_000);
+    expect(updated).toBeLessThanOrEqual(Date.now() + offset);
+    const date = Date.parse(got.headers.get('date')!);
+    expect(Math.abs(date - (Date.now() + offset))).toBeLessThan(5_000);
+  });
+
   it('keeps the key id stable and gives every scope its own key pair', async () => {
     const gh = await start();
     const a = (await api(gh, 'GET', `${REPO_SECRETS}/public-key`)).body as {

@@ -722,3 +722,35 @@ describe('bookkeeping', () => {
     expect(Date.now() - start).toBeLessThan(55);
   });
 });
+
+describe('quirks for the right-secret scenarios', () => {
+  it('normaliseUrls stores and answers another spelling than was sent', async () => {
+    const emu = await emulator({ normaliseUrls: true });
+    const created = await call(emu, `${emu.baseUrl}/webhooks`, {
+      method: 'POST',
+      json: { url: 'https://hooks.example.com/Mkp/%7Eops/?a=B', type: 'customer-created' },
+    });
+    expect(created.status).toBe(201);
+    expect((created.body as WebhookRecord).url).toBe('https://hooks.example.com/mkp/~ops?a=B');
+    expect(emu.records.map((r) => r.url)).toEqual(['https://hooks.example.com/mkp/~ops?a=B']);
+  });
+
+  it('recreate replaces a record as the manage portal does: same type and URL, new id and secret', async () => {
+    const emu = await emulator({
+      seed: [
+        {
+          type: 'invoice-paid',
+          url: 'https://a.example.com/x',
+          createdAt: '2026-01-01T00:00:00+00:00',
+        },
+      ],
+    });
+    const old = emu.records[0]!;
+    const fresh = emu.recreate(old.id);
+    expect(emu.records).toEqual([fresh]);
+    expect([fresh.type, fresh.url]).toEqual([old.type, old.url]);
+    expect(fresh.id).not.toBe(old.id);
+    expect(fresh.secret).not.toBe(old.secret);
+    expect(Date.parse(fresh.createdAt)).toBeGreaterThan(Date.parse(old.createdAt));
+  });
+});

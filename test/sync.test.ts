@@ -66,14 +66,13 @@ describe('sync', () => {
     );
     expect(succeeded(result)).toBe(true);
     expect(changed(result)).toBe(true);
-    // Only the new webhooks' secrets reach the outputs (resync-secrets: missing).
+    // The outputs get the full declared set (CONTRACT §3), from the listing: no extra call.
     const outputs = (target as OutputsTarget).values;
-    expect([...outputs.keys()]).toEqual(
-      expect.arrayContaining(['MKP_WEBHOOK_H40_INVOICE_PAID', 'MKP_WEBHOOK_H44_INVOICE_PAID']),
-    );
-    expect(outputs.size).toBe(5);
-    for (const c of result.created)
-      expect(outputs.get(c.subscription.secretName)).toBe(c.remote.secret);
+    expect(outputs.size).toBe(45);
+    for (const record of emulator.records) {
+      const i = Number(record.url.split('/').pop());
+      expect(outputs.get(`MKP_WEBHOOK_H${i}_INVOICE_PAID`)).toBe(record.secret);
+    }
   });
 
   it('a second run creates nothing and changes nothing', async () => {
@@ -84,6 +83,22 @@ describe('sync', () => {
     expect(emulator.count('create')).toBe(0);
     expect(emulator.count('list')).toBe(1);
     expect(changed(result)).toBe(false);
+    // The step outputs cannot be asked what they hold: every run gives the full set.
+    expect((target as OutputsTarget).values.size).toBe(3);
+    expect(result.deliveries.map((d) => d.reason)).toEqual(['outputs', 'outputs', 'outputs']);
+  });
+
+  it('resync-secrets: never outputs only the secrets of webhooks created in this run', async () => {
+    const emulator = await start();
+    await apply(emulator, file(2));
+    const { target } = await apply(emulator, file(3), { resync: 'never' });
+    expect([...(target as OutputsTarget).values.keys()]).toEqual(['MKP_WEBHOOK_H2_INVOICE_PAID']);
+  });
+
+  it('a dry run outputs no secret', async () => {
+    const emulator = await start();
+    await apply(emulator, file(2));
+    const { target } = await apply(emulator, file(3), { dryRun: true, resync: 'always' });
     expect((target as OutputsTarget).values.size).toBe(0);
   });
 

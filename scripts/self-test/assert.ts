@@ -132,6 +132,10 @@ async function main(phase: string): Promise<void> {
       secretNames(created).every((name) => names.includes(name)),
     );
     check(
+      'secrets holds the secret of every declared webhook (created or already there)',
+      declared.every((name) => names.includes(name)),
+    );
+    check(
       'secrets holds declared names only',
       names.every((name) => declared.includes(name)),
     );

@@ -18,6 +18,8 @@ export interface LoadOptions {
    * value that holds one is refused (CONTRACT §1).
    */
   tokens?: Record<string, string | undefined>;
+  /** True with `secrets-target: outputs`: secret names then become step output names too. */
+  secretsAsOutputs?: boolean;
 }
 
 /**
@@ -39,7 +41,7 @@ export function parseWebhooksFile(
   let problems: ConfigProblem[];
   let file: WebhooksFile | undefined;
   try {
-    ({ problems, file } = check(text, path, options.env ?? process.env, options.tokens ?? {}));
+    ({ problems, file } = check(text, path, options.env ?? process.env, options));
   } catch (error) {
     problems = [{ file: path, line: 1, column: 1, message: unexpected(error) }];
   }
@@ -91,7 +93,7 @@ function check(
   text: string,
   path: string,
   env: Record<string, string | undefined>,
-  tokens: Record<string, string | undefined>,
+  options: LoadOptions,
 ): { problems: ConfigProblem[]; file?: WebhooksFile } {
   const atStart = (message: string) => ({
     problems: [{ file: path, line: 1, column: 1, message }],
@@ -125,7 +127,8 @@ function check(
     invalid: schema.invalid,
     positions: yaml.positions,
     env,
-    tokens,
+    tokens: options.tokens ?? {},
+    secretsAsOutputs: options.secretsAsOutputs ?? false,
   });
   problems.push(...entries.problems);
 

@@ -19,8 +19,26 @@ export const SECRET_NAME_PATTERN = /^[A-Z_][A-Z0-9_]*$/;
  */
 export const SECRET_NAME_MAX_LENGTH = 100;
 
-/** GitHub refuses secret names with this prefix, in any case. */
-export const RESERVED_SECRET_PREFIX = 'GITHUB_';
+/**
+ * Prefixes refused in any case: GitHub refuses `GITHUB_` for secrets, and the runner keeps
+ * `ACTIONS_` and `RUNNER_` variables for itself (a secret exported as `ACTIONS_RUNTIME_TOKEN` or
+ * `RUNNER_TEMP` would change how the job runs).
+ */
+export const RESERVED_SECRET_PREFIXES = ['GITHUB_', 'ACTIONS_', 'RUNNER_'] as const;
+
+/**
+ * The action's own outputs (CONTRACT §3). The runner stores outputs without regard to case, so
+ * with `secrets-target: outputs` a secret named like one of these would replace it.
+ */
+export const STANDARD_OUTPUT_NAMES = [
+  'plan',
+  'created',
+  'secrets',
+  'changed',
+  'drift',
+  'to-create',
+  'unmanaged',
+] as const;
 
 /** The placeholders a template may use, written `{NAME}` and `{EVENT}`. */
 export const SECRET_PLACEHOLDERS = ['NAME', 'EVENT'] as const;
@@ -56,10 +74,21 @@ export function secretNameProblem(secretName: string): string | undefined {
     const bad = [...secretName].find((c) => !TEMPLATE_CHARACTER.test(c)) ?? '';
     return `secret name ${shown} may contain only A-Z, 0-9 and _, not ${character(bad)}`;
   }
-  if (secretName.toUpperCase().startsWith(RESERVED_SECRET_PREFIX)) {
-    return `secret name ${shown} must not start with ${RESERVED_SECRET_PREFIX} (GitHub reserves that prefix)`;
+  const reserved = RESERVED_SECRET_PREFIXES.find((p) => secretName.toUpperCase().startsWith(p));
+  if (reserved === 'GITHUB_') {
+    return `secret name ${shown} must not start with GITHUB_ (GitHub reserves that prefix)`;
+  }
+  if (reserved !== undefined) {
+    return `secret name ${shown} must not start with ${reserved} (the runner reserves that prefix for its own variables)`;
   }
   return undefined;
+}
+
+/** With `secrets-target: outputs`: what is wrong with a secret name as a step output name. */
+export function outputNameProblem(secretName: string): string | undefined {
+  const output = STANDARD_OUTPUT_NAMES.find((o) => o.toUpperCase() === secretName.toUpperCase());
+  if (output === undefined) return undefined;
+  return `secret name ${code(secretName)} is the name of the action's output ${code(output)} (output names are compared without regard to case): with secrets-target: outputs it would replace that output; choose another \`secret\` template`;
 }
 
 /**

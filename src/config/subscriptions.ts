@@ -5,6 +5,7 @@ import type { DataPath, FilePositions } from './positions.js';
 import {
   defaultSecretTemplate,
   expandSecretTemplate,
+  outputNameProblem,
   secretNameKey,
   secretNameProblem,
 } from './secret-names.js';
@@ -26,9 +27,18 @@ export interface EntryRules {
   env: Environment;
   /** The run's tokens by the name people know them by (`api-token`); no `${VAR}` may hold one. */
   tokens: Readonly<Record<string, string | undefined>>;
+  /** With `secrets-target: outputs`, secret names must not be the action's own output names. */
+  secretsAsOutputs?: boolean;
 }
 
-export function subscriptionsOf({ data, invalid, positions, env, tokens }: EntryRules): {
+export function subscriptionsOf({
+  data,
+  invalid,
+  positions,
+  env,
+  tokens,
+  secretsAsOutputs = false,
+}: EntryRules): {
   subscriptions: Subscription[];
   problems: ConfigProblem[];
   substitutedValues: string[];
@@ -131,7 +141,9 @@ export function subscriptionsOf({ data, invalid, positions, env, tokens }: Entry
       let secretName: string | undefined;
       if (secretTemplate !== undefined) {
         const candidate = expandSecretTemplate(secretTemplate, name, event);
-        const problem = secretNameProblem(candidate);
+        const problem =
+          secretNameProblem(candidate) ??
+          (secretsAsOutputs ? outputNameProblem(candidate) : undefined);
         if (problem === undefined) {
           secretName = candidate;
         } else if (!secretNameReported) {

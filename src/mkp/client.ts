@@ -14,6 +14,9 @@ const EMPTY_PAGE_READS = 3;
  * to `mask` as soon as the answer is parsed, before anything else sees the record.
  */
 export class MkpClient {
+  /** The API's clock (its Date header, ms) when the last listing's first page was answered. */
+  clock: number | undefined;
+
   constructor(
     private readonly http: ApiHttp,
     private readonly baseUrl: string,
@@ -47,7 +50,8 @@ export class MkpClient {
         throw new ApiError('protocol', operation, `more than ${MAX_PAGES} pages; stopped`);
       }
       seen.add(url);
-      const { data, next, current, last } = await this.readFullPage(url, operation, guessed);
+      const { data, next, current, last, date } = await this.readFullPage(url, operation, guessed);
+      if (page === 1) this.clock = date === undefined ? undefined : Date.parse(date) || undefined;
       if (current !== undefined) {
         if (pagesRead.has(current)) {
           throw new ApiError(
@@ -110,8 +114,8 @@ export class MkpClient {
    */
   private async readFullPage(url: string, operation: string, guessed: boolean): Promise<Page> {
     for (let read = 1; ; read++) {
-      const { body } = await this.http.call({ operation, method: 'GET', url, repeatable: true });
-      const page = this.readPage(body, operation);
+      const answer = await this.http.call({ operation, method: 'GET', url, repeatable: true });
+      const page: Page = { ...this.readPage(answer.body, operation), date: answer.date };
       if (page.data.length > 0 || page.next === null || guessed) return page;
       if (read === EMPTY_PAGE_READS) {
         throw new ApiError(
@@ -202,6 +206,8 @@ interface Page {
   /** current_page and last_page (the simple paginator has no last_page), when whole numbers. */
   current?: number;
   last?: number;
+  /** The answer's Date header: the API's clock. */
+  date?: string;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

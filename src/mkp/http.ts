@@ -50,6 +50,8 @@ export interface ApiCall {
 export interface ApiAnswer {
   status: number;
   body: unknown;
+  /** The Date header: the API's clock, to compare its timestamps with another service's. */
+  date?: string;
 }
 
 /** A page of 15 records is a few kB; anything past this is refused unread (CONTRACT §4). */
@@ -232,7 +234,8 @@ function answerAttempt(
       unknownOutcome: true,
     };
   }
-  return { kind: 'answer', answer: { status, body } };
+  const date = response.headers.get('date') ?? undefined;
+  return { kind: 'answer', answer: { status, body, ...(date ? { date } : {}) } };
 }
 
 function networkAttempt(call: ApiCall, error: unknown, timeoutMs: number, host: string): Attempt {

@@ -1,6 +1,7 @@
 import { githubAnswer, listAll, tokenIdentity, type GitHubClient } from '../github-api.js';
 import type { Repository } from '../inputs.js';
 import type { Log } from '../log.js';
+import type { DriftIssueRole } from './outputs.js';
 import { fitComment } from './pr-comment.js';
 
 /** Open drift issues carry this label, so finding them reads one short list. */
@@ -15,8 +16,10 @@ export interface DriftReport {
   octokit: GitHubClient;
   repository: Repository;
   configPath: string;
-  /** True when this run found drift; false when it found none. */
+  /** True when drift is left after this run's own changes; false when none is. */
   drifted: boolean;
+  /** Close-only runs (an apply on push) never open or update the issue. */
+  role?: DriftIssueRole;
   /** The report of this run, for the issue body. */
   markdown: string;
   /** A link to this run, when known. */
@@ -26,7 +29,7 @@ export interface DriftReport {
 
 /**
  * One issue per config path: opened (or updated) when a run finds drift, closed with a comment
- * when a later run finds none. Found by its marker, never by title. A token that cannot manage
+ * when a later run leaves none. Found by its marker, never by title. A token that cannot manage
  * issues is a warning, never a failure.
  */
 export async function reportDrift(report: DriftReport): Promise<void> {
@@ -49,7 +52,11 @@ export async function reportDrift(report: DriftReport): Promise<void> {
     const self = marked.length > 0 ? await tokenIdentity(octokit, log) : undefined;
     const open = marked.find((issue) => self !== undefined && issue.user?.id === self.id);
 
-    if (report.drifted) {
+    if (report.drifted && report.role === 'close-only') {
+      log.info(
+        'drift-issue: drift remains; a push run may close the drift issue but not open or update it',
+      );
+    } else if (report.drifted) {
       const body = fitComment(
         [
           marker,

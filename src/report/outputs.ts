@@ -67,3 +67,33 @@ export function drift(result: SyncResult): boolean {
   const { plan } = result;
   return plan !== undefined && hasDrift(plan);
 }
+
+/**
+ * Drift left after the run's own changes, for the drift issue: unmanaged records, or declared
+ * subscriptions that are still not on the account as declared. A dry run changes nothing.
+ */
+export function driftLeft(result: SyncResult): boolean {
+  const { plan } = result;
+  if (plan === undefined) return false;
+  if (result.mode !== 'apply') return hasDrift(plan);
+  const made = new Set(
+    result.created.filter((c) => c.storedOtherwise === undefined).map((c) => c.subscription),
+  );
+  return plan.unmanaged.length > 0 || plan.create.some((s) => !made.has(s));
+}
+
+/**
+ * Which runs may touch the drift issue (CONTRACT §3 `drift-issue`): scheduled and manual runs
+ * open, update and close it; an apply on push may only close it, so that merging the fix
+ * closes it; other events (a pull request's unmerged file above all) leave it alone.
+ */
+export type DriftIssueRole = 'open-or-close' | 'close-only' | 'none';
+
+export function driftIssueRole(
+  eventName: string,
+  mode: 'apply' | 'dry-run' | 'unchecked',
+): DriftIssueRole {
+  if (eventName === 'schedule' || eventName === 'workflow_dispatch') return 'open-or-close';
+  if (eventName === 'push' && mode === 'apply') return 'close-only';
+  return 'none';
+}

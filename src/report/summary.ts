@@ -4,6 +4,7 @@ import { shownRecordUrl, subscriptionKey } from '../plan.js';
 import { succeeded, type SyncResult } from '../sync.js';
 import { upperSnake } from '../events.js';
 import { adopt, renderEntries } from '../import.js';
+import { STALE_REASON } from '../secrets/stale.js';
 import { hasHiddenParts, redactUrl, shownUrl } from '../url.js';
 import { cell, code, plural } from './markdown.js';
 
@@ -30,7 +31,7 @@ const MODE_TITLES = {
 export function renderReport(result: SyncResult, options: ReportOptions = {}): string {
   const heading = options.heading ?? '##';
   const head: string[] = [
-    `${heading} MijnKlantportaal webhooks: ${MODE_TITLES[result.mode]}${succeeded(result) ? '' : ' (failed)'}`,
+    `${heading} MijnKlantportaal webhooks: ${MODE_TITLES[result.mode]}${result.cancelled ? ' (cancelled)' : succeeded(result) ? '' : ' (failed)'}`,
     '',
     `${code(result.file.path)}: ${countsLine(result)}`,
     '',
@@ -110,6 +111,9 @@ function modeSentence(result: SyncResult): string {
     return 'No `api-token`, so the account was not checked: the file is valid, and these are the subscriptions and secret names it declares.';
   }
   if (!result.plan) return 'The account could not be read, so nothing was planned or changed.';
+  if (result.cancelled) {
+    return `The run was cancelled (${result.cancelled}): no webhook was created after that. What was done, and what is left for the next run, is below.`;
+  }
   if (result.mode === 'dry-run') {
     const n = result.plan.create.length;
     const where = result.target
@@ -150,7 +154,11 @@ function tableRows(result: SyncResult): string[] {
     if (!delivery) return '';
     if (delivery.outcome === 'failed')
       return `; secret not written: ${delivery.message ?? 'failed'}`;
-    return delivery.reason === 'missing' ? '; secret was missing, written' : '; secret written';
+    if (delivery.replaced) return `; secret written over one last written ${delivery.replaced}`;
+    if (delivery.reason === 'missing') return '; secret was missing, written';
+    if (delivery.reason === 'stale') return `; secret ${STALE_REASON}; written again`;
+    if (delivery.reason === 'outputs') return '; secret in the outputs';
+    return '; secret written';
   };
   for (const s of plan.create) {
     const c = created.get(s);
@@ -158,9 +166,13 @@ function tableRows(result: SyncResult): string[] {
     if (result.mode === 'dry-run')
       rows.push(row('➕', 'will create', s.event, s.secretName, shownUrl(s)));
     else if (c) {
-      const how = c.adopted ? 'created (found after its answer was lost)' : 'created';
+      const how = c.storedOtherwise
+        ? `created, but ${c.storedOtherwise}`
+        : c.adopted
+          ? 'created (found after its answer was lost)'
+          : 'created';
       const status = secretStatus(s);
-      const mark = status.includes('not written') ? '❌' : '✅';
+      const mark = status.includes('not written') || c.storedOtherwise ? '❌' : '✅';
       rows.push(row(mark, `${how}${status}`, s.event, s.secretName, shownUrl(s)));
     } else if (f) rows.push(row('❌', `failed: ${f.message}`, s.event, s.secretName, shownUrl(s)));
     else rows.push(row('➕', 'not created', s.event, s.secretName, shownUrl(s)));
@@ -221,6 +233,7 @@ function secretsSection(result: SyncResult): string[] {
   const names = (list: typeof written) =>
     list.map((d) => code(d.subscription.secretName)).join(', ');
   const forNew = written.filter((d) => d.reason === 'created').length;
+  const stale = written.filter((d) => d.reason === 'stale');
   const lines = [
     '### Secrets',
     '',
@@ -229,6 +242,13 @@ function secretsSection(result: SyncResult): string[] {
       ? `- Delivered: ${plural(written.length, 'secret')} (${forNew} of new webhooks, ${written.length - forNew} of existing ones, as resync-secrets says)`
       : '- Delivered: none; nothing new, and resync-secrets found nothing to write',
   ];
+  if (stale.length > 0) lines.push(`- ${STALE_REASON}, so written again: ${names(stale)}`);
+  const replaced = written.filter((d) => d.replaced);
+  if (replaced.length > 0) {
+    lines.push(
+      `- Written over a secret of the same name that was already there: ${replaced.map((d) => `${code(d.subscription.secretName)} (last written ${d.replaced})`).join(', ')}. Expected after a webhook was deleted or re-created in the manage portal; otherwise that name belonged to something else.`,
+    );
+  }
   if (failed.length > 0) lines.push(`- Not delivered: ${names(failed)}`);
   return [...lines, ''];
 }
@@ -236,9 +256,19 @@ function secretsSection(result: SyncResult): string[] {
 function failuresSection(result: SyncResult): string[] {
   if (succeeded(result)) return [];
   const lines = ['### What went wrong', ''];
+  if (result.cancelled) {
+    lines.push(
+      `- The run was cancelled (${result.cancelled}): no new webhook was created after that.`,
+    );
+  }
   for (const failure of result.failures) lines.push(`- ${cell(failure)}`);
   for (const { subscription: s, message } of result.createFailures) {
     lines.push(`- ${code(s.event)} ${code(shownUrl(s))}: ${cell(message)}`);
+  }
+  for (const c of result.created.filter((c) => c.storedOtherwise)) {
+    lines.push(
+      `- ${code(c.subscription.event)} ${code(shownUrl(c.subscription))}: created, but ${cell(c.storedOtherwise!)}`,
+    );
   }
   for (const d of result.deliveries.filter((d) => d.outcome === 'failed')) {
     lines.push(`- secret ${code(d.subscription.secretName)}: ${cell(d.message ?? 'failed')}`);

@@ -18,7 +18,7 @@ export function renderText(result: SyncResult): string {
     for (const s of result.file.subscriptions)
       lines.push(row('·', s.event, shownUrl(s), s.secretName));
   } else {
-    const createdSet = new Set(result.created.map((c) => c.subscription));
+    const createdBy = new Map(result.created.map((c) => [c.subscription, c]));
     const failed = new Map(result.createFailures.map((f) => [f.subscription, f.message]));
     lines.push(
       `${result.file.path}: ${plan.create.length} to create, ${plan.unchanged.length} unchanged, ${plan.unmanaged.length} unmanaged${result.mode === 'dry-run' ? ' (plan only)' : ''}`,
@@ -27,8 +27,10 @@ export function renderText(result: SyncResult): string {
       const status =
         result.mode !== 'apply'
           ? 'will create'
-          : createdSet.has(s)
-            ? 'created'
+          : createdBy.has(s)
+            ? createdBy.get(s)!.storedOtherwise
+              ? `created, but ${createdBy.get(s)!.storedOtherwise}`
+              : 'created'
             : `FAILED: ${failed.get(s) ?? 'not created'}`;
       lines.push(row('+', s.event, shownUrl(s), `${s.secretName}  ${status}`));
     }

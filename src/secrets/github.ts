@@ -1,7 +1,7 @@
 import { githubAnswer, githubClient, type GitHubClient } from '../github-api.js';
 import type { Settings } from '../inputs.js';
 import { sealSecret } from './seal.js';
-import { SecretTargetError, type SecretTarget } from './target.js';
+import { SecretTargetError, type SecretTarget, type TargetSecrets } from './target.js';
 
 /**
  * Repository, environment and organization secrets through Octokit (which honours
@@ -14,6 +14,18 @@ type Scope =
   | { kind: 'organization'; org: string };
 
 type Visibility = 'all' | 'private' | 'selected';
+
+interface ListedSecret {
+  name: string;
+  updated_at?: string;
+  visibility?: Visibility;
+}
+
+/** A Date header as ms, or undefined when absent or unreadable. */
+function serverClock(date: string | undefined): number | undefined {
+  const ms = date === undefined ? NaN : Date.parse(date);
+  return Number.isNaN(ms) ? undefined : ms;
+}
 
 interface PublicKey {
   key_id: string;
@@ -28,6 +40,8 @@ export class GitHubSecretsTarget implements SecretTarget {
   private key: PublicKey | undefined;
   /** Upper-cased name -> visibility (organization secrets) of the secrets already there. */
   private existing = new Map<string, Visibility | undefined>();
+  /** GitHub's Date header of the first listing page (ms). */
+  private clock: number | undefined;
 
   constructor(settings: Settings) {
     this.scope = scopeOf(settings);
@@ -35,14 +49,17 @@ export class GitHubSecretsTarget implements SecretTarget {
     this.octokit = githubClient(settings.githubToken!, settings.tuning);
   }
 
-  async prepare(): Promise<ReadonlySet<string>> {
+  async prepare(): Promise<TargetSecrets> {
     const [key, listed] = await Promise.all([
       this.request('read', 'GET', '/public-key').then((data) => data as PublicKey),
-      this.listNames(),
+      this.listSecrets(),
     ]);
     this.key = key;
-    this.existing = listed;
-    return new Set(listed.keys());
+    this.existing = new Map([...listed].map(([name, s]) => [name, s.visibility]));
+    return {
+      updatedAt: new Map([...listed].map(([name, s]) => [name, s.updated_at])),
+      ...(this.clock === undefined ? {} : { clock: this.clock }),
+    };
   }
 
   async write(name: string, value: string): Promise<void> {
@@ -64,15 +81,14 @@ export class GitHubSecretsTarget implements SecretTarget {
     this.existing.set(name.toUpperCase(), body.visibility as Visibility | undefined);
   }
 
-  private async listNames(): Promise<Map<string, Visibility | undefined>> {
-    const names = new Map<string, Visibility | undefined>();
+  private async listSecrets(): Promise<Map<string, ListedSecret>> {
+    const secrets = new Map<string, ListedSecret>();
     for (let page = 1; ; page++) {
-      const data = (await this.request('read', 'GET', `?per_page=100&page=${page}`)) as {
-        total_count: number;
-        secrets: Array<{ name: string; visibility?: Visibility }>;
-      };
-      for (const secret of data.secrets) names.set(secret.name.toUpperCase(), secret.visibility);
-      if (data.secrets.length < 100 || names.size >= data.total_count) return names;
+      const { data, headers } = await this.call('read', 'GET', `?per_page=100&page=${page}`);
+      const answer = data as { total_count: number; secrets: ListedSecret[] };
+      if (page === 1) this.clock = serverClock(headers.date);
+      for (const secret of answer.secrets) secrets.set(secret.name.toUpperCase(), secret);
+      if (answer.secrets.length < 100 || secrets.size >= answer.total_count) return secrets;
     }
   }
 
@@ -96,10 +112,19 @@ export class GitHubSecretsTarget implements SecretTarget {
     suffix: string,
     body?: Record<string, unknown>,
   ): Promise<unknown> {
+    return (await this.call(access, method, suffix, body)).data;
+  }
+
+  private async call(
+    access: 'read' | 'write',
+    method: 'GET' | 'PUT',
+    suffix: string,
+    body?: Record<string, unknown>,
+  ): Promise<{ data: unknown; headers: { date?: string } }> {
     const path = `${secretsPath(this.scope)}${suffix}`;
     try {
       const response = await this.octokit.request(`${method} ${path}`, body ?? {});
-      return response.data;
+      return { data: response.data, headers: response.headers as { date?: string } };
     } catch (error) {
       throw new SecretTargetError(explain(error, access, this.scope));
     }
@@ -158,7 +183,10 @@ function explain(error: unknown, access: 'read' | 'write', scope: Scope): string
       scope.kind === 'organization'
         ? 'a token of an organization admin: a fine-grained token or GitHub App with the organization permission Secrets: read and write, or a classic token with admin:org'
         : `a fine-grained personal access token or GitHub App token with the repository permission Secrets: read and write${scope.kind === 'environment' ? ' (and Environments: read and write)' : ''}`;
-    return `cannot ${what} (${said}): the github-token lacks the permission. The default GITHUB_TOKEN cannot ${access === 'write' ? 'write' : 'read'} secrets; pass ${need} as github-token`;
+    // Reading passed before anything was created; no API tells a token's grants ahead of a write.
+    const readOnly =
+      access === 'write' ? ' (it could read them, so it may have Secrets: read only)' : '';
+    return `cannot ${what} (${said}): the github-token lacks the permission${readOnly}. The default GITHUB_TOKEN cannot ${access === 'write' ? 'write' : 'read'} secrets; pass ${need} as github-token`;
   }
   return `cannot ${what}: ${said}`;
 }

@@ -8,11 +8,11 @@ export interface SecretTarget {
   /** True for GitHub secret stores: a write there counts as a change. */
   readonly persistent: boolean;
   /**
-   * Reads what writing needs (public key, the names already there) before anything is
-   * created, so that a missing permission fails the run before it changes the account.
-   * Resolves to the upper-cased names present, or undefined when the target cannot tell.
+   * Reads what writing needs (public key, the secrets already there) before anything is
+   * created, so that a token that cannot read the target fails the run before it changes the
+   * account. Resolves to what is there, or undefined when the target cannot tell.
    */
-  prepare(): Promise<ReadonlySet<string> | undefined>;
+  prepare(): Promise<TargetSecrets | undefined>;
   write(name: string, value: string): Promise<void>;
 }
 
@@ -22,4 +22,12 @@ export class SecretTargetError extends Error {
     super(message);
     this.name = 'SecretTargetError';
   }
+}
+
+/** The secrets already at a target, as its listing tells (names and dates only, never values). */
+export interface TargetSecrets {
+  /** Upper-cased secret name -> when it was last written (ISO 8601, the target's clock). */
+  updatedAt: ReadonlyMap<string, string | undefined>;
+  /** The target's clock when it answered (its Date header, ms), to compare with another clock. */
+  clock?: number;
 }

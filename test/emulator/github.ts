@@ -86,6 +86,12 @@ export interface GitHubEmulatorOptions {
    * tokenKind: 'github-actions[bot]', 'mkp-sync[bot]', 'octo-dev'
    */
   login?: string;
+  /**
+   * How far GitHub's clock is from this machine's (ms; negative: behind): it dates secrets'
+   * `updated_at` and every answer's Date header, to model a clock difference between GitHub
+   * and MijnKlantportaal. Default 0.
+   */
+  clockOffsetMs?: number;
 }
 
 export type TokenKind = 'github-actions' | 'app' | 'personal';
@@ -252,8 +258,8 @@ const ALL_WRITE: Permissions = {
 };
 
 /** GitHub's timestamps: ISO 8601 in UTC without milliseconds. */
-function timestamp(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+function timestamp(offsetMs = 0): string {
+  return new Date(Date.now() + offsetMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -319,6 +325,7 @@ export class GitHubEmulator {
   /** scope key -> every key pair it has had, by key id (seeded secrets stay decryptable) */
   private readonly allKeys = new Map<string, Map<string, KeyPair>>();
   private faults: Array<Fault & { left: number }> = [];
+  private readonly clockOffsetMs: number;
   private readonly resetAt = Math.floor(Date.now() / 1000) + 3600;
 
   private constructor(
@@ -330,6 +337,7 @@ export class GitHubEmulator {
     this.token = options.token ?? 'gh-test-token';
     this.tokenKind = options.tokenKind ?? 'github-actions';
     this.login = options.login ?? DEFAULT_LOGIN[this.tokenKind];
+    this.clockOffsetMs = options.clockOffsetMs ?? 0;
     this.permissions = { ...ALL_WRITE, ...options.permissions };
     const repositories = options.repositories ?? [
       { fullName: 'acme/shop', id: 1001, environments: ['production'] },
@@ -418,7 +426,12 @@ export class GitHubEmulator {
     scope: SecretScope,
     name: string,
     value: string,
-    extra: { visibility?: Visibility; selected_repository_ids?: number[] } = {},
+    extra: {
+      visibility?: Visibility;
+      selected_repository_ids?: number[];
+      /** when it was written, to seed an old secret; default now (GitHub's clock) */
+      updated_at?: string;
+    } = {},
   ): void {
     if (!SECRET_NAME.test(name) || /^github_/i.test(name)) {
       throw new Error(`${name} is not a valid secret name`);
@@ -432,13 +445,13 @@ export class GitHubEmulator {
     const store = this.store(key);
     const upper = name.toUpperCase();
     const previous = store.get(upper);
-    const now = timestamp();
+    const now = timestamp(this.clockOffsetMs);
     const secret: StoredSecret = {
       name: upper,
       encrypted_value: sealed,
       key_id: pair.keyId,
-      created_at: previous?.created_at ?? now,
-      updated_at: now,
+      created_at: previous?.created_at ?? extra.updated_at ?? now,
+      updated_at: extra.updated_at ?? now,
     };
     if (scope.kind === 'organization') {
       secret.visibility = extra.visibility ?? previous?.visibility ?? 'private';
@@ -482,7 +495,7 @@ export class GitHubEmulator {
     if (this.findIssue(repo, number)) {
       throw new Error(`${repo.fullName}#${number} exists already`);
     }
-    const now = timestamp();
+    const now = timestamp(this.clockOffsetMs);
     const base = `${this.url}/repos/${repo.fullName}/pulls/${number}`;
     const html = `https://github.com/${repo.fullName}/pull/${number}`;
     this.issues.push({
@@ -641,6 +654,8 @@ export class GitHubEmulator {
       'x-github-api-version-selected': '2022-11-28',
       'x-github-media-type': 'github.v3; format=json',
       'x-github-request-id': randomUUID().toUpperCase(),
+      // GitHub's clock, which also dates updated_at (see clockOffsetMs).
+      date: new Date(Date.now() + this.clockOffsetMs).toUTCString(),
       ...reply.headers,
     };
     if (garble === 'text') {
@@ -1023,7 +1038,7 @@ export class GitHubEmulator {
     const store = this.store(key);
     const upper = name.toUpperCase();
     const previous = store.get(upper);
-    const now = timestamp();
+    const now = timestamp(this.clockOffsetMs);
     const secret: StoredSecret = {
       name: upper,
       encrypted_value: encrypted,
@@ -1156,7 +1171,7 @@ export class GitHubEmulator {
           .filter((i) => lower(i.repository) === lower(repo.fullName))
           .map((i) => i.number),
       );
-    const now = timestamp();
+    const now = timestamp(this.clockOffsetMs);
     const issue: Issue = {
       number,
       repository: repo.fullName,
@@ -1224,7 +1239,7 @@ export class GitHubEmulator {
     if (input.state !== undefined && input.state !== issue.state) {
       issue.state = input.state as 'open' | 'closed';
       if (issue.state === 'closed') {
-        issue.closed_at = timestamp();
+        issue.closed_at = timestamp(this.clockOffsetMs);
         issue.state_reason = (input.state_reason as Issue['state_reason']) ?? 'completed';
       } else {
         issue.closed_at = null;
@@ -1233,7 +1248,7 @@ export class GitHubEmulator {
     } else if (input.state_reason !== undefined) {
       issue.state_reason = input.state_reason as Issue['state_reason'];
     }
-    issue.updated_at = timestamp();
+    issue.updated_at = timestamp(this.clockOffsetMs);
     return { status: 200, body: this.issueJson(repo, issue) };
   }
 
@@ -1419,7 +1434,7 @@ export class GitHubEmulator {
     if (text === undefined || text.trim() === '') {
       throw validationFailed('IssueComment', [{ code: 'missing_field', field: 'body' }], doc);
     }
-    const now = timestamp();
+    const now = timestamp(this.clockOffsetMs);
     const comment: IssueComment = {
       id: 1 + Math.max(1_000_000, ...this.comments.map((c) => c.id)),
       repository: repo.fullName,
@@ -1463,7 +1478,7 @@ export class GitHubEmulator {
       throw validationFailed('IssueComment', [{ code: 'missing_field', field: 'body' }], doc);
     }
     comment.body = text;
-    comment.updated_at = timestamp();
+    comment.updated_at = timestamp(this.clockOffsetMs);
     return { status: 200, body: this.commentJson(repo, comment) };
   }
 

@@ -105,6 +105,12 @@ export interface MkpEmulatorOptions {
    * loose numeric prefix, where `2,` is page 2.
    */
   strictPageParsing?: boolean;
+  /**
+   * Store created URLs in another spelling than was sent, as some APIs do: a trailing slash
+   * of the path dropped, percent-encoded unreserved characters (`%7E`) decoded, the path
+   * lowercased. The create answer and later listings then carry the stored form.
+   */
+  normaliseUrls?: boolean;
   /** default 0 (any free port) */
   port?: number;
 }
@@ -176,6 +182,7 @@ export class MkpEmulator {
   private readonly strictPageParsing: boolean;
   /** Bytes of `flood` bodies written so far (what a client that stops reading was spared). */
   floodBytesSent = 0;
+  private readonly normaliseUrls: boolean;
   private latencyMs: number;
   private faults: PendingFault[] = [];
   /** per token: when each admitted request arrived, oldest first */
@@ -196,6 +203,7 @@ export class MkpEmulator {
     this.rateLimit = options.rateLimit ?? { limit: 60, windowMs: 60_000 };
     this.trailingComma = options.nextPageTrailingComma ?? false;
     this.strictPageParsing = options.strictPageParsing ?? false;
+    this.normaliseUrls = options.normaliseUrls ?? false;
     this.latencyMs = options.latencyMs ?? 0;
     this.seed(options.seed);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -227,6 +235,18 @@ export class MkpEmulator {
     }));
     this.records.push(...added);
     return added;
+  }
+
+  /**
+   * What the manage portal's delete and re-create does (the only way to rotate a secret): the
+   * record is replaced by a new one with the same type and URL, a new id, secret and createdAt.
+   */
+  recreate(id: string, createdAt?: string): WebhookRecord {
+    const index = this.records.findIndex((r) => r.id === id);
+    if (index === -1) throw new Error(`no record ${id}`);
+    const { type, url } = this.records[index]!;
+    this.records.splice(index, 1);
+    return this.seed([{ type, url, ...(createdAt ? { createdAt } : {}) }])[0]!;
   }
 
   inject(...faults: Fault[]): void {
@@ -486,7 +506,9 @@ export class MkpEmulator {
       case 'create': {
         const message = validateCreate(fields);
         if (message) return { status: 422, body: { message } };
-        const [record] = this.seed([{ url: fields.url as string, type: fields.type as string }]);
+        const sent = fields.url as string;
+        const stored = this.normaliseUrls ? normalisedSpelling(sent) : sent;
+        const [record] = this.seed([{ url: stored, type: fields.type as string }]);
         return { status: 201, body: { ...record } };
       }
     }
@@ -691,6 +713,16 @@ function newSecret(): string {
 }
 
 /** RFC 3339 / PHP's DATE_ATOM in UTC: 2024-04-29T19:00:00+00:00 */
+/** The spelling a normalising API stores (see `normaliseUrls`). */
+function normalisedSpelling(url: string): string {
+  const parsed = new URL(url);
+  const path = parsed.pathname
+    .replace(/%7E/gi, '~')
+    .toLowerCase()
+    .replace(/(.)\/+$/, '$1');
+  return `${parsed.protocol}//${parsed.host}${path}${parsed.search}`;
+}
+
 function atomNow(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }

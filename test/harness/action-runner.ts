@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,8 @@ export interface ActionRunOptions {
   event?: { name: string; payload: unknown };
   /** The node binary; default the one running this process. */
   node?: string;
+  /** Called with the started process, e.g. to send it a signal as a cancelled workflow does. */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -81,6 +83,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
       [options.entry ?? join(REPO_ROOT, 'dist/index.js')],
       options.cwd ?? REPO_ROOT,
       env,
+      options.onSpawn,
     );
     return {
       exitCode,
@@ -100,9 +103,11 @@ export function spawnNode(
   args: string[],
   cwd: string,
   env: Record<string, string>,
+  onSpawn?: (child: ChildProcess) => void,
 ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(node, args, { cwd, env });
+    onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

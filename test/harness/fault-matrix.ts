@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import {
 import { commentMarker } from '../../src/report/pr-comment.js';
 import { runAction, type ActionRun } from './action-runner.js';
 import { findLeaks } from './leak-scan.js';
+import { spellingKey } from '../../src/plan.js';
 
 /**
  * The fault matrix (RELIABILITY.md): every fault × phase of a run, each cell run through the
@@ -22,7 +24,11 @@ export type Phase = 'list' | 'create' | 'secret write';
 export const PHASES: readonly Phase[] = ['list', 'create', 'secret write'];
 
 /** What the faulty run must come to: recover within its retries, or fail naming the cause. */
-export type Expectation = { outcome: 'recovers' } | { outcome: 'fails'; says: string };
+export type Expectation =
+  | { outcome: 'recovers' }
+  | { outcome: 'fails'; says: string }
+  /** Both runs fail saying `says`, and neither creates a second record for a declaration. */
+  | { outcome: 'refuses'; says: string };
 
 interface Emulators {
   mkp: MkpEmulator;
@@ -47,6 +53,16 @@ export interface RunnableCell {
   first?: boolean;
   /** Not in the issue's list of faults. */
   beyond?: boolean;
+  /** A cell of the right-secret section (issue 13). */
+  rightSecret?: boolean;
+  /** A MijnKlantportaal that stores another spelling of the URLs it is sent. */
+  normalisingApi?: boolean;
+  /** Sent to the action once the account sees the creates begin, as a cancelled workflow does. */
+  signal?: NodeJS.Signals;
+  /** Where the secrets go; default repository secrets. */
+  target?: 'repository' | 'outputs';
+  /** For a cell that sets a state up rather than injecting a fault: did the faulty run meet it? */
+  met?: (faulty: ActionRun) => boolean;
 }
 
 export interface SkippedCell {
@@ -99,7 +115,7 @@ const WEBHOOKS_YAML = `webhooks:
     url: https://billing.example.com/mkp?key=k3y
     event: invoice-paid
   - name: support
-    url: https://support.example.com/mkp
+    url: https://support.example.com/mkp/
     event: ticket-created
 `;
 
@@ -122,7 +138,7 @@ const DECLARED: readonly Declared[] = [
   },
   {
     event: 'ticket-created',
-    url: 'https://support.example.com/mkp',
+    url: 'https://support.example.com/mkp/',
     secretName: 'MKP_WEBHOOK_SUPPORT_TICKET_CREATED',
   },
 ];
@@ -516,6 +532,77 @@ const SCENARIO_CELL: RunnableCell = {
   first: true,
 };
 
+/** A time well before the run: when the old secrets at the target were written. */
+const LONG_AGO = '2026-01-01T00:00:00Z';
+const STALE = 'stale: written before the webhook was created';
+
+/**
+ * Issue 13: the secret at the target is the webhook's current one after the next run at the
+ * latest, whatever happened before it; a cancelled run leaves a record; a normalising API
+ * gets no second record.
+ */
+const RIGHT_SECRET_CELLS: RunnableCell[] = [
+  {
+    kind: 'run',
+    fault: 'a webhook re-created in the manage portal',
+    phase: 'secret write',
+    did: `replaced the record of ${ALREADY_AT_TARGET.secretName} by a new one (new secret, createdAt now) while the target kept the old secret, written ${LONG_AGO}`,
+    inject: ({ mkp: account, github: gh }) => {
+      const old = recordOf(account.records, ALREADY_AT_TARGET)!;
+      gh.putSecret(SCOPE, ALREADY_AT_TARGET.secretName, old.secret, { updated_at: LONG_AGO });
+      account.recreate(old.id);
+    },
+    expect: RECOVERS,
+    met: (faulty) => faulty.stdout.includes(STALE),
+    rightSecret: true,
+  },
+  {
+    kind: 'run',
+    fault: 'a failed write over an old secret, then a healthy run',
+    phase: 'secret write',
+    did: `held an old secret under ${DECLARED[2]!.secretName} (written ${LONG_AGO}), then answered every PUT of it with 403`,
+    inject: ({ github: gh }) => {
+      gh.putSecret(SCOPE, DECLARED[2]!.secretName, 'the secret of a deleted webhook', {
+        updated_at: LONG_AGO,
+      });
+      gh.inject({
+        method: 'PUT',
+        pathIncludes: `${SECRETS_PUT}${DECLARED[2]!.secretName}`,
+        status: 403,
+        message: 'Resource not accessible by integration',
+        times: 100,
+      });
+    },
+    expect: fails('the next run with resync-secrets: missing (the default) writes them'),
+    rightSecret: true,
+  },
+  ...(['repository', 'outputs'] as const).map((target): RunnableCell => ({
+    kind: 'run',
+    fault: `SIGTERM mid-create (secrets-target ${target})`,
+    phase: 'create',
+    did: 'created the record of the first POST and held the answer for 4 s; SIGTERM came when both POSTs had arrived',
+    inject: ({ mkp: account }) => account.inject({ kind: 'slow', on: 'create', delayMs: 4_000 }),
+    expect: fails('Already done:'),
+    signal: 'SIGTERM',
+    target,
+    rightSecret: true,
+  })),
+  {
+    kind: 'run',
+    fault: 'a normalising API',
+    phase: 'create',
+    did: `stored ${DECLARED[3]!.url} as https://support.example.com/mkp (trailing slash dropped), answering and listing that form`,
+    inject: () => undefined,
+    normalisingApi: true,
+    expect: {
+      outcome: 'refuses',
+      says: 'declare it as `https://support.example.com/mkp`',
+    },
+    met: (faulty) => faulty.stdout.includes('the API stored it as'),
+    rightSecret: true,
+  },
+];
+
 const cellsOf = (rows: Row[], beyond: boolean): Cell[] =>
   rows.flatMap((row) =>
     PHASES.map((phase): Cell => ({ ...row[phase], fault: row.fault, phase, beyond }) as Cell),
@@ -526,6 +613,7 @@ export const CELLS: readonly Cell[] = [
   ...cellsOf(ROWS, false),
   SCENARIO_CELL,
   ...cellsOf(MORE_ROWS, true),
+  ...RIGHT_SECRET_CELLS,
 ];
 
 // ------------------------------------------------------------------------------- running
@@ -572,7 +660,11 @@ const NO_RUN: RunRecord = {
 export async function runCell(cell: RunnableCell): Promise<CellResult> {
   const scenario = cell.scenario ?? BASE;
   const emulators: Emulators = {
-    mkp: await MkpEmulator.start({ seed: scenario.seed(), rateLimit: scenario.rateLimit }),
+    mkp: await MkpEmulator.start({
+      seed: scenario.seed(),
+      rateLimit: scenario.rateLimit,
+      normaliseUrls: cell.normalisingApi,
+    }),
     github: await GitHubEmulator.start(),
     foreign: await MkpEmulator.start(),
   };
@@ -585,33 +677,43 @@ export async function runCell(cell: RunnableCell): Promise<CellResult> {
 
     cell.inject(emulators);
     const injected = pendingFaults(account) + pendingFaults(gh);
-    const faultyRun = await runOnce(emulators, cwd, cell.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    const faultsMet = injected - pendingFaults(account) - pendingFaults(gh);
+    const faultyRun = await runOnce(emulators, cwd, cell.timeoutMs ?? DEFAULT_TIMEOUT_MS, cell);
+    const faultsMet = cell.met
+      ? Number(cell.met(faultyRun.run))
+      : injected - pendingFaults(account) - pendingFaults(gh);
     const afterFaulty = [...account.records];
-    const deliveredAfterFaulty = DECLARED.map((d) => gh.decrypt(SCOPE, d.secretName));
+    const deliveredAfterFaulty = deliveredBy(cell, faultyRun.run, gh);
 
     withdrawFaults(account);
     withdrawFaults(gh);
-    const nextRun = await runOnce(emulators, cwd, DEFAULT_TIMEOUT_MS);
+    const nextRun = await runOnce(emulators, cwd, DEFAULT_TIMEOUT_MS, {
+      ...cell,
+      signal: undefined,
+    });
 
     // Every secret the account holds, and both tokens, must stay out of the log and outputs.
     const hidden = [...account.records.map((r) => r.secret), account.token, gh.token];
-    const delivered = DECLARED.map((d) => gh.decrypt(SCOPE, d.secretName));
+    const delivered = deliveredBy(cell, nextRun.run, gh);
+    const refuses = cell.expect.outcome === 'refuses';
+    const complete = (records: readonly WebhookRecord[], secrets: Array<string | undefined>) =>
+      refuses ? onePerDeclaration(records) : incomplete(records, secrets);
     const violations: Violation[] = [
       ...as(1, duplicates(afterFaulty), 'after the faulty run'),
       ...as(1, duplicates(account.records), 'after the next run'),
-      ...as(2, incomplete(account.records, delivered), 'after the next run'),
+      ...as(1, refuses ? onePerDeclaration(account.records) : [], 'after the next run'),
+      ...as(2, complete(account.records, delivered), 'after the next run'),
       ...as(
         2,
-        faultyRun.run.exitCode === 0 ? incomplete(afterFaulty, deliveredAfterFaulty) : [],
+        faultyRun.run.exitCode === 0 ? complete(afterFaulty, deliveredAfterFaulty) : [],
         'the faulty run exited 0 but did not finish',
       ),
       ...as(3, clearError(cell, faultyRun.run)),
+      ...as(3, refuses ? clearError(cell, nextRun.run) : [], 'next run'),
       ...as(3, stackTraces(faultyRun.run), 'faulty run'),
       ...as(3, stackTraces(nextRun.run), 'next run'),
       ...as(4, exitStatus(cell, faultyRun.run, nextRun.run)),
-      ...as(5, leaks(faultyRun.run, hidden), 'faulty run'),
-      ...as(5, leaks(nextRun.run, hidden), 'next run'),
+      ...as(5, leaks(faultyRun.run, hidden, cell.target), 'faulty run'),
+      ...as(5, leaks(nextRun.run, hidden, cell.target), 'next run'),
       ...as(6, truePlan(faultyRun.run, scenario)),
       ...as(
         6,
@@ -633,6 +735,7 @@ async function runOnce(
   { mkp: account, github: gh }: Emulators,
   cwd: string,
   timeoutMs: number,
+  cell: Pick<RunnableCell, 'signal' | 'target'>,
 ): Promise<{ run: ActionRun; record: RunRecord }> {
   account.resetCalls();
   const ghCallsBefore = gh.calls.length;
@@ -641,11 +744,12 @@ async function runOnce(
     inputs: {
       'api-token': account.token,
       'api-url': account.baseUrl,
-      'secrets-target': 'repository',
+      'secrets-target': cell.target ?? 'repository',
       'github-token': gh.token,
       repository: REPOSITORY,
     },
     env: { ...FAST, MKP_HTTP_TIMEOUT_MS: String(timeoutMs), GITHUB_API_URL: gh.url },
+    onSpawn: cell.signal ? signalOnCreate(account, cell.signal) : undefined,
   });
   const puts = gh.calls
     .slice(ghCallsBefore)
@@ -663,6 +767,29 @@ async function runOnce(
       secretsWritten: puts.filter((c) => c.status === 201 || c.status === 204).length,
     },
   };
+}
+
+/** Sends `signal` to the action once the account has seen every create of the run begin. */
+function signalOnCreate(account: MkpEmulator, signal: NodeJS.Signals) {
+  return (child: ChildProcess) => {
+    const poll = setInterval(() => {
+      if (account.count('create') < TO_CREATE) return;
+      clearInterval(poll);
+      child.kill(signal);
+    }, 10);
+    child.on('exit', () => clearInterval(poll));
+  };
+}
+
+/** Each declared secret as the target holds it after `run`: decrypted, or from the outputs. */
+function deliveredBy(
+  cell: RunnableCell,
+  run: ActionRun,
+  gh: GitHubEmulator,
+): Array<string | undefined> {
+  if (cell.target !== 'outputs') return DECLARED.map((d) => gh.decrypt(SCOPE, d.secretName));
+  const secrets = JSON.parse(run.outputs.secrets ?? '{}') as Record<string, string>;
+  return DECLARED.map((d) => secrets[d.secretName]);
 }
 
 // ------------------------------------------------------------------------------- properties
@@ -683,7 +810,7 @@ function as(property: Violation['property'], details: string[], context?: string
 /** 3: a faulty run that fails says what failed. */
 function clearError(cell: RunnableCell, run: ActionRun): string[] {
   const { expect: expectation } = cell;
-  if (run.exitCode === 0 || expectation.outcome !== 'fails') return [];
+  if (run.exitCode === 0 || expectation.outcome === 'recovers') return [];
   return run.stdout.includes(expectation.says)
     ? []
     : [`the faulty run's log does not say "${expectation.says}": ${errorLines(run)}`];
@@ -698,18 +825,26 @@ function stackTraces(run: ActionRun): string[] {
 /** 4: exit 0 when the retries absorb the fault, exactly 1 when the run could not finish. */
 function exitStatus(cell: RunnableCell, faulty: ActionRun, next: ActionRun): string[] {
   const wanted = cell.expect.outcome === 'recovers' ? 0 : 1;
+  const wantedNext = cell.expect.outcome === 'refuses' ? 1 : 0;
   return [
     ...(faulty.exitCode === wanted
       ? []
       : [`the faulty run exited ${faulty.exitCode}, not ${wanted}: ${errorLines(faulty)}`]),
-    ...(next.exitCode === 0 ? [] : [`the next run exited ${next.exitCode}: ${errorLines(next)}`]),
+    ...(next.exitCode === wantedNext
+      ? []
+      : [`the next run exited ${next.exitCode}, not ${wantedNext}: ${errorLines(next)}`]),
   ];
 }
 
 /** 5: no secret or token outside its own ::add-mask:: line, the summary or an output. */
-function leaks(run: ActionRun, hidden: string[]): string[] {
-  const problems = findLeaks({ run, secrets: hidden });
-  if (run.outputs.secrets !== undefined && run.outputs.secrets !== '{}') {
+function leaks(run: ActionRun, hidden: string[], target?: RunnableCell['target']): string[] {
+  // With the outputs target, the per-secret outputs are where the secrets belong.
+  const secretOutputs =
+    target === 'outputs'
+      ? Object.keys(run.outputs).filter((n) => /^[A-Z_][A-Z0-9_]*$/.test(n))
+      : [];
+  const problems = findLeaks({ run, secrets: hidden, secretOutputs });
+  if (target !== 'outputs' && run.outputs.secrets !== undefined && run.outputs.secrets !== '{}') {
     problems.push('the secrets output is not {} with a repository target');
   }
   return problems;
@@ -759,6 +894,15 @@ function incomplete(
       return [`${d.secretName} at the target is not the webhook's secret`];
     }
     return [];
+  });
+}
+
+/** With a normalising API: one record per declaration, whatever spelling the API stored. */
+function onePerDeclaration(records: readonly WebhookRecord[]): string[] {
+  return DECLARED.flatMap((d) => {
+    const key = spellingKey(d.event, d.url);
+    const n = records.filter((r) => spellingKey(r.type, r.url) === key).length;
+    return n === 1 ? [] : [`${n} records for ${d.event} ${d.url} in any spelling`];
   });
 }
 
@@ -1165,7 +1309,7 @@ export function renderReliability(
               cell.did,
               faultyOutcome(result),
               calls(result.faulty),
-              nextOutcome(result.next),
+              nextOutcome(result.next, cell),
               verdict(result),
             ];
     return `| ${[cell.fault, cell.phase, ...columns].join(' | ')} |`;
@@ -1211,7 +1355,7 @@ export function renderReliability(
     '',
     '## The faults of the issue',
     '',
-    ...table(cells.filter((c) => !c.beyond)),
+    ...table(cells.filter((c) => !c.beyond && !(c.kind === 'run' && c.rightSecret))),
     '',
     '## Beyond the issue',
     '',
@@ -1219,6 +1363,18 @@ export function renderReliability(
     'why, and is repaired by the next one; and a page that links back to page 1 once.',
     '',
     ...table(cells.filter((c) => c.beyond)),
+    '',
+    '## The right secret',
+    '',
+    'The secret at the target is the webhook’s current one after the next run at the latest. A',
+    'webhook re-created in the manage portal leaves a stale secret (written before its record was',
+    'created), which counts as missing; a write that failed after the create is repaired by the next',
+    'default run; a run cancelled mid-create (SIGTERM, as a cancelled workflow sends) writes its',
+    'outputs and “Already done” and exits 1, with either target; and an API that stores another',
+    'spelling of a URL gets no second record: both runs fail saying how to declare it (property 2',
+    'then means one record per declaration in any spelling; property 4 wants exit 1 from both runs).',
+    '',
+    ...table(cells.filter((c) => c.kind === 'run' && c.rightSecret)),
     '',
     '## Not covered, and why',
     '',
@@ -1237,7 +1393,7 @@ function faultyOutcome(result: CellResult): string {
     return wrong ? 'exit 0, but not as declared' : 'recovered (exit 0)';
   }
   const { expect: expectation } = result.cell;
-  const says = expectation.outcome === 'fails' ? `: “${expectation.says}”` : '';
+  const says = expectation.outcome !== 'recovers' ? `: “${expectation.says}”` : '';
   return exitCode === 1 ? `failed cleanly (exit 1)${says}` : `exit ${exitCode}`;
 }
 
@@ -1251,7 +1407,10 @@ function calls({ calls: c }: RunRecord): string {
   return `${c.list} · ${c.create} · ${c.secretPuts}`;
 }
 
-function nextOutcome(next: RunRecord): string {
+function nextOutcome(next: RunRecord, cell: RunnableCell): string {
+  if (cell.expect.outcome === 'refuses' && next.exitCode === 1) {
+    return `refused again (exit 1), created ${next.created}`;
+  }
   if (next.exitCode !== 0) return `exit ${next.exitCode}`;
   if (next.created === 0 && next.secretsWritten === 0) return 'nothing left to do';
   const parts = [
