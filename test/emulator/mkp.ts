@@ -80,7 +80,7 @@ export interface CallRecord {
   operation: Operation | 'other';
   status: number | 'reset';
   authorized: boolean;
-  /** Date.now() when the request had been read */
+  /** the clock (default Date.now()) when the request had been read */
   at: number;
   /** POST only: the parsed JSON body, or the raw text when it is not JSON */
   body?: unknown;
@@ -107,6 +107,8 @@ export interface MkpEmulatorOptions {
   strictPageParsing?: boolean;
   /** default 0 (any free port) */
   port?: number;
+  /** the time the rate limit and `at` go by; default Date.now (tests step it by hand) */
+  clock?: () => number;
 }
 
 /** Hard-coded on purpose (see above); test/mkp-emulator.test.ts checks it against openapi.yaml. */
@@ -177,6 +179,7 @@ export class MkpEmulator {
   /** Bytes of `flood` bodies written so far (what a client that stops reading was spared). */
   floodBytesSent = 0;
   private latencyMs: number;
+  private readonly clock: () => number;
   private faults: PendingFault[] = [];
   /** per token: when each admitted request arrived, oldest first */
   private readonly windows = new Map<string, number[]>();
@@ -197,6 +200,7 @@ export class MkpEmulator {
     this.trailingComma = options.nextPageTrailingComma ?? false;
     this.strictPageParsing = options.strictPageParsing ?? false;
     this.latencyMs = options.latencyMs ?? 0;
+    this.clock = options.clock ?? Date.now;
     this.seed(options.seed);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       void this.handle(req, res);
@@ -272,7 +276,7 @@ export class MkpEmulator {
     } catch {
       return; // the client went away while sending
     }
-    const at = Date.now();
+    const at = this.clock();
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
     const url = new URL(path, this.origin);
