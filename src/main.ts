@@ -48,6 +48,7 @@ async function runAction(scrubber: Scrubber): Promise<void> {
   try {
     file = await loadWebhooksFile(settings.config, {
       tokens: { 'api-token': settings.apiToken, 'github-token': settings.githubToken },
+      validateOnly: !settings.apiToken,
     });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -82,6 +83,7 @@ async function runAction(scrubber: Scrubber): Promise<void> {
   for (const value of file.substitutedValues ?? []) {
     for (const line of scrubber.add(value, 'variable')) core.setSecret(line);
   }
+  for (const notice of file.notices ?? []) core.notice(notice.message, annotation(notice));
   log.info(`${settings.config}: ${file.subscriptions.length} subscription(s) declared`);
 
   const target = await openSecretTarget(settings);

@@ -103,6 +103,67 @@ describe('parseWebhooksFile', () => {
     ]);
   });
 
+  describe('a validate-only run (no api-token)', () => {
+    const text = [
+      'webhooks:',
+      '  - name: billing',
+      '    url: ${BILLING_HOOK_URL}',
+      '    events: [invoice-paid, invoice-chargeback]',
+      '  - url: https://x.example.com/${constructor}',
+      '    event: offer-created',
+      '  - url: https://hooks.example.com/crm',
+      '    event: customer-created',
+      '',
+    ].join('\n');
+
+    it('makes an unset or empty ${VAR} a notice, leaves its subscriptions out, and checks the rest', () => {
+      for (const env of [{}, { BILLING_HOOK_URL: '' }]) {
+        const file = parseWebhooksFile(text, PATH, { env, validateOnly: true });
+        const state = 'BILLING_HOOK_URL' in env ? 'empty' : 'not set';
+        expect(lines(file.notices ?? [])).toEqual([
+          `3:10: not checked: BILLING_HOOK_URL is ${state} in this run (\`url\` uses \`\${BILLING_HOOK_URL}\`)`,
+          '5:10: not checked: constructor is not set in this run (`url` uses `${constructor}`)',
+        ]);
+        expect(file.subscriptions.map((s) => s.url)).toEqual(['https://hooks.example.com/crm']);
+      }
+    });
+
+    it('still reports every other problem, in the same entry too', () => {
+      const broken =
+        text.replace('invoice-chargeback', 'invoice-chargebak') + '    secret: lower\n';
+      let problems: ConfigProblem[] = [];
+      try {
+        parseWebhooksFile(broken, PATH, { env: {}, validateOnly: true });
+      } catch (error) {
+        problems = (error as ConfigError).problems;
+      }
+      expect(lines(problems)).toHaveLength(2);
+      expect(lines(problems)[0]).toContain('4:28: unknown event `invoice-chargebak`');
+      expect(lines(problems)[1]).toContain('9:13:');
+      expect(lines(problems).join('\n')).not.toContain('BILLING_HOOK_URL');
+    });
+
+    it('with an api-token, an unset or empty ${VAR} stays an error', () => {
+      expect(lines(problemsOf(text))).toContain(
+        '3:10: environment variable `BILLING_HOOK_URL` is not set (`url` uses `${BILLING_HOOK_URL}`)',
+      );
+      expect(lines(problemsOf(text, { BILLING_HOOK_URL: '' })).join('\n')).toMatch(/^3:10: `url`/m);
+    });
+
+    it('a malformed reference is still an error', () => {
+      expect(() =>
+        parseWebhooksFile(
+          'webhooks:\n  - url: https://a.example.com/${A-B}\n    event: offer-created\n',
+          PATH,
+          {
+            env: {},
+            validateOnly: true,
+          },
+        ),
+      ).toThrow(ConfigError);
+    });
+  });
+
   it('substitutes in `url` only', () => {
     const text =
       'webhooks:\n  - url: https://hooks.example.com/a\n    event: offer-created\n    secret: ${X}\n';

@@ -18,6 +18,11 @@ export interface LoadOptions {
    * value that holds one is refused (CONTRACT §1).
    */
   tokens?: Record<string, string | undefined>;
+  /**
+   * No api-token in this run (CONTRACT §1): an unset or empty `${VAR}` is a notice, and its
+   * subscriptions are left out; every other rule still applies.
+   */
+  validateOnly?: boolean;
 }
 
 /**
@@ -39,7 +44,13 @@ export function parseWebhooksFile(
   let problems: ConfigProblem[];
   let file: WebhooksFile | undefined;
   try {
-    ({ problems, file } = check(text, path, options.env ?? process.env, options.tokens ?? {}));
+    ({ problems, file } = check(
+      text,
+      path,
+      options.env ?? process.env,
+      options.tokens ?? {},
+      options.validateOnly,
+    ));
   } catch (error) {
     problems = [{ file: path, line: 1, column: 1, message: unexpected(error) }];
   }
@@ -92,6 +103,7 @@ function check(
   path: string,
   env: Record<string, string | undefined>,
   tokens: Record<string, string | undefined>,
+  validateOnly = false,
 ): { problems: ConfigProblem[]; file?: WebhooksFile } {
   const atStart = (message: string) => ({
     problems: [{ file: path, line: 1, column: 1, message }],
@@ -126,18 +138,18 @@ function check(
     positions: yaml.positions,
     env,
     tokens,
+    validateOnly,
   });
   problems.push(...entries.problems);
 
   if (problems.length > 0) return { problems };
-  return {
-    problems,
-    file: {
-      path,
-      subscriptions: entries.subscriptions,
-      substitutedValues: entries.substitutedValues,
-    },
+  const file: WebhooksFile = {
+    path,
+    subscriptions: entries.subscriptions,
+    substitutedValues: entries.substitutedValues,
   };
+  if (entries.notices.length > 0) file.notices = inFileOrder(entries.notices);
+  return { problems, file };
 }
 
 /** Problems sorted by line and column (stable), each once. */
