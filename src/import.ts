@@ -14,7 +14,7 @@ import { hasHiddenParts, redactUrl } from './url.js';
 
 /**
  * Adopting an existing account: the webhooks already there, written as a webhooks.yaml that
- * declares every record a valid file can hold. Used by `mkp-webhooks import`, and by the job
+ * declares every record a valid file can hold. Used by `mkp-webhooks-sync import`, and by the job
  * summary's snippet for unmanaged records. No secret value is ever part of the output.
  */
 export type NameStyle = 'auto' | 'host' | 'none';
@@ -148,7 +148,7 @@ export interface ImportOptions {
   out: (text: string) => void;
 }
 
-/** `mkp-webhooks import`: exit status 0 when a valid file was written. */
+/** `mkp-webhooks-sync import`: exit status 0 when a valid file was written. */
 export async function importAccount(options: ImportOptions): Promise<number> {
   const { client, output, log } = options;
   const toStdout = output === '-';

@@ -7,7 +7,7 @@ import { MkpEmulator } from './emulator/mkp.js';
 import { findLeaks } from './harness/leaks.js';
 import { runCli, type CliRun } from './harness/processes.js';
 
-/** `mkp-webhooks` (the built dist/cli/index.js) from a terminal, against the emulator (CONTRACT §5). */
+/** `mkp-webhooks-sync` (the built dist/cli/index.js) from a terminal, against the emulator (CONTRACT §5). */
 let mkp: MkpEmulator | undefined;
 afterEach(async () => {
   await mkp?.close();

@@ -127,7 +127,7 @@ function flowEvents(list) {
         item.get('events', true).flow = true;
     }
 }
-/** `mkp-webhooks import`: exit status 0 when a valid file was written. */
+/** `mkp-webhooks-sync import`: exit status 0 when a valid file was written. */
 async function importAccount(options) {
     const { client, output, log } = options;
     const toStdout = output === '-';

@@ -64,7 +64,7 @@ export interface CliRun {
 }
 
 /**
- * `mkp-webhooks ARGS` as a terminal runs it: the built dist/cli/index.js in `cwd`, with PATH,
+ * `mkp-webhooks-sync ARGS` as a terminal runs it: the built dist/cli/index.js in `cwd`, with PATH,
  * quick retries and `env` as its whole environment.
  */
 export async function runCli(
