@@ -102,10 +102,17 @@ function uniqueName(base: string, used: Set<string>): string {
   return name;
 }
 
+/**
+ * The schema of the release users run (the v1 tag): a user's repository has no copy of it, and
+ * editors fetch it from here.
+ */
+export const SCHEMA_URL =
+  'https://raw.githubusercontent.com/mkp-webhooks-sync/mkp-webhooks-sync/v1/webhooks.schema.json';
+
 /** webhooks.yaml text for the entries, with the schema comment for editors. */
 export function renderWebhooksFile(entries: ImportedEntry[], secretTemplate?: string): string {
   const doc = new Document({ version: 1, webhooks: entryNodes(entries, secretTemplate) });
-  doc.commentBefore = ' yaml-language-server: $schema=./webhooks.schema.json';
+  doc.commentBefore = ` yaml-language-server: $schema=${SCHEMA_URL}`;
   flowEvents(doc.get('webhooks'));
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }

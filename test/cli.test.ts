@@ -268,7 +268,10 @@ describe('import', () => {
     expect(run.code).toBe(0);
     noSecret(run);
     const text = readFileSync(join(cwd, 'webhooks.yaml'), 'utf8');
-    expect(text.startsWith('# yaml-language-server: $schema=./webhooks.schema.json\n')).toBe(true);
+    // The schema at the released tag: a user's repository has no webhooks.schema.json of its own.
+    expect(text.split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=https://raw.githubusercontent.com/mkp-webhooks-sync/mkp-webhooks-sync/v1/webhooks.schema.json',
+    );
     expect(text).toContain('url: https://billing.example.com/mkp?tenant=42&key=s3cr3t'); // whole in the file
     expect(run.stderr).not.toContain('s3cr3t'); // redacted on the terminal
     expect(run.stderr).toContain('The file goes into git');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MkpEmulator } from './emulator/mkp.js';
+import { SCHEMA_URL } from '../src/import.js';
 import { REPO_ROOT } from './harness/action-runner.js';
 
 // The CLI as a user gets it from npm (CONTRACT §5): `npm pack`, then an install of the tarball
@@ -23,6 +24,7 @@ const npmEnv = {
 const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
   name: string;
   version: string;
+  repository: { url: string };
 };
 let files: string[] = [];
 let mkp: MkpEmulator;
@@ -110,4 +112,14 @@ describe('the npm package', () => {
     expect(JSON.parse(planned.stdout)).toMatchObject({ create: [], unmanaged: [] });
     for (const r of mkp.records) expect(imported.stdout + planned.stdout).not.toContain(r.secret);
   }, 120_000);
+
+  it('import points editors at the schema of this repository at the release tag', () => {
+    const repository = /github\.com\/([^/]+\/[^/.]+)/.exec(pkg.repository.url)![1];
+    expect(SCHEMA_URL).toBe(
+      `https://raw.githubusercontent.com/${repository}/v1/webhooks.schema.json`,
+    );
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(SCHEMA_URL);
+    expect(files).toContain('webhooks.schema.json');
+  });
 });
