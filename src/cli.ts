@@ -245,9 +245,6 @@ interface CliValues {
 
 function parseCommandLine(argv: string[]): { command: Command | undefined; values: CliValues } {
   const long = Object.keys(OPTIONS);
-  const shorts = new Map<string, string>(
-    Object.entries(OPTIONS).flatMap(([name, o]) => ('short' in o ? [[o.short, name]] : [])),
-  );
   let parsed;
   try {
     parsed = parseArgs({
@@ -264,9 +261,11 @@ function parseCommandLine(argv: string[]): { command: Command | undefined; value
   const command = COMMANDS.find((c) => c === first);
   for (const token of parsed.tokens ?? []) {
     if (token.kind !== 'option') continue;
-    const name = token.name.length === 1 ? (shorts.get(token.name) ?? token.name) : token.name;
+    // parseArgs names a known short option by its long name (-v: version).
     const shown = token.rawName;
-    const option = (OPTIONS as Record<string, { type: string; for?: readonly string[] }>)[name];
+    const option = Object.hasOwn(OPTIONS, token.name)
+      ? (OPTIONS as Record<string, { type: string; for?: readonly string[] }>)[token.name]
+      : undefined;
     if (!option) {
       const guess = closest(token.name, long);
       throw new UsageError(`unknown option ${shown}${guess ? ` (did you mean --${guess}?)` : ''}`);

@@ -128,6 +128,8 @@ describe('manners', () => {
       [['import', '--froce'], 'unknown option --froce (did you mean --force?)'],
       [['pln'], 'unknown command pln (did you mean plan?)'],
       [['plan', '--zzzzzzzz'], 'unknown option --zzzzzzzz'],
+      [['plan', '--constructor'], 'unknown option --constructor'],
+      [['plan', '-x'], 'unknown option -x'],
     ];
     for (const [args, message] of cases) {
       const run = await runCli(args, { cwd: dir(FILE) });
