@@ -335,11 +335,10 @@ describe('parseWebhooksFile', () => {
       const previous = String.fromCharCode(96 + i);
       levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`);
     }
-    const started = Date.now();
+    // Expanded, 9^12 values would never finish: an answer at all shows it was not expanded.
     expect(lines(problemsOf(`${levels.join('\n')}\nwebhooks: []\n`))).toEqual([
       '2:8: aliases expand to too many values (more than 100); this limit guards against alias bombs, so write the values out instead of using `*alias`',
     ]);
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('reports nesting too deep to read', () => {
@@ -360,35 +359,29 @@ describe('parseWebhooksFile', () => {
   });
 });
 
+// How fast is measured by `npm run bench` (the loader row), not here: a unit test on a shared
+// machine must not depend on the clock.
 describe('large files', () => {
-  it('loads 1000 entries (2000 subscriptions) in well under a second', () => {
-    const text = largeFile(1000);
-    parseWebhooksFile(largeFile(10), PATH, { env: {} }); // warm up
-    const started = performance.now();
-    const file = parseWebhooksFile(text, PATH, { env: {} });
-    const elapsed = performance.now() - started;
+  it('loads 1000 entries (2000 subscriptions)', () => {
+    const file = parseWebhooksFile(largeFile(1000), PATH, { env: {} });
     expect(file.subscriptions).toHaveLength(2000);
     expect(file.subscriptions[1999]!.secretName).toBe('MKP_WEBHOOK_HOOK_999_INVOICE_PAID');
-    expect(elapsed).toBeLessThan(1000);
   });
 
   it('loads a valid file just under the size limit', () => {
     const text = largeFile(8000);
     expect(Buffer.byteLength(text)).toBeLessThan(MAX_FILE_BYTES);
     expect(Buffer.byteLength(text)).toBeGreaterThan(MAX_FILE_BYTES * 0.75);
-    const started = performance.now();
     expect(parseWebhooksFile(text, PATH, { env: {} }).subscriptions).toHaveLength(16_000);
-    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('refuses a file of several MB at once, without parsing it', () => {
-    const text = largeFile(40_000); // about 4.5 MB
+    // It ends in a syntax error and an unknown key: had it been parsed, they would show too.
+    const text = `${largeFile(40_000)}  - url: [unclosed\nevnts: x\n`; // about 4.5 MB
     expect(Buffer.byteLength(text)).toBeGreaterThan(4 * 1024 * 1024);
-    const started = performance.now();
     expect(lines(problemsOf(text))).toEqual([
       '1:1: the file is larger than 1 MB, the limit for a webhooks file (a real one is a few kB)',
     ]);
-    expect(performance.now() - started).toBeLessThan(100);
   });
 
   it('counts the limit in bytes, not characters', () => {

@@ -555,7 +555,8 @@ describe('faults', () => {
     while (emu.count('list') === 0) await new Promise((r) => setTimeout(r, 5));
     const start = Date.now();
     await emu.close();
-    expect(Date.now() - start).toBeLessThan(1000);
+    // The slow answer is held back 10 s; close() returning well before shows it did not wait.
+    expect(Date.now() - start).toBeLessThan(5_000);
     expect(await pending).toMatchObject(CONNECTION_DROPPED);
     await emu.close(); // twice is harmless
   });
@@ -724,13 +725,15 @@ describe('bookkeeping', () => {
   });
 
   it('adds latency to every answer', async () => {
-    const emu = await emulator({ latencyMs: 60 });
+    // Lower bounds only hold under any load; the latency is large so that a loaded machine's
+    // own delay cannot pass for it.
+    const emu = await emulator({ latencyMs: 1_500 });
     let start = Date.now();
     await call(emu, '/v1/webhooks', { token: null });
-    expect(Date.now() - start).toBeGreaterThanOrEqual(55);
+    expect(Date.now() - start).toBeGreaterThanOrEqual(1_450);
     emu.setLatency(0);
     start = Date.now();
     await list(emu);
-    expect(Date.now() - start).toBeLessThan(55);
+    expect(Date.now() - start).toBeLessThan(1_450);
   });
 });
