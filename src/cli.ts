@@ -8,13 +8,18 @@ import { connect, type MkpClient } from './mkp/client.js';
 import { checkedPlanJson, createdJson, planJson } from './report/outputs.js';
 import { renderProblems, renderText } from './report/terminal.js';
 import { Scrubber, scrubbingLog } from './scrub.js';
-import { describe, succeeded, sync } from './sync.js';
+import { closest } from './config/suggest.js';
+import { describe, succeeded, sync, type SyncResult } from './sync.js';
+import packageJson from '../package.json' with { type: 'json' };
+
+const { version } = packageJson;
 
 /**
- * The terminal shell: `mkp-webhooks validate|plan|apply|import`. Same core as the Action; the
- * token comes from MKP_API_TOKEN, the base URL from MKP_API_URL. It never prints a secret.
+ * The terminal shell: `mkp-webhooks-sync validate|plan|apply|import`. Same core as the Action;
+ * the token comes from MKP_API_TOKEN, the base URL from MKP_API_URL. It never prints a secret.
  */
-const USAGE = `usage: mkp-webhooks <command> [options]
+const BIN = 'mkp-webhooks-sync';
+const USAGE = `usage: ${BIN} <command> [options]
 
 commands:
   validate   check webhooks.yaml; nothing is sent anywhere
@@ -23,17 +28,37 @@ commands:
   import     write webhooks.yaml from the webhooks already on the account
 
 options:
-  --config FILE   the declarative file (default webhooks.yaml)
-  --json          print machine-readable JSON on stdout
+  --config FILE   validate, plan, apply: the declarative file (default webhooks.yaml)
+  --json          validate, plan, apply: print machine-readable JSON on stdout
   --output FILE   import: where to write (default webhooks.yaml; - for stdout)
   --force         import: replace an existing file
   --names STYLE   import: entry names from the URL's host and path (auto), host only
                   (host), or none
   --secret-template T
                   import: secret-name template for every entry, e.g. {NAME}_{EVENT}_SECRET
+  -h, --help      this text
+  -v, --version   the version
 
 environment: MKP_API_TOKEN (API key or OAuth token), MKP_API_URL (default ${DEFAULT_API_URL})
 `;
+
+const COMMANDS = ['validate', 'plan', 'apply', 'import'] as const;
+type Command = (typeof COMMANDS)[number];
+
+/** Every option, and the commands it applies to (none: it applies to every command). */
+const OPTIONS = {
+  config: { type: 'string', for: ['validate', 'plan', 'apply'] },
+  json: { type: 'boolean', for: ['validate', 'plan', 'apply'] },
+  output: { type: 'string', for: ['import'] },
+  force: { type: 'boolean', for: ['import'] },
+  names: { type: 'string', for: ['import'] },
+  'secret-template': { type: 'string', for: ['import'] },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const satisfies Record<
+  string,
+  { type: 'string' | 'boolean'; short?: string; for?: readonly Command[] }
+>;
 
 class UsageError extends Error {}
 
@@ -58,28 +83,16 @@ export async function main(argv: string[], env = process.env): Promise<number> {
   });
 
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        config: { type: 'string', default: 'webhooks.yaml' },
-        json: { type: 'boolean', default: false },
-        output: { type: 'string' },
-        force: { type: 'boolean', default: false },
-        names: { type: 'string', default: 'auto' },
-        'secret-template': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-    const [command, ...rest] = positionals;
+    const { values, command } = parseCommandLine(argv);
     if (values.help) {
       out(USAGE);
       return 0;
     }
-    if (!command || rest.length > 0) throw new UsageError('expected exactly one command');
-    if (!['validate', 'plan', 'apply', 'import'].includes(command)) {
-      throw new UsageError(`unknown command ${command}`);
+    if (values.version) {
+      out(`${version}\n`);
+      return 0;
     }
+    if (!command) throw new UsageError(`expected a command: ${COMMANDS.join(', ')}`);
 
     const token = env.MKP_API_TOKEN?.trim() || undefined;
     if (token) log.mask(token);
@@ -97,7 +110,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
     const client = () => makeClient(env, token!, log);
 
     if (command === 'import') {
-      const names = values.names;
+      const names = values.names ?? 'auto';
       if (names !== 'auto' && names !== 'host' && names !== 'none') {
         throw new UsageError(`--names must be auto, host or none, not ${names}`);
       }
@@ -105,7 +118,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
       return await importAccount({
         client: client(),
         output: values.output ?? 'webhooks.yaml',
-        force: values.force,
+        force: values.force ?? false,
         names,
         secretTemplate: values['secret-template'],
         log,
@@ -113,22 +126,46 @@ export async function main(argv: string[], env = process.env): Promise<number> {
       });
     }
 
+    const json = values.json ?? false;
+    const config = values.config ?? 'webhooks.yaml';
+    // What the failure shape of `--json` holds (README "Outside GitHub Actions").
+    const failed = (error: string, result?: SyncResult) => {
+      if (!json || command === 'validate') return;
+      const plan = result?.plan ? checkedPlanJson(result.plan) : null;
+      const body =
+        command === 'apply'
+          ? { error, plan, created: result ? createdJson(result) : [] }
+          : { error, plan };
+      out(`${JSON.stringify(body)}\n`);
+    };
+
     let file: WebhooksFile;
     try {
-      file = await loadWebhooksFile(values.config, { tokens: { MKP_API_TOKEN: token } });
+      // validate never reads the account, and plan without a token cannot: `${VAR}`s that this
+      // run lacks are not checked (CONTRACT §1).
+      const validateOnly = command === 'validate' || !token;
+      file = await loadWebhooksFile(config, {
+        env,
+        tokens: { MKP_API_TOKEN: token },
+        validateOnly,
+      });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      if (values.json && command === 'validate') {
+      if (json && command === 'validate') {
         out(`${JSON.stringify({ valid: false, problems: error.problems })}\n`);
       }
       err(renderProblems(error.problems));
+      failed(`${config} has ${error.problems.length} problem(s); nothing was sent`);
       return 1;
+    }
+    for (const notice of file.notices ?? []) {
+      err(`notice: ${notice.file}:${notice.line}:${notice.column}: ${notice.message}\n`);
     }
 
     for (const value of file.substitutedValues ?? []) scrubber.add(value, 'variable');
 
     if (command === 'validate') {
-      if (values.json) {
+      if (json) {
         const declared = await sync({
           file,
           client: null,
@@ -152,34 +189,111 @@ export async function main(argv: string[], env = process.env): Promise<number> {
       resync: 'never',
       log,
     });
-    if (values.json) {
-      const plan = planJson(result);
+    // Each failure was logged on stderr as it happened; it is not repeated.
+    if (!succeeded(result)) {
       if (command === 'plan') {
-        if (plan) out(`${JSON.stringify(plan)}\n`);
-      } else {
-        out(
-          `${JSON.stringify({ plan: result.plan ? checkedPlanJson(result.plan) : null, created: createdJson(result) })}\n`,
-        );
+        failed(`no plan: ${failureMessages(result).join('; ')}`);
+        return 1;
       }
+      const what = result.plan
+        ? `apply did not finish: ${result.created.length} of ${result.plan.create.length} webhook(s) created; the next apply (or the Action) repairs what is left`
+        : 'nothing was created';
+      if (json) failed(`${what} (${failureMessages(result).join('; ')})`, result);
+      else if (result.plan) {
+        show(renderText(result));
+        err(`${what}\n`);
+      }
+      return 1;
+    }
+    if (json) {
+      const plan = planJson(result);
+      if (command === 'plan') out(`${JSON.stringify(plan)}\n`);
+      else
+        out(
+          `${JSON.stringify({ plan: checkedPlanJson(result.plan!), created: createdJson(result) })}\n`,
+        );
     } else {
       show(renderText(result));
     }
-    if (!succeeded(result)) {
-      if (values.json) for (const failure of result.failures) err(`error: ${failure}\n`);
-      return 1;
+    if (command === 'apply' && result.created.length > 0) {
+      err(
+        `The secrets of the ${result.created.length} new webhook(s) stay on the MijnKlantportaal account; this terminal never shows them. The Action delivers them to GitHub (resync-secrets: missing).\n`,
+      );
     }
     return 0;
   } catch (error) {
-    if (
-      error instanceof UsageError ||
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    ) {
-      err(`error: ${describe(error)}\n\n${USAGE}`);
+    if (error instanceof UsageError) {
+      err(`error: ${error.message}; see ${BIN} --help\n`);
       return 2;
     }
     err(`error: ${describe(error)}\n`);
     return 1;
   }
+}
+
+/** argv -> the command and its options; a usage mistake is one UsageError sentence. */
+interface CliValues {
+  config?: string;
+  json?: boolean;
+  output?: string;
+  force?: boolean;
+  names?: string;
+  'secret-template'?: string;
+  help?: boolean;
+  version?: boolean;
+}
+
+function parseCommandLine(argv: string[]): { command: Command | undefined; values: CliValues } {
+  const long = Object.keys(OPTIONS);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: false,
+      tokens: true,
+      options: OPTIONS as unknown as Record<string, { type: 'string' | 'boolean'; short?: string }>,
+    });
+  } catch (error) {
+    throw new UsageError(describe(error));
+  }
+  const [first, ...rest] = parsed.positionals;
+  const command = COMMANDS.find((c) => c === first);
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== 'option') continue;
+    // parseArgs names a known short option by its long name (-v: version).
+    const shown = token.rawName;
+    const option = Object.hasOwn(OPTIONS, token.name)
+      ? (OPTIONS as Record<string, { type: string; for?: readonly string[] }>)[token.name]
+      : undefined;
+    if (!option) {
+      const guess = closest(token.name, long);
+      throw new UsageError(`unknown option ${shown}${guess ? ` (did you mean --${guess}?)` : ''}`);
+    }
+    if (option.type === 'string' && token.value === undefined) {
+      throw new UsageError(`${shown} needs a value`);
+    }
+    if (option.type === 'boolean' && token.inlineValue) {
+      throw new UsageError(`${shown} takes no value`);
+    }
+    if (command !== undefined && option.for && !option.for.includes(command)) {
+      throw new UsageError(
+        `${shown} does not apply to ${command} (it is for ${option.for.join(', ')})`,
+      );
+    }
+  }
+  if (first !== undefined && command === undefined) {
+    const guess = closest(first, COMMANDS);
+    throw new UsageError(`unknown command ${first}${guess ? ` (did you mean ${guess}?)` : ''}`);
+  }
+  if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0]}`);
+
+  return { command, values: parsed.values as CliValues };
+}
+
+function failureMessages(result: SyncResult): string[] {
+  // A create failure's message already names its subscription.
+  return [...result.failures, ...result.createFailures.map((f) => f.message)];
 }
 
 function makeClient(env: Record<string, string | undefined>, token: string, log: Log): MkpClient {

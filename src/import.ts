@@ -14,7 +14,7 @@ import { hasHiddenParts, redactUrl } from './url.js';
 
 /**
  * Adopting an existing account: the webhooks already there, written as a webhooks.yaml that
- * declares every record a valid file can hold. Used by `mkp-webhooks import`, and by the job
+ * declares every record a valid file can hold. Used by `mkp-webhooks-sync import`, and by the job
  * summary's snippet for unmanaged records. No secret value is ever part of the output.
  */
 export type NameStyle = 'auto' | 'host' | 'none';
@@ -102,10 +102,17 @@ function uniqueName(base: string, used: Set<string>): string {
   return name;
 }
 
+/**
+ * The schema of the release users run (the v1 tag): a user's repository has no copy of it, and
+ * editors fetch it from here.
+ */
+export const SCHEMA_URL =
+  'https://raw.githubusercontent.com/mkp-webhooks-sync/mkp-webhooks-sync/v1/webhooks.schema.json';
+
 /** webhooks.yaml text for the entries, with the schema comment for editors. */
 export function renderWebhooksFile(entries: ImportedEntry[], secretTemplate?: string): string {
   const doc = new Document({ version: 1, webhooks: entryNodes(entries, secretTemplate) });
-  doc.commentBefore = ' yaml-language-server: $schema=./webhooks.schema.json';
+  doc.commentBefore = ` yaml-language-server: $schema=${SCHEMA_URL}`;
   flowEvents(doc.get('webhooks'));
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
@@ -148,7 +155,7 @@ export interface ImportOptions {
   out: (text: string) => void;
 }
 
-/** `mkp-webhooks import`: exit status 0 when a valid file was written. */
+/** `mkp-webhooks-sync import`: exit status 0 when a valid file was written. */
 export async function importAccount(options: ImportOptions): Promise<number> {
   const { client, output, log } = options;
   const toStdout = output === '-';

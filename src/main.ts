@@ -97,6 +97,7 @@ async function runAction(
     file = await loadWebhooksFile(settings.config, {
       tokens: { 'api-token': settings.apiToken, 'github-token': settings.githubToken },
       secretsAsOutputs: settings.secretsTarget === 'outputs',
+      validateOnly: !settings.apiToken,
     });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -131,6 +132,7 @@ async function runAction(
   for (const value of file.substitutedValues ?? []) {
     for (const line of scrubber.add(value, 'variable')) core.setSecret(line);
   }
+  for (const notice of file.notices ?? []) core.notice(notice.message, annotation(notice));
   log.info(`${settings.config}: ${file.subscriptions.length} subscription(s) declared`);
 
   const target = await openSecretTarget(settings);

@@ -118,7 +118,9 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   }
   if (!listing.ok || !existing.ok) {
     log.error(
-      'nothing was created: the run stops before any change when it cannot read the account or the secret target',
+      dryRun
+        ? 'no plan: the account could not be read'
+        : 'nothing was created: the run stops before any change when it cannot read the account or the secret target',
     );
     return result;
   }

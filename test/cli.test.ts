@@ -7,7 +7,7 @@ import { MkpEmulator } from './emulator/mkp.js';
 import { findLeaks } from './harness/leaks.js';
 import { runCli, type CliRun } from './harness/processes.js';
 
-/** `mkp-webhooks` (the built dist/cli/index.js) from a terminal, against the emulator (CONTRACT §5). */
+/** `mkp-webhooks-sync` (the built dist/cli/index.js) from a terminal, against the emulator (CONTRACT §5). */
 let mkp: MkpEmulator | undefined;
 afterEach(async () => {
   await mkp?.close();
@@ -111,6 +111,127 @@ describe('validate, plan and apply', () => {
   });
 });
 
+describe('manners', () => {
+  const VERSION = JSON.parse(readFileSync('package.json', 'utf8')).version as string;
+
+  it('--version and -v print the version', async () => {
+    for (const flag of ['--version', '-v']) {
+      const run = await runCli([flag], { cwd: dir() });
+      expect(run).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+    }
+  });
+
+  it('an unknown flag or command is one line with a did-you-mean and a pointer to --help, exit 2', async () => {
+    const cases: Array<[string[], string]> = [
+      [['plan', '--conifg', 'x.yaml'], 'unknown option --conifg (did you mean --config?)'],
+      [['validate', '--jsno'], 'unknown option --jsno (did you mean --json?)'],
+      [['import', '--froce'], 'unknown option --froce (did you mean --force?)'],
+      [['pln'], 'unknown command pln (did you mean plan?)'],
+      [['plan', '--zzzzzzzz'], 'unknown option --zzzzzzzz'],
+      [['plan', '--constructor'], 'unknown option --constructor'],
+      [['plan', '-x'], 'unknown option -x'],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runCli(args, { cwd: dir(FILE) });
+      expect(run).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `error: ${message}; see mkp-webhooks-sync --help\n`,
+      });
+    }
+  });
+
+  it('refuses flags that do not apply to the command', async () => {
+    const cases: Array<[string[], string]> = [
+      [['plan', '--output', 'x'], '--output does not apply to plan (it is for import)'],
+      [
+        ['import', '--config', 'x'],
+        '--config does not apply to import (it is for validate, plan, apply)',
+      ],
+      [['apply', '--force'], '--force does not apply to apply (it is for import)'],
+      [['validate', '--json=yes'], '--json takes no value'],
+      [['plan', '--config'], '--config needs a value'],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runCli(args, { cwd: dir(FILE), env: { MKP_API_TOKEN: 'x' } });
+      expect(run.stderr).toBe(`error: ${message}; see mkp-webhooks-sync --help\n`);
+      expect(run.code).toBe(2);
+    }
+  });
+
+  it('a failed plan speaks of planning and prints each error once; --json gives the failure shape', async () => {
+    mkp = await MkpEmulator.start();
+    const env = { ...api(), MKP_API_TOKEN: 'not-the-right-token' };
+    const run = await runCli(['plan'], { cwd: dir(FILE), env });
+    expect(run.code).toBe(1);
+    const denied = 'the API token is wrong or lacks the webhooks scope';
+    expect((run.stdout + run.stderr).split(denied)).toHaveLength(2);
+    expect(run.stdout + run.stderr).toContain('no plan');
+    expect(run.stdout + run.stderr).not.toMatch(/creat|repair/);
+
+    const json = await runCli(['plan', '--json'], { cwd: dir(FILE), env });
+    expect(json.code).toBe(1);
+    const body = JSON.parse(json.stdout);
+    expect(Object.keys(body)).toEqual(['error', 'plan']);
+    expect(body.plan).toBeNull();
+    expect(body.error).toContain(denied);
+
+    const apply = await runCli(['apply', '--json'], { cwd: dir(FILE), env });
+    expect(apply.code).toBe(1);
+    expect(Object.keys(JSON.parse(apply.stdout))).toEqual(['error', 'plan', 'created']);
+
+    const invalid = await runCli(['plan', '--json'], { cwd: dir('webhooks: 3\n'), env });
+    expect(invalid.code).toBe(1);
+    expect(JSON.parse(invalid.stdout)).toEqual({
+      error: 'webhooks.yaml has 1 problem(s); nothing was sent',
+      plan: null,
+    });
+  });
+
+  it('apply --json that fails halfway keeps what was created in the failure shape', async () => {
+    mkp = await MkpEmulator.start();
+    mkp.inject({ kind: 'error-before', status: 422, on: 'create', after: 1 });
+    const apply = await runCli(['apply', '--json'], { cwd: dir(FILE), env: api() });
+    expect(apply.code).toBe(1);
+    const body = JSON.parse(apply.stdout);
+    expect(body.error).toMatch(/^apply did not finish: 1 of 2 webhook\(s\) created/);
+    expect(body.plan.create).toHaveLength(2);
+    // The two creates race: either may be the one refused.
+    expect(body.created).toHaveLength(1);
+    const { id, ...declared } = body.created[0];
+    expect(id).toBe(mkp.records[0]!.id);
+    expect(body.plan.create).toContainEqual(declared);
+    noSecret(apply);
+  });
+
+  it('after apply, says where the new secrets are', async () => {
+    mkp = await MkpEmulator.start();
+    const run = await runCli(['apply'], { cwd: dir(FILE), env: api() });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      'The secrets of the 2 new webhook(s) stay on the MijnKlantportaal account; this terminal never shows them. The Action delivers them to GitHub',
+    );
+    noSecret(run);
+  });
+
+  it('validate, and plan without MKP_API_TOKEN, give an unset ${VAR} as a notice; with a token it is an error', async () => {
+    const cwd = dir(`${FILE}  - url: \${BILLING_HOOK_URL}\n    event: invoice-paid\n`);
+    const notice =
+      'notice: webhooks.yaml:5:10: not checked: BILLING_HOOK_URL is not set in this run (`url` uses `${BILLING_HOOK_URL}`)\n';
+    for (const args of [['validate'], ['plan']]) {
+      const run = await runCli(args, { cwd });
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe(notice);
+    }
+    mkp = await MkpEmulator.start();
+    const withToken = await runCli(['plan'], { cwd, env: api() });
+    expect(withToken.code).toBe(1);
+    expect(withToken.stderr).toContain(
+      'webhooks.yaml:5:10: environment variable `BILLING_HOOK_URL` is not set',
+    );
+  });
+});
+
 describe('import', () => {
   const varied = () => {
     const seed: Array<{ type: string; url: string }> = [];
@@ -149,7 +270,10 @@ describe('import', () => {
     expect(run.code).toBe(0);
     noSecret(run);
     const text = readFileSync(join(cwd, 'webhooks.yaml'), 'utf8');
-    expect(text.startsWith('# yaml-language-server: $schema=./webhooks.schema.json\n')).toBe(true);
+    // The schema at the released tag: a user's repository has no webhooks.schema.json of its own.
+    expect(text.split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=https://raw.githubusercontent.com/mkp-webhooks-sync/mkp-webhooks-sync/v1/webhooks.schema.json',
+    );
     expect(text).toContain('url: https://billing.example.com/mkp?tenant=42&key=s3cr3t'); // whole in the file
     expect(run.stderr).not.toContain('s3cr3t'); // redacted on the terminal
     expect(run.stderr).toContain('The file goes into git');

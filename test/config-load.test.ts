@@ -103,6 +103,67 @@ describe('parseWebhooksFile', () => {
     ]);
   });
 
+  describe('a validate-only run (no api-token)', () => {
+    const text = [
+      'webhooks:',
+      '  - name: billing',
+      '    url: ${BILLING_HOOK_URL}',
+      '    events: [invoice-paid, invoice-chargeback]',
+      '  - url: https://x.example.com/${constructor}',
+      '    event: offer-created',
+      '  - url: https://hooks.example.com/crm',
+      '    event: customer-created',
+      '',
+    ].join('\n');
+
+    it('makes an unset or empty ${VAR} a notice, leaves its subscriptions out, and checks the rest', () => {
+      for (const env of [{}, { BILLING_HOOK_URL: '' }]) {
+        const file = parseWebhooksFile(text, PATH, { env, validateOnly: true });
+        const state = 'BILLING_HOOK_URL' in env ? 'empty' : 'not set';
+        expect(lines(file.notices ?? [])).toEqual([
+          `3:10: not checked: BILLING_HOOK_URL is ${state} in this run (\`url\` uses \`\${BILLING_HOOK_URL}\`)`,
+          '5:10: not checked: constructor is not set in this run (`url` uses `${constructor}`)',
+        ]);
+        expect(file.subscriptions.map((s) => s.url)).toEqual(['https://hooks.example.com/crm']);
+      }
+    });
+
+    it('still reports every other problem, in the same entry too', () => {
+      const broken =
+        text.replace('invoice-chargeback', 'invoice-chargebak') + '    secret: lower\n';
+      let problems: ConfigProblem[] = [];
+      try {
+        parseWebhooksFile(broken, PATH, { env: {}, validateOnly: true });
+      } catch (error) {
+        problems = (error as ConfigError).problems;
+      }
+      expect(lines(problems)).toHaveLength(2);
+      expect(lines(problems)[0]).toContain('4:28: unknown event `invoice-chargebak`');
+      expect(lines(problems)[1]).toContain('9:13:');
+      expect(lines(problems).join('\n')).not.toContain('BILLING_HOOK_URL');
+    });
+
+    it('with an api-token, an unset or empty ${VAR} stays an error', () => {
+      expect(lines(problemsOf(text))).toContain(
+        '3:10: environment variable `BILLING_HOOK_URL` is not set (`url` uses `${BILLING_HOOK_URL}`)',
+      );
+      expect(lines(problemsOf(text, { BILLING_HOOK_URL: '' })).join('\n')).toMatch(/^3:10: `url`/m);
+    });
+
+    it('a malformed reference is still an error', () => {
+      expect(() =>
+        parseWebhooksFile(
+          'webhooks:\n  - url: https://a.example.com/${A-B}\n    event: offer-created\n',
+          PATH,
+          {
+            env: {},
+            validateOnly: true,
+          },
+        ),
+      ).toThrow(ConfigError);
+    });
+  });
+
   it('substitutes in `url` only', () => {
     const text =
       'webhooks:\n  - url: https://hooks.example.com/a\n    event: offer-created\n    secret: ${X}\n';
@@ -274,11 +335,10 @@ describe('parseWebhooksFile', () => {
       const previous = String.fromCharCode(96 + i);
       levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`);
     }
-    const started = Date.now();
+    // Expanded, 9^12 values would never finish: an answer at all shows it was not expanded.
     expect(lines(problemsOf(`${levels.join('\n')}\nwebhooks: []\n`))).toEqual([
       '2:8: aliases expand to too many values (more than 100); this limit guards against alias bombs, so write the values out instead of using `*alias`',
     ]);
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('reports nesting too deep to read', () => {
@@ -299,35 +359,29 @@ describe('parseWebhooksFile', () => {
   });
 });
 
+// How fast is measured by `npm run bench` (the loader row), not here: a unit test on a shared
+// machine must not depend on the clock.
 describe('large files', () => {
-  it('loads 1000 entries (2000 subscriptions) in well under a second', () => {
-    const text = largeFile(1000);
-    parseWebhooksFile(largeFile(10), PATH, { env: {} }); // warm up
-    const started = performance.now();
-    const file = parseWebhooksFile(text, PATH, { env: {} });
-    const elapsed = performance.now() - started;
+  it('loads 1000 entries (2000 subscriptions)', () => {
+    const file = parseWebhooksFile(largeFile(1000), PATH, { env: {} });
     expect(file.subscriptions).toHaveLength(2000);
     expect(file.subscriptions[1999]!.secretName).toBe('MKP_WEBHOOK_HOOK_999_INVOICE_PAID');
-    expect(elapsed).toBeLessThan(1000);
   });
 
   it('loads a valid file just under the size limit', () => {
     const text = largeFile(8000);
     expect(Buffer.byteLength(text)).toBeLessThan(MAX_FILE_BYTES);
     expect(Buffer.byteLength(text)).toBeGreaterThan(MAX_FILE_BYTES * 0.75);
-    const started = performance.now();
     expect(parseWebhooksFile(text, PATH, { env: {} }).subscriptions).toHaveLength(16_000);
-    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('refuses a file of several MB at once, without parsing it', () => {
-    const text = largeFile(40_000); // about 4.5 MB
+    // It ends in a syntax error and an unknown key: had it been parsed, they would show too.
+    const text = `${largeFile(40_000)}  - url: [unclosed\nevnts: x\n`; // about 4.5 MB
     expect(Buffer.byteLength(text)).toBeGreaterThan(4 * 1024 * 1024);
-    const started = performance.now();
     expect(lines(problemsOf(text))).toEqual([
       '1:1: the file is larger than 1 MB, the limit for a webhooks file (a real one is a few kB)',
     ]);
-    expect(performance.now() - started).toBeLessThan(100);
   });
 
   it('counts the limit in bytes, not characters', () => {

@@ -17,8 +17,8 @@ describe('npm run demo', () => {
     const changed = [...stdout.matchAll(/^changed = (\w+)$/gm)].map((m) => m[1]);
     expect(changed).toEqual(['true', 'false']);
     expect(stdout).toContain('The account now holds 9 webhooks; 7 create call(s) in all.');
-    expect(stdout).toMatch(/\$ mkp-webhooks import {8}\(exit code 0\)/);
-    expect(stdout).toMatch(/\$ mkp-webhooks validate {8}\(exit code 0\)/);
+    expect(stdout).toMatch(/\$ mkp-webhooks-sync import {8}\(exit code 0\)/);
+    expect(stdout).toMatch(/\$ mkp-webhooks-sync validate {8}\(exit code 0\)/);
     expect(stdout).toContain('plan: 0 to create, 9 unchanged, 0 unmanaged');
     // Every apply outputs the secret of each of the 8 declared webhooks (CONTRACT §3), and the
     // demo shows each as ***.

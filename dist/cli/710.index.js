@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   importAccount: () => (/* binding */ importAccount)
 /* harmony export */ });
-/* unused harmony exports adopt, renderWebhooksFile, renderEntries */
+/* unused harmony exports adopt, SCHEMA_URL, renderWebhooksFile, renderEntries */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
@@ -96,10 +96,15 @@ function uniqueName(base, used) {
     used.add(name);
     return name;
 }
+/**
+ * The schema of the release users run (the v1 tag): a user's repository has no copy of it, and
+ * editors fetch it from here.
+ */
+const SCHEMA_URL = 'https://raw.githubusercontent.com/mkp-webhooks-sync/mkp-webhooks-sync/v1/webhooks.schema.json';
 /** webhooks.yaml text for the entries, with the schema comment for editors. */
 function renderWebhooksFile(entries, secretTemplate) {
     const doc = new yaml__WEBPACK_IMPORTED_MODULE_2__/* .Document */ .yo({ version: 1, webhooks: entryNodes(entries, secretTemplate) });
-    doc.commentBefore = ' yaml-language-server: $schema=./webhooks.schema.json';
+    doc.commentBefore = ` yaml-language-server: $schema=${SCHEMA_URL}`;
     flowEvents(doc.get('webhooks'));
     return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
@@ -127,7 +132,7 @@ function flowEvents(list) {
         item.get('events', true).flow = true;
     }
 }
-/** `mkp-webhooks import`: exit status 0 when a valid file was written. */
+/** `mkp-webhooks-sync import`: exit status 0 when a valid file was written. */
 async function importAccount(options) {
     const { client, output, log } = options;
     const toStdout = output === '-';

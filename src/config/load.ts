@@ -20,6 +20,11 @@ export interface LoadOptions {
   tokens?: Record<string, string | undefined>;
   /** True with `secrets-target: outputs`: secret names then become step output names too. */
   secretsAsOutputs?: boolean;
+  /**
+   * No api-token in this run (CONTRACT §1): an unset or empty `${VAR}` is a notice, and its
+   * subscriptions are left out; every other rule still applies.
+   */
+  validateOnly?: boolean;
 }
 
 /**
@@ -129,18 +134,18 @@ function check(
     env,
     tokens: options.tokens ?? {},
     secretsAsOutputs: options.secretsAsOutputs ?? false,
+    validateOnly: options.validateOnly ?? false,
   });
   problems.push(...entries.problems);
 
   if (problems.length > 0) return { problems };
-  return {
-    problems,
-    file: {
-      path,
-      subscriptions: entries.subscriptions,
-      substitutedValues: entries.substitutedValues,
-    },
+  const file: WebhooksFile = {
+    path,
+    subscriptions: entries.subscriptions,
+    substitutedValues: entries.substitutedValues,
   };
+  if (entries.notices.length > 0) file.notices = inFileOrder(entries.notices);
+  return { problems, file };
 }
 
 /** Problems sorted by line and column (stable), each once. */

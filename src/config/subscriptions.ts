@@ -29,6 +29,8 @@ export interface EntryRules {
   tokens: Readonly<Record<string, string | undefined>>;
   /** With `secrets-target: outputs`, secret names must not be the action's own output names. */
   secretsAsOutputs?: boolean;
+  /** A validate-only run (no api-token): an unset or empty `${VAR}` is a notice (CONTRACT §1). */
+  validateOnly?: boolean;
 }
 
 export function subscriptionsOf({
@@ -38,15 +40,21 @@ export function subscriptionsOf({
   env,
   tokens,
   secretsAsOutputs = false,
+  validateOnly,
 }: EntryRules): {
   subscriptions: Subscription[];
   problems: ConfigProblem[];
   substitutedValues: string[];
+  notices: ConfigProblem[];
 } {
   const subscriptions: Subscription[] = [];
   const substitutedValues = new Set<string>();
   const problems: ConfigProblem[] = [];
+  const notices: ConfigProblem[] = [];
   const report = (where: SourcePosition, message: string) => problems.push({ ...where, message });
+  const notice = validateOnly
+    ? (where: SourcePosition, message: string) => notices.push({ ...where, message })
+    : undefined;
   const webhooks = isMapping(data) && Array.isArray(data.webhooks) ? data.webhooks : [];
 
   const nameLines = new Map<string, number>();
@@ -81,6 +89,7 @@ export function subscriptionsOf({
       env,
       tokens,
       report,
+      notice,
     );
     checked?.values.forEach((value) => substitutedValues.add(value));
     const url = checked?.url;
@@ -195,7 +204,7 @@ export function subscriptionsOf({
       }
     });
   });
-  return { subscriptions, problems, substitutedValues: [...substitutedValues] };
+  return { subscriptions, problems, substitutedValues: [...substitutedValues], notices };
 }
 
 /** The runner's own variables: a URL built from one would send its token to a webhook. */
@@ -212,6 +221,7 @@ function checkedUrl(
   env: Environment,
   tokens: Readonly<Record<string, string | undefined>>,
   report: (where: SourcePosition, message: string) => void,
+  notice?: (where: SourcePosition, message: string) => void,
 ): { url: string; template?: string; values: string[] } | undefined {
   if (!usable || typeof entry.url !== 'string') return undefined;
   const written = entry.url;
@@ -225,8 +235,21 @@ function checkedUrl(
       `\`url\` uses \`\${${variable}}\`: variables starting with ${RUNNER_PREFIXES.map((p) => code(p)).join(', ')} belong to the runner and may hold its tokens; put the value in a variable of your own (\`env:\` in the workflow)`,
     );
   }
+  // Validate-only: a variable this run lacks (a fork's PR has no secrets) cannot be checked.
+  const absent = notice
+    ? substitution.variables.filter(
+        (v) => !refused.includes(v) && (substitution.unset.includes(v) || env[v] === ''),
+      )
+    : [];
+  for (const variable of absent) {
+    const state = substitution.unset.includes(variable) ? 'not set' : 'empty';
+    notice!(
+      where,
+      `not checked: ${variable} is ${state} in this run (\`url\` uses \`\${${variable}}\`)`,
+    );
+  }
   for (const variable of substitution.unset) {
-    if (refused.includes(variable)) continue;
+    if (refused.includes(variable) || absent.includes(variable)) continue;
     report(
       where,
       `environment variable \`${variable}\` is not set (\`url\` uses \`\${${variable}}\`)`,
@@ -238,7 +261,12 @@ function checkedUrl(
       '`url` holds a `${` that does not start a variable: write `${NAME}`, with a NAME of letters, digits and _',
     );
   }
-  if (refused.length > 0 || substitution.unset.length > 0 || substitution.malformed) {
+  if (
+    refused.length > 0 ||
+    substitution.unset.length > 0 ||
+    substitution.malformed ||
+    absent.length > 0
+  ) {
     return undefined;
   }
   const values = substitution.variables.map((variable) => env[variable]!);

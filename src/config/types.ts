@@ -25,6 +25,8 @@ export interface WebhooksFile {
    * URL read from the environment may carry a token in any part.
    */
   substitutedValues?: string[];
+  /** What a validate-only run could not check (an unset `${VAR}`); never a failure. */
+  notices?: ConfigProblem[];
 }
 
 /** One rule broken by the file, at a place in it. */

@@ -50,7 +50,7 @@ export function webhookUrlProblem(
     /[?&][^=&]*=\*\*\*(&|$)/.test(parsed.search) ||
     /=%2A%2A%2A/i.test(parsed.search)
   ) {
-    return `${subject} holds \`***\` where a value belongs: it looks copied from a redacted report. Use the real value, or \${VAR} to read it from a secret (\`npx mkp-webhooks import --output -\` prints the exact URLs)`;
+    return `${subject} holds \`***\` where a value belongs: it looks copied from a redacted report. Use the real value, or \${VAR} to read it from a secret (\`npx mkp-webhooks-sync@1 import --output -\` prints the exact URLs)`;
   }
   return undefined;
 }

@@ -294,7 +294,7 @@ function unmanagedSnippet(result: SyncResult): string[] {
     lines.push(renderEntries(shown), '```', '');
     if (hidden.length > 0) {
       lines.push(
-        `Their URLs carry credentials or query values, so the entries read them from the environment: set ${hidden.map((e) => code(urlVariable(e.name))).join(', ')} from a secret in the workflow (\`npx mkp-webhooks import --output -\` prints the exact URLs).`,
+        `Their URLs carry credentials or query values, so the entries read them from the environment: set ${hidden.map((e) => code(urlVariable(e.name))).join(', ')} from a secret in the workflow (\`npx mkp-webhooks-sync@1 import --output -\` prints the exact URLs).`,
         '',
       );
     }

@@ -1,6 +1,6 @@
 import type { ConfigProblem } from '../config/types.js';
 import { formatProblem } from '../config/types.js';
-import { succeeded, type SyncResult } from '../sync.js';
+import type { SyncResult } from '../sync.js';
 import { redactUrl, shownUrl } from '../url.js';
 
 /** The plan and its outcome as plain text for a terminal, from the same SyncResult. */
@@ -9,11 +9,12 @@ export function renderText(result: SyncResult): string {
   const { plan } = result;
   const row = (mark: string, event: string, url: string, tail: string) =>
     `  ${mark} ${event.padEnd(28)} ${url}${tail ? `  ${tail}` : ''}`;
-  if (result.mode === 'unchecked' || !plan) {
+  if (!plan && result.mode !== 'unchecked') {
+    // The failures themselves went to stderr as they happened: each is printed once.
+    lines.push(`${result.file.path}: no plan, the account could not be read`);
+  } else if (result.mode === 'unchecked' || !plan) {
     lines.push(
-      result.mode === 'unchecked'
-        ? `${result.file.path}: valid; ${result.file.subscriptions.length} subscription(s) declared (no MKP_API_TOKEN: the account was not checked)`
-        : `${result.file.path}: the account could not be read`,
+      `${result.file.path}: valid; ${result.file.subscriptions.length} subscription(s) declared (no MKP_API_TOKEN: the account was not checked)`,
     );
     for (const s of result.file.subscriptions)
       lines.push(row('·', s.event, shownUrl(s), s.secretName));
@@ -43,8 +44,6 @@ export function renderText(result: SyncResult): string {
       lines.push(`  duplicates on the account: ${plan.duplicates.map((r) => r.id).join(', ')}`);
     }
   }
-  for (const failure of result.failures) lines.push(`error: ${failure}`);
-  if (!succeeded(result)) lines.push('the run did not finish; the next run repairs what is left');
   return `${lines.join('\n')}\n`;
 }
 

@@ -80,7 +80,7 @@ export interface CallRecord {
   operation: Operation | 'other';
   status: number | 'reset';
   authorized: boolean;
-  /** Date.now() when the request had been read */
+  /** the clock (default Date.now()) when the request had been read */
   at: number;
   /** POST only: the parsed JSON body, or the raw text when it is not JSON */
   body?: unknown;
@@ -113,6 +113,8 @@ export interface MkpEmulatorOptions {
   normaliseUrls?: boolean;
   /** default 0 (any free port) */
   port?: number;
+  /** the time the rate limit and `at` go by; default Date.now (tests step it by hand) */
+  clock?: () => number;
 }
 
 /** Hard-coded on purpose (see above); test/mkp-emulator.test.ts checks it against openapi.yaml. */
@@ -184,6 +186,7 @@ export class MkpEmulator {
   floodBytesSent = 0;
   private readonly normaliseUrls: boolean;
   private latencyMs: number;
+  private readonly clock: () => number;
   private faults: PendingFault[] = [];
   /** per token: when each admitted request arrived, oldest first */
   private readonly windows = new Map<string, number[]>();
@@ -205,6 +208,7 @@ export class MkpEmulator {
     this.strictPageParsing = options.strictPageParsing ?? false;
     this.normaliseUrls = options.normaliseUrls ?? false;
     this.latencyMs = options.latencyMs ?? 0;
+    this.clock = options.clock ?? Date.now;
     this.seed(options.seed);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       void this.handle(req, res);
@@ -292,7 +296,7 @@ export class MkpEmulator {
     } catch {
       return; // the client went away while sending
     }
-    const at = Date.now();
+    const at = this.clock();
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
     const url = new URL(path, this.origin);

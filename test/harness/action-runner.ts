@@ -26,7 +26,7 @@ export interface ActionRunOptions {
   entry?: string;
   /** JSON written to GITHUB_EVENT_PATH, e.g. a pull_request payload. */
   event?: { name: string; payload: unknown };
-  /** The node binary; default the one running this process. */
+  /** The node binary; default MKP_TEST_NODE, else the one running this process. */
   node?: string;
   /** Called with the started process, e.g. to send it a signal as a cancelled workflow does. */
   onSpawn?: (child: ChildProcess) => void;
@@ -79,7 +79,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
   }
   try {
     const { exitCode, stdout, stderr } = await spawnNode(
-      options.node ?? process.execPath,
+      options.node ?? testNode(),
       [options.entry ?? join(REPO_ROOT, 'dist/index.js')],
       options.cwd ?? REPO_ROOT,
       env,
@@ -95,6 +95,14 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The node that runs the built action and CLI in tests: MKP_TEST_NODE when set (.ci/run sets a
+ * Node 24 binary, the runtime GitHub uses), else the one running the tests.
+ */
+export function testNode(): string {
+  return process.env.MKP_TEST_NODE || process.execPath;
 }
 
 /** `node ARGS` in `cwd` with exactly `env`, its output kept. */

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { REPO_ROOT, spawnNode } from './action-runner.js';
+import { REPO_ROOT, spawnNode, testNode } from './action-runner.js';
 
 /** A free loopback port, for tools that cannot listen on port 0 themselves. */
 export function freePort(): Promise<number> {
@@ -64,7 +64,7 @@ export interface CliRun {
 }
 
 /**
- * `mkp-webhooks ARGS` as a terminal runs it: the built dist/cli/index.js in `cwd`, with PATH,
+ * `mkp-webhooks-sync ARGS` as a terminal runs it: the built dist/cli/index.js in `cwd`, with PATH,
  * quick retries and `env` as its whole environment.
  */
 export async function runCli(
@@ -72,7 +72,7 @@ export async function runCli(
   options: { cwd: string; env?: Record<string, string> },
 ): Promise<CliRun> {
   const { exitCode, stdout, stderr } = await spawnNode(
-    process.execPath,
+    testNode(),
     [join(REPO_ROOT, 'dist/cli/index.js'), ...args],
     options.cwd,
     { PATH: process.env.PATH ?? '', MKP_RETRY_BASE_MS: '5', ...options.env },
