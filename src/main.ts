@@ -1,10 +1,15 @@
 import * as core from '@actions/core';
 import { loadWebhooksFile } from './config/load.js';
 import { ConfigError, formatProblem, type WebhooksFile } from './config/types.js';
-import { InputError, readSettings, type Settings } from './inputs.js';
+import { InputError, readRunContext, readSettings, type Settings } from './inputs.js';
 import type { Log } from './log.js';
 import { connect } from './mkp/client.js';
 import { GITHUB_BODY_LIMIT } from './report/markdown.js';
+import {
+  pullRequestChanges,
+  type PullRequestBase,
+  type PullRequestChanges,
+} from './pull-request.js';
 import { createdJson, drift, planJson } from './report/outputs.js';
 import {
   alreadyDone,
@@ -83,6 +88,7 @@ async function runAction(scrubber: Scrubber): Promise<void> {
     for (const line of scrubber.add(value, 'variable')) core.setSecret(line);
   }
   log.info(`${settings.config}: ${file.subscriptions.length} subscription(s) declared`);
+  const base = await pullRequestBase(settings);
 
   const target = await openSecretTarget(settings);
   const client = settings.apiToken
@@ -96,6 +102,7 @@ async function runAction(scrubber: Scrubber): Promise<void> {
     : null;
   const result = await sync({
     file,
+    base: base?.state === 'read' ? base.file : undefined,
     client,
     dryRun: settings.dryRun,
     target,
@@ -103,12 +110,18 @@ async function runAction(scrubber: Scrubber): Promise<void> {
     log,
   });
 
-  writeOutputs(result);
+  const changes =
+    base && base.state !== 'unreadable'
+      ? pullRequestChanges(file, base, { head: result.plan, base: result.basePlan })
+      : undefined;
+  const pullRequest = base && { base, changes };
+  writeOutputs(result, changes);
   await writeSummary(
     scrubber.scrub(
       renderReport(result, {
         maxLength: SUMMARY_LIMIT_BYTES,
         restIn: 'the `plan` output lists every subscription',
+        pullRequest,
       }),
     ),
   );
@@ -121,6 +134,7 @@ async function runAction(scrubber: Scrubber): Promise<void> {
           heading: '###',
           maxLength,
           restIn: 'the job summary of this run has them all',
+          pullRequest,
         }),
       ),
     checked ? drift(result) : undefined,
@@ -184,8 +198,30 @@ async function publish(
   }
 }
 
-function writeOutputs(result: SyncResult): void {
-  const plan = planJson(result);
+/** On a pull request: the base branch's file, or why it could not be read (a notice). */
+async function pullRequestBase(settings: Settings): Promise<PullRequestBase | undefined> {
+  const { pullRequest: event, workspace } = readRunContext(process.env);
+  if (!event) return undefined;
+  const { readBaseFile } = await import('./github/base-file.js');
+  const base = await readBaseFile({
+    githubToken: settings.githubToken,
+    tuning: settings.tuning,
+    repository: settings.repository,
+    event,
+    configPath: settings.config,
+    workspace,
+    env: process.env,
+  });
+  if (base.state === 'unreadable') {
+    core.notice(
+      `the base branch's ${settings.config} could not be read (${base.reason}); the report shows the whole plan, not only what this pull request changes`,
+    );
+  }
+  return base;
+}
+
+function writeOutputs(result: SyncResult, changes?: PullRequestChanges): void {
+  const plan = planJson(result, changes);
   if (plan) core.setOutput('plan', JSON.stringify(plan));
   core.setOutput('created', JSON.stringify(createdJson(result)));
   const secrets = result.target instanceof OutputsTarget ? result.target.values : new Map();

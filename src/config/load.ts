@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import validate from './schema-validator.generated.js';
 import { describeSchemaErrors, notAMapping } from './messages.js';
+import { disownedProblems, scopeOf } from './scope.js';
 import { subscriptionsOf } from './subscriptions.js';
 import { ConfigError, type ConfigProblem, type WebhooksFile } from './types.js';
 import { parseYaml } from './yaml-document.js';
@@ -128,14 +129,18 @@ function check(
     tokens,
   });
   problems.push(...entries.problems);
+  const { scope, problems: scopeProblems } = scopeOf(data, schema.invalid, yaml.positions);
+  problems.push(...scopeProblems, ...disownedProblems(entries.subscriptions, scope));
 
   if (problems.length > 0) return { problems };
+  const scoped = scope.owns !== null || scope.ignore.length > 0;
   return {
     problems,
     file: {
       path,
       subscriptions: entries.subscriptions,
       substitutedValues: entries.substitutedValues,
+      ...(scoped && { scope }),
     },
   };
 }
