@@ -31,6 +31,8 @@ options:
                   (host), or none
   --secret-template T
                   import: secret-name template for every entry, e.g. {NAME}_{EVENT}_SECRET
+  --owns PATTERN  import: only webhooks under this URL pattern (* any text), written as
+                  the file's owns list; repeat it for several patterns
 
 environment: MKP_API_TOKEN (API key or OAuth token), MKP_API_URL (default ${DEFAULT_API_URL})
 `;
@@ -68,6 +70,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
         force: { type: 'boolean', default: false },
         names: { type: 'string', default: 'auto' },
         'secret-template': { type: 'string' },
+        owns: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -108,6 +111,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
         force: values.force,
         names,
         secretTemplate: values['secret-template'],
+        owns: values.owns,
         log,
         out,
       });
