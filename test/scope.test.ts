@@ -203,3 +203,18 @@ describe('declared subscriptions must be in scope', () => {
     );
   });
 });
+
+describe('the documented files', () => {
+  it('examples/shared-account/webhooks.yaml and the sample of docs/webhooks-yaml.md are valid', async () => {
+    const { loadWebhooksFile } = await import('../src/config/load.js');
+    const shared = await loadWebhooksFile('examples/shared-account/webhooks.yaml', { env: {} });
+    expect(shared.scope?.owns?.map((p) => p.text)).toEqual(['https://billing.example.com/mkp/*']);
+    const { readFileSync } = await import('node:fs');
+    const docs = readFileSync('docs/webhooks-yaml.md', 'utf8');
+    const sample = /```yaml\n([\s\S]*?)```/.exec(docs)![1]!;
+    const file = parseWebhooksFile(sample, 'webhooks.yaml', {
+      env: { BILLING_HOOK_URL: 'https://hooks.example.com/billing' },
+    });
+    expect(file.scope?.ignore).toHaveLength(1);
+  });
+});
