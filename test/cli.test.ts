@@ -276,8 +276,8 @@ describe('import', () => {
 
     const plan = JSON.parse((await runCli(['plan', '--json'], { cwd, env: api() })).stdout);
     expect([plan.create.length, plan.unmanaged.length, plan.ignored.length]).toEqual([0, 0, 2]);
-    const text = await runCli(['plan'], { cwd, env: api() });
-    expect(text.stdout).toContain('2 belong to others: outside owns or ignored');
+    const terminal = await runCli(['plan'], { cwd, env: api() });
+    expect(terminal.stdout).toContain('2 belong to others: outside owns or ignored');
   });
 
   it('--owns with something that is not a URL pattern fails before the account is read', async () => {
