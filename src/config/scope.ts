@@ -147,7 +147,22 @@ export function scopeOf(
       if (!isMapping(entry)) return;
       const compiled = pattern(entry.url, ['ignore', index, 'url'], '`ignore`');
       if (!compiled) return;
-      const events = Array.isArray(entry.events) ? entry.events.filter(isEventType) : null;
+      let events: EventType[] | null = null;
+      if (Array.isArray(entry.events)) {
+        events = [];
+        entry.events.forEach((event: unknown, item) => {
+          if (!isEventType(event)) return;
+          if (events!.includes(event)) {
+            const where = positions.at(['ignore', index, 'events', item]);
+            problems.push({
+              ...where,
+              message: `event ${code(event)} is listed twice in \`events\``,
+            });
+          } else {
+            events!.push(event);
+          }
+        });
+      }
       ignore.push({ pattern: compiled, events });
     });
   }
