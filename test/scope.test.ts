@@ -74,6 +74,15 @@ describe('URL patterns', () => {
     expect(() => compilePattern('https://exa mple.com/*')).toThrow(/does not parse/);
   });
 
+  it('many `*`s against a long URL answer at once (no backtracking)', () => {
+    const pattern = compilePattern(`https://x.example/${'a*'.repeat(40)}b`);
+    const url = `https://x.example/${'a'.repeat(4000)}`;
+    expect(matchesPattern(pattern, url)).toBe(false); // a regular expression would not return
+    expect(matchesPattern(pattern, `${url}b`)).toBe(true);
+    expect(matches('https://x.example/a*a', 'https://x.example/a')).toBe(false);
+    expect(matches('https://x.example/a*a', 'https://x.example/aa')).toBe(true);
+  });
+
   it('a remote URL that does not parse is compared as it is, like the plan does', () => {
     expect(matches('https://*', 'https://[broken/x')).toBe(true);
     expect(matches('https://ok.example/*', 'not a url')).toBe(false);
