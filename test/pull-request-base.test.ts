@@ -194,6 +194,37 @@ describe('pullRequestChanges', () => {
     expect(text).not.toContain('Already pending');
   });
 
+  it('a removal whose record the PR also moves out of scope is not called unmanaged', () => {
+    const base = load(
+      'webhooks:\n  - name: crm\n    url: https://crm.example.com/mkp/b\n    event: invoice-paid\n  - url: https://shop.example.com/mkp/a\n    event: invoice-paid\n',
+    );
+    const head = load(
+      'owns: [https://shop.example.com/*]\nwebhooks:\n  - url: https://shop.example.com/mkp/a\n    event: invoice-paid\n',
+    );
+    const plans = {
+      base: makePlan(base.subscriptions, listing, base.scope),
+      head: makePlan(head.subscriptions, listing, head.scope),
+    };
+    const changes = pullRequestChanges(head, { state: 'read', ref: 'main', file: base }, plans);
+    const result: SyncResult = {
+      mode: 'dry-run',
+      file: head,
+      plan: plans.head,
+      basePlan: plans.base,
+      created: [],
+      createFailures: [],
+      deliveries: [],
+      failures: [],
+      target: null,
+    };
+    const text = renderReport(result, {
+      pullRequest: { base: { state: 'read', ref: 'main', file: base }, changes },
+    });
+    expect(text).toContain(
+      "- ➖ removes `invoice-paid` → `https://crm.example.com/mkp/b`: the API cannot delete: the record stays on the account, now outside this file's scope",
+    );
+  });
+
   it('a hostile base branch name stays text in the comment', () => {
     const head = load('webhooks: []\n');
     const base = { state: 'read', ref: 'x</summary><img src=y>`', file: head } as const;

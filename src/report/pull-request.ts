@@ -58,11 +58,21 @@ export function pullRequestSection(
     items.push(`- ➕ adds ${pair(s)} as ${code(s.secretName)}: ${what}`);
   }
   const basePending = new Set((changes.basePlan?.create ?? []).map(keyOf));
+  const ignoredNow = new Set((plan?.ignored ?? []).map((r) => r.id));
+  const baseRecord = new Map(
+    (changes.basePlan?.unchanged ?? []).map(({ subscription, remote }) => [
+      keyOf(subscription),
+      remote,
+    ]),
+  );
   for (const s of changes.removes) {
+    const record = baseRecord.get(keyOf(s));
     const what =
       changes.basePlan && basePending.has(keyOf(s))
         ? 'it was never created, so nothing stays behind'
-        : 'the API cannot delete: the record stays on the account as unmanaged; remove it in the manage portal';
+        : record && ignoredNow.has(record.id)
+          ? "the API cannot delete: the record stays on the account, now outside this file's scope"
+          : 'the API cannot delete: the record stays on the account as unmanaged; remove it in the manage portal';
     items.push(`- ➖ removes ${pair(s)}: ${what}`);
   }
   for (const { subscription: s, from } of changes.renames) {
