@@ -202,7 +202,7 @@ describe('a pull request: what it changes leads the report', () => {
         /^- ➖ removes `ticket-created` → `https:\/\/hooks.example.com\/legacy`: the API cannot delete/,
       ),
       expect.stringMatching(
-        /^- ✏️ renames the secret of `invoice-paid` .*`MKP_WEBHOOK_BILLING_INVOICE_PAID` → `BILLING_INVOICE_PAID_SECRET`/,
+        /^- ✏️ renames the secret of `invoice-paid` .*from `MKP_WEBHOOK_BILLING_INVOICE_PAID` to `BILLING_INVOICE_PAID_SECRET`/,
       ),
     ]);
     expect(rest).toMatch(/^, not from this PR \(2\)<\/summary>/);

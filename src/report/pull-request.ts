@@ -27,8 +27,7 @@ export function pullRequestSection(
   if (base.state === 'unreadable' || !changes) {
     const reason = base.state === 'unreadable' ? base.reason : 'unknown';
     return [
-      `> [!NOTE]`,
-      `> The base branch's ${code(path)} (${code(base.ref)}) could not be read: ${cell(reason)}. This is the whole plan, not only what this pull request changes.`,
+      `> **Note:** the base branch's ${code(path)} (${code(base.ref)}) could not be read: ${cell(reason)}. This is the whole plan, not only what this pull request changes.`,
       '',
     ];
   }
@@ -77,7 +76,7 @@ export function pullRequestSection(
   }
   for (const { subscription: s, from } of changes.renames) {
     items.push(
-      `- ✏️ renames the secret of ${pair(s)}: ${code(from)} → ${code(s.secretName)}; the new name is written on the next apply, the old secret stays where it was`,
+      `- ✏️ renames the secret of ${pair(s)} from ${code(from)} to ${code(s.secretName)}: the new name is written on the next apply, the old secret stays where it was`,
     );
   }
   for (const { key, pattern, change } of changes.scopeEdits) {
