@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { parseWebhooksFile } from '../src/config/load.js';
 import { getOctokit } from '@actions/github';
 import { readBaseFile, repositoryPath } from '../src/github/base-file.js';
+import { readRunContext } from '../src/inputs.js';
 import type { RemoteWebhook } from '../src/mkp/types.js';
 import { makePlan } from '../src/plan.js';
 import { pullRequestChanges } from '../src/pull-request.js';
@@ -246,5 +247,44 @@ describe('pullRequestChanges', () => {
       '<summary>Already pending on <code>x&lt;/summary&gt;&lt;img src=y&gt;`</code>',
     );
     expect(text).not.toContain('<img');
+  });
+});
+
+describe('readRunContext (the pull request a run is for)', () => {
+  const payloadFile = (payload: unknown) => {
+    const dir = mkdtempSync(join(tmpdir(), 'mkp-event-'));
+    const path = join(dir, 'event.json');
+    writeFileSync(path, typeof payload === 'string' ? payload : JSON.stringify(payload));
+    return path;
+  };
+  const sha = 'f'.repeat(40);
+
+  it('reads base.sha and base.ref on pull_request and pull_request_target, nothing on other events', () => {
+    const path = payloadFile({ pull_request: { number: 7, base: { sha, ref: 'main' } } });
+    for (const name of ['pull_request', 'pull_request_target']) {
+      expect(
+        readRunContext({
+          GITHUB_EVENT_NAME: name,
+          GITHUB_EVENT_PATH: path,
+          GITHUB_WORKSPACE: '/w',
+        }),
+      ).toEqual({ pullRequest: { number: 7, baseSha: sha, baseRef: 'main' }, workspace: '/w' });
+    }
+    expect(readRunContext({ GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: path }).pullRequest).toBe(
+      undefined,
+    );
+  });
+
+  it('an unreadable payload or a base sha that is not a commit id leaves the base unknown', () => {
+    const unknown = { number: undefined, baseSha: undefined, baseRef: undefined };
+    expect(
+      readRunContext({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: payloadFile('{') })
+        .pullRequest,
+    ).toEqual(unknown);
+    expect(readRunContext({ GITHUB_EVENT_NAME: 'pull_request' }).pullRequest).toEqual(unknown);
+    const odd = payloadFile({ pull_request: { base: { sha: '../../etc', ref: 7 } } });
+    expect(
+      readRunContext({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: odd }).pullRequest,
+    ).toEqual(unknown);
   });
 });
