@@ -192,7 +192,11 @@ async function readBaseFile(request) {
         return unreadable(`${path} is not UTF-8 text at the base commit`);
     }
     try {
-        return { state: 'read', ref, file: (0,_config_load_js__WEBPACK_IMPORTED_MODULE_2__/* .parseWebhooksFile */ .um)(text, configPath, { env: request.env }) };
+        return {
+            state: 'read',
+            ref,
+            file: (0,_config_load_js__WEBPACK_IMPORTED_MODULE_2__/* .parseWebhooksFile */ .um)(text, configPath, { env: request.env, tokens: request.tokens }),
+        };
     }
     catch (error) {
         if (!(error instanceof _config_types_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .x))

@@ -89,6 +89,10 @@ async function runAction(scrubber: Scrubber): Promise<void> {
   }
   log.info(`${settings.config}: ${file.subscriptions.length} subscription(s) declared`);
   const base = await pullRequestBase(settings);
+  // The base file may read other ${VAR}s: their values are masked and scrubbed alike.
+  for (const value of base?.state === 'read' ? (base.file.substitutedValues ?? []) : []) {
+    for (const line of scrubber.add(value, 'variable')) core.setSecret(line);
+  }
 
   const target = await openSecretTarget(settings);
   const client = settings.apiToken
@@ -211,6 +215,7 @@ async function pullRequestBase(settings: Settings): Promise<PullRequestBase | un
     configPath: settings.config,
     workspace,
     env: process.env,
+    tokens: { 'api-token': settings.apiToken, 'github-token': settings.githubToken },
   });
   if (base.state === 'unreadable') {
     core.notice(

@@ -22,6 +22,8 @@ export interface BaseFileRequest {
   workspace: string | undefined;
   /** Where `${VAR}` in the base file's URLs is read from: the same as for the head file. */
   env: Record<string, string | undefined>;
+  /** The run's tokens, refused in a `${VAR}` value as in the head file. */
+  tokens?: Record<string, string | undefined>;
 }
 
 export async function readBaseFile(request: BaseFileRequest): Promise<PullRequestBase> {
@@ -74,7 +76,11 @@ export async function readBaseFile(request: BaseFileRequest): Promise<PullReques
     return unreadable(`${path} is not UTF-8 text at the base commit`);
   }
   try {
-    return { state: 'read', ref, file: parseWebhooksFile(text, configPath, { env: request.env }) };
+    return {
+      state: 'read',
+      ref,
+      file: parseWebhooksFile(text, configPath, { env: request.env, tokens: request.tokens }),
+    };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const n = error.problems.length;
