@@ -10,8 +10,10 @@
  * `npx tsx scripts/screenshot.ts a.md b.md` renders those files instead, without running
  * anything: handy to try out a changed layout before changing src/report/summary.ts.
  *
- *   dry-run  the job summary of a dry run on a pull request (pr-comment: true)
+ *   dry-run  the job summary of a dry run on a pull request (pr-comment: true) whose base
+ *            branch's webhooks.yaml differs: an entry removed, one event added, a secret renamed
  *   comment  the plan comment that run posted on the pull request
+ *   comment-open  the same comment with its folded parts opened
  *   apply    the job summary of an apply run writing repository secrets
  *   invalid  the job summary of a run on a broken copy of webhooks.yaml (on the pull request)
  *   invalid-comment  the PR comment that run left
@@ -39,7 +41,8 @@ interface Page {
   markdown: string;
 }
 
-const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
+// GitHub renders a few HTML tags in markdown (<details>, <summary>, <code>); so does this page.
+const md = new MarkdownIt({ html: true, linkify: true, typographer: false });
 
 /** GitHub-flavoured enough: system font, bordered tables, grey code, ~1000px of text. */
 const CSS = `
@@ -174,6 +177,21 @@ async function brokenWorkspace(): Promise<string> {
   return dir;
 }
 
+/** webhooks.yaml as the base branch of the pull request has it: what the PR changes, undone. */
+async function baseBranchFile(): Promise<string> {
+  const head = await readFile(join(REPO_ROOT, 'webhooks.yaml'), 'utf8');
+  const base = head
+    .replace('    secret: BILLING_{EVENT}_SECRET\n', '')
+    .replace(', ticket-reply-employee]', ']')
+    .concat(
+      '\n  - name: old-offers\n    url: https://sales.example.com/hooks/old\n    event: offer-created\n',
+    );
+  if (!base.includes('ticket-reply-customer]') || base.includes('BILLING_{EVENT}')) {
+    throw new Error('webhooks.yaml changed; update baseBranchFile()');
+  }
+  return base;
+}
+
 function describe(name: string, run: ActionRun): void {
   const problems = run.stdout
     .split('\n')
@@ -207,9 +225,11 @@ async function actionPages(): Promise<Page[]> {
       MKP_GITHUB_WRITE_INTERVAL_MS: '0',
       GITHUB_API_URL: github.url,
     };
+    const baseSha = 'ba5e'.repeat(10);
+    github.addCommit(REPOSITORY, baseSha, { 'webhooks.yaml': await baseBranchFile() });
     const pullRequest = {
       name: 'pull_request',
-      payload: { pull_request: { number: PULL_NUMBER } },
+      payload: { pull_request: { number: PULL_NUMBER, base: { sha: baseSha, ref: 'main' } } },
     };
     const planComment = () =>
       github.comments.find((c) => c.repository === REPOSITORY && c.issue_number === PULL_NUMBER)
@@ -251,7 +271,14 @@ async function actionPages(): Promise<Page[]> {
         markdown: dryRun.summary,
       },
       ...(comment
-        ? [{ name: 'comment', title: 'PR comment on acme/shop#12 (dry run)', markdown: comment }]
+        ? [
+            { name: 'comment', title: 'PR comment on acme/shop#12 (dry run)', markdown: comment },
+            {
+              name: 'comment-open',
+              title: 'The same PR comment, folded parts opened',
+              markdown: comment.replaceAll('<details>', '<details open>'),
+            },
+          ]
         : []),
       {
         name: 'apply',

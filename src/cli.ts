@@ -36,6 +36,8 @@ options:
                   (host), or none
   --secret-template T
                   import: secret-name template for every entry, e.g. {NAME}_{EVENT}_SECRET
+  --owns PATTERN  import: only webhooks under this URL pattern (* any text), written as
+                  the file's owns list; repeat it for several patterns
   -h, --help      this text
   -v, --version   the version
 
@@ -53,11 +55,12 @@ const OPTIONS = {
   force: { type: 'boolean', for: ['import'] },
   names: { type: 'string', for: ['import'] },
   'secret-template': { type: 'string', for: ['import'] },
+  owns: { type: 'string', multiple: true, for: ['import'] },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const satisfies Record<
   string,
-  { type: 'string' | 'boolean'; short?: string; for?: readonly Command[] }
+  { type: 'string' | 'boolean'; short?: string; multiple?: boolean; for?: readonly Command[] }
 >;
 
 class UsageError extends Error {}
@@ -121,6 +124,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
         force: values.force ?? false,
         names,
         secretTemplate: values['secret-template'],
+        owns: values.owns,
         log,
         out,
       });
@@ -239,6 +243,7 @@ interface CliValues {
   force?: boolean;
   names?: string;
   'secret-template'?: string;
+  owns?: string[];
   help?: boolean;
   version?: boolean;
 }
@@ -252,7 +257,10 @@ function parseCommandLine(argv: string[]): { command: Command | undefined; value
       allowPositionals: true,
       strict: false,
       tokens: true,
-      options: OPTIONS as unknown as Record<string, { type: 'string' | 'boolean'; short?: string }>,
+      options: OPTIONS as unknown as Record<
+        string,
+        { type: 'string' | 'boolean'; short?: string; multiple?: boolean }
+      >,
     });
   } catch (error) {
     throw new UsageError(describe(error));

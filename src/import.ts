@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Document } from 'yaml';
 import { parseWebhooksFile } from './config/load.js';
+import { compilePattern, inScope } from './config/scope.js';
 import { ConfigError, formatProblem } from './config/types.js';
 import { NAME_MAX_LENGTH } from './config/schema.js';
 import { webhookUrlProblem } from './config/webhook-url.js';
@@ -110,8 +111,16 @@ export const SCHEMA_URL =
   'https://raw.githubusercontent.com/mkp-webhooks-sync/mkp-webhooks-sync/v1/webhooks.schema.json';
 
 /** webhooks.yaml text for the entries, with the schema comment for editors. */
-export function renderWebhooksFile(entries: ImportedEntry[], secretTemplate?: string): string {
-  const doc = new Document({ version: 1, webhooks: entryNodes(entries, secretTemplate) });
+export function renderWebhooksFile(
+  entries: ImportedEntry[],
+  secretTemplate?: string,
+  owns: readonly string[] = [],
+): string {
+  const doc = new Document({
+    version: 1,
+    ...(owns.length > 0 ? { owns: [...owns] } : {}),
+    webhooks: entryNodes(entries, secretTemplate),
+  });
   doc.commentBefore = ` yaml-language-server: $schema=${SCHEMA_URL}`;
   flowEvents(doc.get('webhooks'));
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
@@ -151,6 +160,8 @@ export interface ImportOptions {
   force: boolean;
   names?: NameStyle;
   secretTemplate?: string;
+  /** `--owns`: only records under these URL patterns, and the patterns written as `owns`. */
+  owns?: readonly string[];
   log: Log;
   out: (text: string) => void;
 }
@@ -163,9 +174,21 @@ export async function importAccount(options: ImportOptions): Promise<number> {
     log.error(`${output} exists; pass --force to replace it, or --output FILE (- for stdout)`);
     return 1;
   }
-  const records = await client.listWebhooks();
+  const owns = options.owns ?? [];
+  const patterns = [];
+  for (const pattern of owns) {
+    try {
+      patterns.push({ text: pattern, matcher: compilePattern(pattern), line: 0 });
+    } catch (error) {
+      log.error(`--owns ${(error as Error).message}`);
+      return 1;
+    }
+  }
+  const listed = await client.listWebhooks();
+  const scope = { owns: patterns.length > 0 ? patterns : null, ignore: [] };
+  const records = listed.filter((record) => inScope(scope, record.type, record.url));
   const adoption = adopt(records, options.names ?? 'auto');
-  const text = renderWebhooksFile(adoption.entries, options.secretTemplate);
+  const text = renderWebhooksFile(adoption.entries, options.secretTemplate, owns);
 
   // The file must pass the same loader that plan and apply use, or nothing is written.
   try {
@@ -196,6 +219,9 @@ export async function importAccount(options: ImportOptions): Promise<number> {
   if (toStdout) options.out(text);
   else await writeFile(output, text);
   const subscriptions = adoption.entries.reduce((n, e) => n + e.events.length, 0);
+  if (listed.length > records.length) {
+    log.info(`${listed.length - records.length} record(s) outside --owns left out`);
+  }
   log.info(
     `imported ${records.length} record(s) as ${adoption.entries.length} entr${adoption.entries.length === 1 ? 'y' : 'ies'} (${subscriptions} subscriptions) into ${toStdout ? 'stdout' : output}; ${adoption.skipped.length} skipped, ${adoption.duplicates.length} duplicate group(s). No secret was written.`,
   );

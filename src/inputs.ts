@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isLoopbackHost } from './url.js';
 import type { ResyncSecrets } from './sync.js';
 import type { RateBudget } from './mkp/rate-gate.js';
@@ -238,5 +239,49 @@ export function readTuning(
     retryBaseMs: whole('MKP_RETRY_BASE_MS', HTTP_DEFAULTS.retryBaseMs, 1),
     budget,
     githubWriteIntervalMs: whole('MKP_GITHUB_WRITE_INTERVAL_MS', GITHUB_WRITE_INTERVAL_MS, 0),
+  };
+}
+
+/** The pull request a `pull_request` or `pull_request_target` run is for (CONTRACT §2). */
+export interface PullRequestEvent {
+  number: number | undefined;
+  /** `pull_request.base.sha`: the commit the base file is read at. */
+  baseSha: string | undefined;
+  /** `pull_request.base.ref`: the base branch's name, as people know it. */
+  baseRef: string | undefined;
+}
+
+export interface RunContext {
+  pullRequest: PullRequestEvent | undefined;
+  /** GITHUB_WORKSPACE: the folder the repository is checked out into (or above). */
+  workspace: string | undefined;
+}
+
+/** The runner's event, read from GITHUB_EVENT_NAME and the payload at GITHUB_EVENT_PATH. */
+export function readRunContext(env: Record<string, string | undefined>): RunContext {
+  const workspace = env.GITHUB_WORKSPACE || undefined;
+  const name = env.GITHUB_EVENT_NAME;
+  if (name !== 'pull_request' && name !== 'pull_request_target') {
+    return { pullRequest: undefined, workspace };
+  }
+  let payload: unknown;
+  try {
+    payload = env.GITHUB_EVENT_PATH
+      ? JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'))
+      : undefined;
+  } catch {
+    payload = undefined; // an unreadable payload leaves the base unknown: a notice, not a failure
+  }
+  const pr = (payload as { pull_request?: Record<string, unknown> } | undefined)?.pull_request;
+  const base = (pr?.base ?? {}) as { sha?: unknown; ref?: unknown };
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  return {
+    pullRequest: {
+      number: typeof pr?.number === 'number' ? pr.number : undefined,
+      baseSha:
+        typeof base.sha === 'string' && /^[0-9a-f]{40,64}$/i.test(base.sha) ? base.sha : undefined,
+      baseRef: text(base.ref),
+    },
+    workspace,
   };
 }

@@ -1,10 +1,15 @@
 import * as core from '@actions/core';
 import { loadWebhooksFile } from './config/load.js';
 import { ConfigError, formatProblem, type WebhooksFile } from './config/types.js';
-import { InputError, readSettings, type Settings } from './inputs.js';
+import { InputError, readRunContext, readSettings, type Settings } from './inputs.js';
 import type { Log } from './log.js';
 import { connect } from './mkp/client.js';
 import { GITHUB_BODY_LIMIT } from './report/markdown.js';
+import {
+  pullRequestChanges,
+  type PullRequestBase,
+  type PullRequestChanges,
+} from './pull-request.js';
 import { createdJson, drift, driftIssueRole, driftLeft, planJson } from './report/outputs.js';
 import {
   alreadyDone,
@@ -134,6 +139,11 @@ async function runAction(
   }
   for (const notice of file.notices ?? []) core.notice(notice.message, annotation(notice));
   log.info(`${settings.config}: ${file.subscriptions.length} subscription(s) declared`);
+  const base = await pullRequestBase(settings);
+  // The base file may read other ${VAR}s: their values are masked and scrubbed alike.
+  for (const value of base?.state === 'read' ? (base.file.substitutedValues ?? []) : []) {
+    for (const line of scrubber.add(value, 'variable')) core.setSecret(line);
+  }
 
   const target = await openSecretTarget(settings);
   const client = settings.apiToken
@@ -147,6 +157,7 @@ async function runAction(
     : null;
   const result = await sync({
     file,
+    base: base?.state === 'read' ? base.file : undefined,
     client,
     dryRun: settings.dryRun,
     target,
@@ -155,9 +166,14 @@ async function runAction(
     signal,
   });
 
+  const changes =
+    base && base.state !== 'unreadable'
+      ? pullRequestChanges(file, base, { head: result.plan, base: result.basePlan })
+      : undefined;
+  const pullRequest = base && { base, changes };
   // The run's record comes first; nothing after it may keep it from the outputs and summary.
   try {
-    writeOutputs(result);
+    writeOutputs(result, changes);
   } catch (error) {
     log.error(`could not write the step outputs: ${describe(error)}`);
     log.info(alreadyDone(result).replace(/`/g, ''));
@@ -168,6 +184,7 @@ async function runAction(
       renderReport(result, {
         maxLength: SUMMARY_LIMIT_BYTES,
         restIn: 'the `plan` output lists every subscription',
+        pullRequest,
       }),
     ),
   );
@@ -183,6 +200,7 @@ async function runAction(
             heading: '###',
             maxLength,
             restIn: 'the job summary of this run has them all',
+            pullRequest,
           }),
         ),
       checked ? driftLeft(result) : undefined,
@@ -266,8 +284,41 @@ async function publish(
   }
 }
 
-function writeOutputs(result: SyncResult): void {
-  const plan = planJson(result);
+/** On a pull request: the base branch's file, or why it could not be read (a notice). */
+async function pullRequestBase(settings: Settings): Promise<PullRequestBase | undefined> {
+  const { pullRequest: event, workspace } = readRunContext(process.env);
+  if (!event) return undefined;
+  let base: PullRequestBase;
+  try {
+    const { readBaseFile } = await import('./github/base-file.js');
+    base = await readBaseFile({
+      githubToken: settings.githubToken,
+      tuning: settings.tuning,
+      repository: settings.repository,
+      event,
+      configPath: settings.config,
+      workspace,
+      env: process.env,
+      tokens: { 'api-token': settings.apiToken, 'github-token': settings.githubToken },
+    });
+  } catch (error) {
+    // Loading the GitHub client parses the event payload, and a broken payload throws there.
+    base = {
+      state: 'unreadable',
+      ref: event.baseRef ?? 'the base branch',
+      reason: describe(error),
+    };
+  }
+  if (base.state === 'unreadable') {
+    core.notice(
+      `the base branch's ${settings.config} could not be read (${base.reason}); the report shows the whole plan, not only what this pull request changes`,
+    );
+  }
+  return base;
+}
+
+function writeOutputs(result: SyncResult, changes?: PullRequestChanges): void {
+  const plan = planJson(result, changes);
   if (plan) core.setOutput('plan', JSON.stringify(plan));
   core.setOutput('created', JSON.stringify(createdJson(result)));
   const values = result.target instanceof OutputsTarget ? result.target.values : new Map();

@@ -1,3 +1,4 @@
+import { inScope, WHOLE_ACCOUNT, type Scope } from './config/scope.js';
 import type { Subscription } from './config/types.js';
 import type { RemoteWebhook } from './mkp/types.js';
 import { normalizeUrl, redactUrl, shownUrl } from './url.js';
@@ -15,6 +16,8 @@ export interface Plan {
   unmanaged: RemoteWebhook[];
   /** Every record of each group of records sharing one (type, url), in account order. */
   duplicates: RemoteWebhook[];
+  /** Out of the file's scope (outside `owns`, or matched by `ignore`): someone else's business. */
+  ignored: RemoteWebhook[];
 }
 
 /** The matching key: the event and the WHATWG-parsed URL, nothing else normalised. */
@@ -60,7 +63,18 @@ export function sameButSpelling(
   return records.find((r) => spellingKey(r.type, r.url) === key);
 }
 
-export function makePlan(desired: readonly Subscription[], remote: readonly RemoteWebhook[]): Plan {
+export function makePlan(
+  desired: readonly Subscription[],
+  listed: readonly RemoteWebhook[],
+  scope: Scope = WHOLE_ACCOUNT,
+): Plan {
+  // Records outside the scope take no further part: not unmanaged, not duplicates, not matched.
+  const ignored: RemoteWebhook[] = [];
+  const remote: RemoteWebhook[] = [];
+  for (const record of listed) {
+    if (inScope(scope, record.type, record.url)) remote.push(record);
+    else ignored.push(record);
+  }
   const byKey = new Map<string, RemoteWebhook[]>();
   for (const record of remote) {
     const key = subscriptionKey(record.type, record.url);
@@ -69,7 +83,7 @@ export function makePlan(desired: readonly Subscription[], remote: readonly Remo
     else byKey.set(key, [record]);
   }
 
-  const plan: Plan = { create: [], unchanged: [], unmanaged: [], duplicates: [] };
+  const plan: Plan = { create: [], unchanged: [], unmanaged: [], duplicates: [], ignored };
   const declared = new Set<string>();
   for (const subscription of desired) {
     const key = subscriptionKey(subscription.event, subscription.url);

@@ -19,6 +19,8 @@ export type RunMode = 'apply' | 'dry-run' | 'unchecked';
 
 export interface SyncOptions {
   file: WebhooksFile;
+  /** On a pull request: the base branch's file, planned against the same listing. */
+  base?: WebhooksFile;
   /** Null without an API token: the account is not read (dry-run only). */
   client: MkpClient | null;
   dryRun: boolean;
@@ -74,6 +76,8 @@ export interface SyncResult {
   file: WebhooksFile;
   /** Undefined when the account was not read (no token) or could not be listed. */
   plan: Plan | undefined;
+  /** The base file's plan against the same listing, when `base` was given and the account read. */
+  basePlan?: Plan;
   created: Created[];
   createFailures: CreateFailure[];
   deliveries: Delivery[];
@@ -125,8 +129,11 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     return result;
   }
 
-  const plan = makePlan(file.subscriptions, listing.value);
+  const plan = makePlan(file.subscriptions, listing.value, file.scope);
   result.plan = plan;
+  if (options.base) {
+    result.basePlan = makePlan(options.base.subscriptions, listing.value, options.base.scope);
+  }
   log.info(
     `plan: ${plan.create.length} to create, ${plan.unchanged.length} unchanged, ${plan.unmanaged.length} unmanaged`,
   );

@@ -362,6 +362,58 @@ describe('import', () => {
     expect(none.stderr).toContain('nothing was written');
     expect(existsSync(join(cwd, 'webhooks.yaml'))).toBe(false);
   });
+  it('--owns writes only the records in scope, and the owns list; plan on it finds nothing unmanaged', async () => {
+    mkp = await MkpEmulator.start({
+      seed: [
+        { type: 'invoice-paid', url: 'https://shop.example.com/mkp/billing' },
+        { type: 'customer-created', url: 'https://SHOP.example.com/mkp/crm' },
+        { type: 'customer-created', url: 'https://crm.example.com/mkp' },
+        { type: 'invoice-paid', url: 'https://hooks.zapier.com/hooks/catch/1/abc' },
+        { type: 'ticket-created', url: 'https://support.example.com/mkp/tickets' },
+      ],
+    });
+    const cwd = dir();
+    const run = await runCli(
+      [
+        'import',
+        '--owns',
+        'https://shop.example.com/mkp/*',
+        '--owns',
+        'https://support.example.com/*',
+      ],
+      { cwd, env: api() },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('2 record(s) outside --owns left out');
+    const text = readFileSync(join(cwd, 'webhooks.yaml'), 'utf8');
+    expect(text).toContain(
+      'owns:\n  - https://shop.example.com/mkp/*\n  - https://support.example.com/*\n',
+    );
+    expect(text).not.toContain('crm.example.com');
+    expect(text).not.toContain('zapier');
+    const file = parseWebhooksFile(text, 'webhooks.yaml', { env: {} });
+    expect(file.subscriptions.map((s) => s.event)).toEqual([
+      'invoice-paid',
+      'customer-created',
+      'ticket-created',
+    ]);
+
+    const plan = JSON.parse((await runCli(['plan', '--json'], { cwd, env: api() })).stdout);
+    expect([plan.create.length, plan.unmanaged.length, plan.ignored.length]).toEqual([0, 0, 2]);
+    const terminal = await runCli(['plan'], { cwd, env: api() });
+    expect(terminal.stdout).toContain('2 belong to others: outside owns or ignored');
+  });
+
+  it('--owns with something that is not a URL pattern fails before the account is read', async () => {
+    mkp = await MkpEmulator.start();
+    const run = await runCli(['import', '--owns', 'shop.example.com/*'], {
+      cwd: dir(),
+      env: api(),
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('`shop.example.com/*` is not a URL pattern');
+    expect(mkp.calls).toHaveLength(0);
+  });
 });
 
 describe('hostile input on the terminal (CONTRACT §4, §5)', () => {

@@ -19,6 +19,10 @@ interface ActionStep {
   events: string[];
   env: Record<string, string>;
   with: Record<string, string>;
+  /** One combination of the job's `strategy.matrix` (`${{ matrix.x }}`); {} without a matrix. */
+  matrix: Record<string, string>;
+  /** The job's `environment:`, as written. */
+  environment?: string;
 }
 
 const isMapping = (v: unknown): v is Mapping =>
@@ -32,16 +36,27 @@ const stringsOf = (value: unknown): Record<string, string> =>
 /** The action steps of a workflow (a mapping with `jobs`) or of a bare list of steps. */
 function actionSteps(document: unknown, source: string): ActionStep[] {
   const found: ActionStep[] = [];
-  const fromSteps = (steps: unknown, events: string[], env: Record<string, string>) => {
+  const fromSteps = (
+    steps: unknown,
+    events: string[],
+    env: Record<string, string>,
+    job: Mapping = {},
+  ) => {
     if (!Array.isArray(steps)) return;
-    for (const step of steps) {
-      if (!isMapping(step) || !usesThisAction(step.uses)) continue;
-      found.push({
-        source,
-        events,
-        env: { ...env, ...stringsOf(step.env) },
-        with: stringsOf(step.with),
-      });
+    const environment = typeof job.environment === 'string' ? job.environment : undefined;
+    for (const matrix of matrixOf(job)) {
+      const shown = Object.values(matrix).join(', ');
+      for (const step of steps) {
+        if (!isMapping(step) || !usesThisAction(step.uses)) continue;
+        found.push({
+          source: shown ? `${source} (${shown})` : source,
+          events,
+          env: { ...env, ...stringsOf(step.env) },
+          with: stringsOf(step.with),
+          matrix,
+          environment,
+        });
+      }
     }
   };
   if (Array.isArray(document)) {
@@ -56,10 +71,22 @@ function actionSteps(document: unknown, source: string): ActionStep[] {
           : Object.keys(isMapping(on) ? on : {});
     for (const job of Object.values(document.jobs)) {
       if (!isMapping(job)) continue;
-      fromSteps(job.steps, events, { ...stringsOf(document.env), ...stringsOf(job.env) });
+      fromSteps(job.steps, events, { ...stringsOf(document.env), ...stringsOf(job.env) }, job);
     }
   }
   return found;
+}
+
+/** Every combination of a job's `strategy.matrix` lists ({} when it has none). */
+function matrixOf(job: Mapping): Array<Record<string, string>> {
+  const strategy = isMapping(job.strategy) ? job.strategy : {};
+  const matrix = isMapping(strategy.matrix) ? strategy.matrix : {};
+  let combinations: Array<Record<string, string>> = [{}];
+  for (const [key, values] of Object.entries(matrix)) {
+    if (!Array.isArray(values)) throw new Error(`matrix ${key}: teach test/examples.test.ts it`);
+    combinations = combinations.flatMap((c) => values.map((v) => ({ ...c, [key]: String(v) })));
+  }
+  return combinations;
 }
 
 function workflows(): ActionStep[] {
@@ -98,8 +125,10 @@ interface Samples {
 }
 
 /** `${{ expr }}` -> a sample value; an expression it does not know fails the test by name. */
-function evaluate(text: string, samples: Samples): string {
+function evaluate(text: string, samples: Samples, matrix: Record<string, string> = {}): string {
   return text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_, expression: string) => {
+    const fromMatrix = /^matrix\.([\w-]+)$/.exec(expression)?.[1];
+    if (fromMatrix !== undefined && Object.hasOwn(matrix, fromMatrix)) return matrix[fromMatrix]!;
     if (expression === 'github.token' || expression === 'secrets.GITHUB_TOKEN')
       return samples.githubToken;
     if (expression === 'github.repository') return 'acme/shop';
@@ -130,12 +159,23 @@ afterEach(async () => {
 
 async function runExample(step: ActionStep, fork: boolean) {
   mkp = await MkpEmulator.start();
-  github = await GitHubEmulator.start();
+  const environment =
+    step.environment &&
+    evaluate(step.environment, { mkpToken: '', githubToken: '', fork }, step.matrix);
+  github = await GitHubEmulator.start({
+    repositories: [
+      {
+        fullName: 'acme/shop',
+        id: 1001,
+        environments: ['production', ...(environment ? [environment] : [])],
+      },
+    ],
+  });
   github.addPullRequest('acme/shop', 12);
   const samples = { mkpToken: mkp.token, githubToken: github.token, fork };
   const inputs: Record<string, string> = {};
   for (const [name, input] of Object.entries(ACTION_INPUTS)) {
-    inputs[name] = evaluate(step.with[name] ?? input.default ?? '', samples);
+    inputs[name] = evaluate(step.with[name] ?? input.default ?? '', samples, step.matrix);
   }
   // The one change to the workflow: the API is the emulator, not api.mijnklantportaal.nl.
   inputs['api-url'] = mkp.baseUrl;
@@ -145,7 +185,9 @@ async function runExample(step: ActionStep, fork: boolean) {
     // Tuning, not behaviour: secret writes one per 10 ms rather than GitHub's one per second.
     MKP_GITHUB_WRITE_INTERVAL_MS: '10',
   };
-  for (const [name, value] of Object.entries(step.env)) env[name] = evaluate(value, samples);
+  for (const [name, value] of Object.entries(step.env)) {
+    env[name] = evaluate(value, samples, step.matrix);
+  }
   const event = step.events.includes('pull_request')
     ? { name: 'pull_request', payload: { pull_request: { number: 12 } } }
     : { name: step.events[0] ?? 'push', payload: {} };
@@ -159,7 +201,8 @@ describe('the example workflows run as written', () => {
   it('finds the workflows: every example and the README snippet', () => {
     const sources = steps.map((s) => s.source);
     for (const name of readdirSync(join(REPO_ROOT, 'examples')).filter((f) => /\.ya?ml$/.test(f))) {
-      expect(sources).toContain(`examples/${name}`);
+      const source = `examples/${name}`;
+      expect(sources.filter((s) => s === source || s.startsWith(`${source} (`))).not.toEqual([]);
     }
     expect(sources.some((s) => s.startsWith('README.md'))).toBe(true);
   });
@@ -183,6 +226,15 @@ describe('the example workflows run as written', () => {
       } else {
         expect(run.outputs.changed).toBe('true');
         expect(JSON.parse(run.outputs.created!).length).toBe(mkp!.records.length);
+      }
+      // A GitHub target holds one secret per created webhook, at the scope the step names.
+      if (inputs['secrets-target'] === 'environment' && inputs['dry-run'] !== 'true') {
+        const scope = {
+          kind: 'environment' as const,
+          repository: 'acme/shop',
+          environment: inputs.environment!,
+        };
+        expect(github!.secrets(scope)).toHaveLength(mkp!.records.length);
       }
       const hidden = [mkp!.token, github!.token, ...mkp!.records.map((r) => r.secret)];
       expectNoLeak(

@@ -222,7 +222,10 @@ describe('this repository is ready for its next release', () => {
   it('releases the major tag that the examples and the README tell users to write', () => {
     const files = [
       'README.md',
-      ...readdirSync(join(REPO_ROOT, 'examples')).map((f) => `examples/${f}`),
+      // Files only: examples/shared-account/ holds a webhooks.yaml, not a workflow.
+      ...readdirSync(join(REPO_ROOT, 'examples'), { withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => `examples/${entry.name}`),
     ];
     for (const file of files) {
       const text = readFileSync(join(REPO_ROOT, file), 'utf8');

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import validate from './schema-validator.generated.js';
 import { describeSchemaErrors, notAMapping } from './messages.js';
+import { disownedProblems, scopeOf } from './scope.js';
 import { subscriptionsOf } from './subscriptions.js';
 import { ConfigError, type ConfigProblem, type WebhooksFile } from './types.js';
 import { parseYaml } from './yaml-document.js';
@@ -137,12 +138,16 @@ function check(
     validateOnly: options.validateOnly ?? false,
   });
   problems.push(...entries.problems);
+  const { scope, problems: scopeProblems } = scopeOf(data, schema.invalid, yaml.positions);
+  problems.push(...scopeProblems, ...disownedProblems(entries.subscriptions, scope));
 
   if (problems.length > 0) return { problems };
+  const scoped = scope.owns !== null || scope.ignore.length > 0;
   const file: WebhooksFile = {
     path,
     subscriptions: entries.subscriptions,
     substitutedValues: entries.substitutedValues,
+    ...(scoped && { scope }),
   };
   if (entries.notices.length > 0) file.notices = inFileOrder(entries.notices);
   return { problems, file };

@@ -25,6 +25,7 @@ type Locate = (path: DataPath, part?: 'value' | 'key') => SourcePosition;
 const schema = webhooksSchema();
 const TOP_LEVEL_KEYS = Object.keys(schema.properties);
 const ENTRY_KEYS = Object.keys(schema.definitions.webhook.properties);
+const IGNORE_KEYS = Object.keys(schema.definitions.ignoreEntry.properties);
 
 /** Which error of one value to show when ajv found several: the most basic first. */
 const PRIORITY = ['type', 'minLength', 'minItems', 'pattern', 'maxLength', 'enum', 'const'];
@@ -56,7 +57,8 @@ export function describeSchemaErrors(
         add(wrongType(path, value));
         continue;
       }
-      const known = path.length === 0 ? TOP_LEVEL_KEYS : ENTRY_KEYS;
+      const known =
+        path.length === 0 ? TOP_LEVEL_KEYS : path[0] === 'ignore' ? IGNORE_KEYS : ENTRY_KEYS;
       // A misspelt key explains the missing one: `evnts` gets "did you mean `events`?" and no
       // separate "missing `events`".
       const unknown = group
@@ -120,6 +122,10 @@ function valueProblem(path: DataPath, value: unknown, error: ErrorObject): strin
       return value === '' ? 'an item of `events` is empty' : unknownEvent(String(value));
     case 'events minItems':
       return '`events` is empty: list at least one event';
+    case 'owns minItems':
+      return '`owns` is empty: list at least one URL pattern, or leave `owns` out to own the whole account';
+    case 'owns item minLength':
+      return 'an item of `owns` is empty';
     case 'secret pattern':
       return secretTemplateProblem(String(value)) ?? fallback(path, error);
     case 'secret maxLength':
@@ -132,7 +138,7 @@ function valueProblem(path: DataPath, value: unknown, error: ErrorObject): strin
 function wrongType(path: DataPath, value: unknown): string {
   const kind = kindOf(value);
   const field = fieldOf(path);
-  if (value === null && field !== 'webhooks' && field !== 'entry') {
+  if (value === null && !['webhooks', 'entry', 'ignore entry'].includes(field)) {
     if (field === 'events item') return 'an item of `events` is empty';
     if (field === 'events') return '`events` has no value: list at least one event';
     return `\`${field}\` has no value`;
@@ -158,6 +164,16 @@ function wrongType(path: DataPath, value: unknown): string {
         : `\`events\` must be a list of event names, not ${kind}`;
     case 'events item':
       return `an item of \`events\` must be an event name, not ${kind}`;
+    case 'owns':
+      return `\`owns\` must be a list of URL patterns, not ${kind}`;
+    case 'owns item':
+      return `an item of \`owns\` must be a URL pattern (text), not ${kind}`;
+    case 'ignore':
+      return `\`ignore\` must be a list of entries with a \`url\` pattern, not ${kind}`;
+    case 'ignore entry':
+      return value === null
+        ? 'empty entry in `ignore`: each entry needs a `url` pattern'
+        : `each entry of \`ignore\` must be a mapping with a \`url\` pattern (and optionally \`events\`), not ${kind}`;
     case 'name':
       return `\`name\` must be text, not ${kind}${quoteHint(value)}`;
     case 'secret':
@@ -205,12 +221,16 @@ function fieldOf(path: DataPath): string {
   if (path.length === 0) return 'top level';
   if (path.length === 1) return String(path[0]);
   if (path[0] === 'webhooks' && path.length === 2) return 'entry';
-  if (path[0] === 'webhooks' && path[2] === 'events' && path.length === 4) return 'events item';
+  if (path[0] === 'ignore' && path.length === 2) return 'ignore entry';
+  if (path[0] === 'owns' && path.length === 2) return 'owns item';
+  if (path[2] === 'events' && path.length === 4) return 'events item';
   return String(path[path.length - 1]);
 }
 
 function isMappingPath(path: DataPath): boolean {
-  return path.length === 0 || (path.length === 2 && path[0] === 'webhooks');
+  return (
+    path.length === 0 || (path.length === 2 && (path[0] === 'webhooks' || path[0] === 'ignore'))
+  );
 }
 
 function valueAt(data: unknown, path: DataPath): unknown {

@@ -32,6 +32,19 @@ export function webhooksSchema() {
         description: 'Version of this file format; 1 is the only version.',
         const: 1,
       },
+      owns: {
+        description:
+          "Optional: only account records whose URL matches one of these patterns are this file's business. `*` matches any run of characters; nothing else is special.",
+        type: 'array',
+        minItems: 1,
+        items: { $ref: '#/definitions/urlPattern' },
+      },
+      ignore: {
+        description:
+          "Optional: account records that are never this file's business (another repository's, an integration's such as Zapier's).",
+        type: 'array',
+        items: { $ref: '#/definitions/ignoreEntry' },
+      },
       webhooks: {
         description: 'The webhook subscriptions the account should have.',
         type: 'array',
@@ -39,6 +52,28 @@ export function webhooksSchema() {
       },
     },
     definitions: {
+      urlPattern: {
+        description:
+          'An absolute http(s) URL pattern, matched against the normalised URL of each record; `*` matches any run of characters (across `/` too).',
+        type: 'string',
+        minLength: 1,
+        maxLength: URL_MAX_LENGTH,
+      },
+      ignoreEntry: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['url'],
+        properties: {
+          url: { $ref: '#/definitions/urlPattern' },
+          events: {
+            description: 'Optional: only these event types are ignored; without it, every event.',
+            type: 'array',
+            minItems: 1,
+            uniqueItems: true,
+            items: { $ref: '#/definitions/event' },
+          },
+        },
+      },
       event: {
         description: 'A MijnKlantportaal event type.',
         type: 'string',

@@ -1,5 +1,6 @@
 import type { EventType } from '../events.js';
 import type { SourcePosition } from '../log.js';
+import type { Scope } from './scope.js';
 
 /** One (url, event) pair of webhooks.yaml: one webhook record on the account, with one secret. */
 export interface Subscription {
@@ -27,6 +28,8 @@ export interface WebhooksFile {
   substitutedValues?: string[];
   /** What a validate-only run could not check (an unset `${VAR}`); never a failure. */
   notices?: ConfigProblem[];
+  /** `owns` and `ignore`; absent means the whole account is this file's business. */
+  scope?: Scope;
 }
 
 /** One rule broken by the file, at a place in it. */

@@ -1,6 +1,7 @@
 import type { Subscription } from '../config/types.js';
 import type { RemoteWebhook } from '../mkp/types.js';
 import { hasDrift, type Plan } from '../plan.js';
+import type { PullRequestChanges } from '../pull-request.js';
 import type { SyncResult } from '../sync.js';
 
 /**
@@ -24,8 +25,18 @@ export type PlanJson =
       unchanged: SubscriptionJson[];
       unmanaged: RecordJson[];
       duplicates: RecordJson[];
+      /** Records outside the file's scope (`owns`/`ignore`): ids only, they are others' business. */
+      ignored: Array<{ id: string }>;
+      pullRequest?: PullRequestJson;
     }
-  | { unchecked: SubscriptionJson[] };
+  | { unchecked: SubscriptionJson[]; pullRequest?: PullRequestJson };
+
+/** What a pull request changes in the file (CONTRACT §2); renames carry the old secret name. */
+export interface PullRequestJson {
+  adds: SubscriptionJson[];
+  removes: SubscriptionJson[];
+  renames: Array<SubscriptionJson & { previousSecretName: string }>;
+}
 
 export interface CreatedJson extends SubscriptionJson {
   id: string;
@@ -39,11 +50,23 @@ export function recordJson(r: RemoteWebhook): RecordJson {
   return { id: r.id, event: r.type, url: r.url };
 }
 
-export function planJson(result: SyncResult): PlanJson | undefined {
+export function planJson(result: SyncResult, changes?: PullRequestChanges): PlanJson | undefined {
+  const pullRequest = changes && { pullRequest: pullRequestJson(changes) };
   if (result.mode === 'unchecked') {
-    return { unchecked: result.file.subscriptions.map(subscriptionJson) };
+    return { unchecked: result.file.subscriptions.map(subscriptionJson), ...pullRequest };
   }
-  return result.plan && checkedPlanJson(result.plan);
+  return result.plan && { ...checkedPlanJson(result.plan), ...pullRequest };
+}
+
+export function pullRequestJson(changes: PullRequestChanges): PullRequestJson {
+  return {
+    adds: changes.adds.map(subscriptionJson),
+    removes: changes.removes.map(subscriptionJson),
+    renames: changes.renames.map(({ subscription, from }) => ({
+      ...subscriptionJson(subscription),
+      previousSecretName: from,
+    })),
+  };
 }
 
 export function checkedPlanJson(plan: Plan): PlanJson {
@@ -52,6 +75,7 @@ export function checkedPlanJson(plan: Plan): PlanJson {
     unchanged: plan.unchanged.map(({ subscription }) => subscriptionJson(subscription)),
     unmanaged: plan.unmanaged.map(recordJson),
     duplicates: plan.duplicates.map(recordJson),
+    ignored: plan.ignored.map((r) => ({ id: r.id })),
   };
 }
 

@@ -7,6 +7,7 @@ import { adopt, renderEntries } from '../import.js';
 import { STALE_REASON } from '../secrets/stale.js';
 import { hasHiddenParts, redactUrl, shownUrl } from '../url.js';
 import { cell, code, plural } from './markdown.js';
+import { pullRequestSection, type PullRequestReport } from './pull-request.js';
 
 /**
  * The report people read: the job summary, the PR comment and the drift issue all render a
@@ -20,6 +21,8 @@ export interface ReportOptions {
   restIn?: string;
   /** Markdown heading level of the title. */
   heading?: '##' | '###';
+  /** On a pull request: what it changes leads the report. */
+  pullRequest?: PullRequestReport;
 }
 
 const MODE_TITLES = {
@@ -38,13 +41,19 @@ export function renderReport(result: SyncResult, options: ReportOptions = {}): s
     modeSentence(result),
     '',
   ];
+  // On a pull request whose base was read, the whole plan follows its changes, folded.
+  let fold: string | undefined;
+  if (options.pullRequest) {
+    head.push(...pullRequestSection(options.pullRequest, result.file.path, result.plan, heading));
+    if (options.pullRequest.changes) fold = 'The whole plan of this file';
+  }
   const rows = tableRows(result);
   const tail = [
     ...duplicatesSection(result),
     ...secretsSection(result),
     ...failuresSection(result),
   ];
-  return assemble(head, rows, tail, unmanagedSnippet(result), options);
+  return assemble(head, rows, tail, unmanagedSnippet(result), options, fold);
 }
 
 /**
@@ -103,7 +112,15 @@ function countsLine(result: SyncResult): string {
   ];
   const groups = duplicateGroups(plan.duplicates).length;
   if (groups > 0) parts.push(`${plural(groups, 'webhook')} on the account more than once`);
+  if (plan.ignored.length > 0) {
+    parts.push(belongToOthers(plan.ignored.length));
+  }
   return parts.join(' · ');
+}
+
+/** The one line about records outside the file's scope (`owns`/`ignore`). */
+export function belongToOthers(n: number): string {
+  return `${n} ${n === 1 ? 'belongs' : 'belong'} to others: outside \`owns\` or ignored`;
 }
 
 function modeSentence(result: SyncResult): string {
@@ -341,10 +358,14 @@ function assemble(
   tail: string[],
   snippet: string[],
   options: ReportOptions,
+  fold?: string,
 ): string {
   const table = ['| Result | Event | Secret name | URL |', '|---|---|---|---|'];
+  // On a pull request the whole plan follows its changes, folded.
+  const folded = (body: string[]) =>
+    fold ? ['<details>', `<summary>${fold}</summary>`, '', ...body, '', '</details>'] : body;
   const text = (body: string[], end: string[]) =>
-    [...head, ...body, '', ...tail, ...end].join('\n');
+    [...head, ...folded(body), '', ...tail, ...end].join('\n');
   if (rows.length === 0) {
     return text(['_The file declares no webhooks and the account has none._'], snippet);
   }

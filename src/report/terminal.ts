@@ -2,6 +2,7 @@ import type { ConfigProblem } from '../config/types.js';
 import { formatProblem } from '../config/types.js';
 import type { SyncResult } from '../sync.js';
 import { redactUrl, shownUrl } from '../url.js';
+import { belongToOthers } from './summary.js';
 
 /** The plan and its outcome as plain text for a terminal, from the same SyncResult. */
 export function renderText(result: SyncResult): string {
@@ -42,6 +43,9 @@ export function renderText(result: SyncResult): string {
       lines.push(row('!', r.type, redactUrl(r.url), `unmanaged ${r.id}`));
     if (plan.duplicates.length > 0) {
       lines.push(`  duplicates on the account: ${plan.duplicates.map((r) => r.id).join(', ')}`);
+    }
+    if (plan.ignored.length > 0) {
+      lines.push(`  ${belongToOthers(plan.ignored.length).replace(/`/g, '')}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -14,7 +14,8 @@ import sodium from 'libsodium-wrappers';
  * The part of GitHub's REST API that the action talks to, on a loopback port: Actions secrets
  * (repository, environment, organization; each scope with its own real X25519 key pair, so a
  * value that was not sealed for that key is refused as GitHub refuses it), issues and issue
- * comments (a pull request is an issue with `pull_request` set), token auth, fine-grained
+ * comments (a pull request is an issue with `pull_request` set), file contents at a commit
+ * (`GET /repos/{owner}/{repo}/contents/{path}?ref=`), token auth, fine-grained
  * permissions, Link-header pagination and scripted faults.
  *
  * Paths are the plain REST paths at the root (`/repos/...`), as Octokit builds them from
@@ -51,6 +52,7 @@ export interface Permissions {
   pullRequests: Level;
   environments: Level;
   orgSecrets: 'write' | 'none';
+  contents: Level;
 }
 
 export interface GhCall {
@@ -255,6 +257,7 @@ const ALL_WRITE: Permissions = {
   pullRequests: 'write',
   environments: 'write',
   orgSecrets: 'write',
+  contents: 'write',
 };
 
 /** GitHub's timestamps: ISO 8601 in UTC without milliseconds. */
@@ -319,6 +322,8 @@ export class GitHubEmulator {
   private readonly tokenKind: TokenKind;
   private readonly repos = new Map<string, Repository>();
   private readonly orgs = new Map<string, string>();
+  /** 'owner/name' (lower-cased) -> commit sha -> path -> file content */
+  private readonly commits = new Map<string, Map<string, Map<string, string>>>();
   private readonly stores = new Map<string, Map<string, StoredSecret>>();
   /** scope key -> current key pair */
   private readonly currentKeys = new Map<string, KeyPair>();
@@ -486,6 +491,17 @@ export class GitHubEmulator {
   count(method: string, pathIncludes: string): number {
     const m = method.toUpperCase();
     return this.calls.filter((c) => c.method === m && c.path.includes(pathIncludes)).length;
+  }
+
+  /**
+   * Records a commit of `repository` holding these files (path -> content); the contents API
+   * answers from it for `?ref=<sha>`. A path not listed is a 404 at that commit.
+   */
+  addCommit(repository: string, sha: string, files: Record<string, string>): void {
+    if (!this.repos.has(lower(repository))) throw new Error(`no repository ${repository}`);
+    const commits = this.commits.get(lower(repository)) ?? new Map<string, Map<string, string>>();
+    commits.set(sha, new Map(Object.entries(files)));
+    this.commits.set(lower(repository), commits);
   }
 
   /** Adds pull request `number` (an issue with `pull_request`) so that comments on it work. */
@@ -751,6 +767,9 @@ export class GitHubEmulator {
           body,
         );
       }
+      if (c === 'contents' && method === 'GET') {
+        return this.contentsRoute(url, fullName, segments.slice(4).join('/'));
+      }
       if (c === 'issues') {
         if (n === 4) return this.issuesRoute(method, url, fullName, body);
         if (d === 'comments' && e !== undefined && n === 6) {
@@ -793,6 +812,7 @@ export class GitHubEmulator {
       pullRequests: 'pull_requests',
       environments: 'environments',
       orgSecrets: 'organization_secrets',
+      contents: 'contents',
     };
     throw new ApiError(
       403,
@@ -830,6 +850,71 @@ export class GitHubEmulator {
       description: null,
       fork: false,
       url: `${this.url}/repos/${repo.fullName}`,
+    };
+  }
+
+  // ---------------------------------------------------------------- contents
+
+  /**
+   * GET a file's contents at a commit, as GitHub answers it: base64 content in lines of 60
+   * characters (empty with encoding 'none' past 1 MB), the blob sha, a directory as a list of
+   * entries; 404 'No commit found for the ref' for an unknown ref, 404 for a missing path, 403
+   * without the contents permission.
+   */
+  private contentsRoute(url: URL, fullName: string, path: string): Reply {
+    const doc = `${DOCS}/repos/contents#get-repository-content`;
+    const repo = this.repo(fullName);
+    if (!repo) throw notFound(doc);
+    this.require('read', ['contents'], doc);
+    const commits = this.commits.get(lower(repo.fullName));
+    const ref = url.searchParams.get('ref');
+    if (ref === null) throw notFound(doc); // the emulator keeps no default branch
+    const files = commits?.get(ref);
+    if (!files)
+      throw new ApiError(404, `No commit found for the ref ${ref}`, { documentation_url: doc });
+    const clean = path.replace(/^\/+|\/+$/g, '');
+    const base = `${this.url}/repos/${repo.fullName}/contents`;
+    const content = files.get(clean);
+    if (content === undefined) {
+      const prefix = `${clean}/`;
+      const inside = [...files.keys()].filter((p) => clean === '' || p.startsWith(prefix));
+      if (inside.length === 0) throw notFound(doc);
+      const names = new Set(
+        inside.map((p) => p.slice(clean === '' ? 0 : prefix.length).split('/')[0]!),
+      );
+      return {
+        status: 200,
+        body: [...names].sort().map((name) => {
+          const entry = clean === '' ? name : `${clean}/${name}`;
+          return {
+            type: files.has(entry) ? 'file' : 'dir',
+            name,
+            path: entry,
+            url: `${base}/${entry}?ref=${ref}`,
+          };
+        }),
+      };
+    }
+    const bytes = Buffer.from(content, 'utf8');
+    const sha = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+    const large = bytes.length > 1024 * 1024;
+    const encoded = large
+      ? ''
+      : (bytes.toString('base64').match(/.{1,60}/g) ?? []).join('\n') + '\n';
+    return {
+      status: 200,
+      body: {
+        type: 'file',
+        encoding: large ? 'none' : 'base64',
+        size: bytes.length,
+        name: clean.split('/').pop(),
+        path: clean,
+        content: encoded,
+        sha,
+        url: `${base}/${clean}?ref=${ref}`,
+        html_url: `https://github.com/${repo.fullName}/blob/${ref}/${clean}`,
+        download_url: null,
+      },
     };
   }
 

@@ -1,0 +1,220 @@
+// Ownership scope (CONTRACT §1-§2): which account records are this file's business. `owns`
+// narrows it to URL patterns, `ignore` takes records out; a record outside is someone else's
+// (another repository, an integration) and is never unmanaged, drift or a duplicate.
+import { isEventType, type EventType } from '../events.js';
+import type { SourcePosition } from '../log.js';
+import { normalizeUrl, shownUrl } from '../url.js';
+import type { FilePositions } from './positions.js';
+import type { ConfigProblem, Subscription } from './types.js';
+import { code } from './wording.js';
+
+/** One URL pattern, normalised, with where the file writes it. */
+export interface UrlPattern {
+  /** As written in the file. */
+  text: string;
+  /** The normalised pattern's literal parts, between its `*`s. */
+  matcher: Glob;
+  line: number;
+}
+
+export interface IgnoreRule {
+  pattern: UrlPattern;
+  /** Without events, every event is ignored. */
+  events: readonly EventType[] | null;
+}
+
+export interface Scope {
+  /** Null when the file has no `owns`: every URL is its business. */
+  owns: readonly UrlPattern[] | null;
+  ignore: readonly IgnoreRule[];
+}
+
+/** Literal parts of a pattern: the URL starts with the first, ends with the last, holds the rest in order. */
+export type Glob = readonly string[];
+
+export const WHOLE_ACCOUNT: Scope = { owns: null, ignore: [] };
+
+// Stands in for `*` while WHATWG parsing normalises the rest; lowercase letters survive every
+// part of a URL unchanged (host included), and no real URL holds this run of them.
+const STAR = 'zqxstarzqx';
+
+/**
+ * A pattern as a matcher: its scheme and host normalised as the plan normalises URLs (WHATWG:
+ * lowercase, IDN to punycode, default port dropped), `*` any run of characters. Throws an
+ * Error whose message says what is wrong with the pattern.
+ */
+export function compilePattern(text: string): Glob {
+  const scheme = /^(https?):\/\//i.exec(text);
+  if (!scheme) {
+    throw new Error(
+      `${code(text)} is not a URL pattern: write an absolute http(s) URL, as in \`https://hooks.example.com/*\``,
+    );
+  }
+  if (text.includes(STAR)) throw new Error(`${code(text)} is not a usable URL pattern`);
+  const stars = text.split('*').length - 1;
+  let href: string;
+  try {
+    href = normalizeUrl(text.replaceAll('*', STAR));
+  } catch {
+    throw new Error(
+      `${code(text)} is not a URL pattern: it does not parse as a URL once \`*\` stands for some text (a \`*\` in the port, or a character a host may not hold?)`,
+    );
+  }
+  // A `*` inside an internationalised host label ends up inside its punycode form.
+  const host = new URL(href).hostname;
+  const mangled = host.split('.').some((label) => label.startsWith('xn--') && label.includes(STAR));
+  if (mangled || href.split(STAR).length - 1 !== stars) {
+    throw new Error(
+      `${code(text)}: a \`*\` inside a non-ASCII host label cannot be matched; put the \`*\` in a label of its own`,
+    );
+  }
+  // WHATWG gives `https://host` the path `/`; a pattern ending in `*` right after the host
+  // (`https://*`) must not gain it.
+  const rest = text.slice(scheme[0].length);
+  if (!/[/?#]/.test(rest) && rest.endsWith('*') && href.endsWith('/')) href = href.slice(0, -1);
+  return href.split(STAR);
+}
+
+/** True when the URL (normalised like the plan's matching key) matches the pattern. */
+export function matchesPattern(pattern: Glob, url: string): boolean {
+  let href: string;
+  try {
+    href = normalizeUrl(url);
+  } catch {
+    href = url; // as the plan does: an unparseable URL is compared as it is
+  }
+  return globMatch(pattern, href);
+}
+
+/**
+ * Leftmost-first search for each middle part: linear scans, no backtracking, so a pattern with
+ * many `*`s cannot make matching slow (a regular expression would backtrack).
+ */
+function globMatch(parts: Glob, text: string): boolean {
+  const first = parts[0]!;
+  if (parts.length === 1) return text === first;
+  const last = parts[parts.length - 1]!;
+  if (text.length < first.length + last.length) return false;
+  if (!text.startsWith(first) || !text.endsWith(last)) return false;
+  let at = first.length;
+  const end = text.length - last.length;
+  for (const part of parts.slice(1, -1)) {
+    const found = text.indexOf(part, at);
+    if (found === -1 || found + part.length > end) return false;
+    at = found + part.length;
+  }
+  return true;
+}
+
+export type Standing = 'owned' | 'outside-owns' | 'ignored';
+
+/** Where a record with this event and URL stands in the scope; the first ignore rule wins. */
+export function standingOf(scope: Scope, event: string, url: string): Standing {
+  if (scope.owns && !scope.owns.some((p) => matchesPattern(p.matcher, url))) return 'outside-owns';
+  return ignoringRule(scope, event, url) ? 'ignored' : 'owned';
+}
+
+function ignoringRule(scope: Scope, event: string, url: string): IgnoreRule | undefined {
+  return scope.ignore.find(
+    (rule) =>
+      (rule.events === null || (rule.events as readonly string[]).includes(event)) &&
+      matchesPattern(rule.pattern.matcher, url),
+  );
+}
+
+export function inScope(scope: Scope, event: string, url: string): boolean {
+  return standingOf(scope, event, url) === 'owned';
+}
+
+/**
+ * `owns` and `ignore` of the parsed data, each pattern checked at its line. A value the schema
+ * already reported (listed in `invalid`) is not judged again.
+ */
+export function scopeOf(
+  data: unknown,
+  invalid: ReadonlySet<string>,
+  positions: FilePositions,
+): { scope: Scope; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const top = isMapping(data) ? data : {};
+  const pattern = (
+    value: unknown,
+    path: Array<string | number>,
+    key: string,
+  ): UrlPattern | undefined => {
+    if (typeof value !== 'string' || invalid.has(`/${path.join('/')}`)) return undefined;
+    const where = positions.at(path);
+    try {
+      return { text: value, matcher: compilePattern(value), line: where.line };
+    } catch (error) {
+      problems.push({ ...where, message: `${key}: ${(error as Error).message}` });
+      return undefined;
+    }
+  };
+
+  let owns: UrlPattern[] | null = null;
+  if (Array.isArray(top.owns) && !invalid.has('/owns')) {
+    owns = [];
+    top.owns.forEach((value: unknown, index) => {
+      const compiled = pattern(value, ['owns', index], '`owns`');
+      if (compiled) owns!.push(compiled);
+    });
+  }
+  const ignore: IgnoreRule[] = [];
+  if (Array.isArray(top.ignore)) {
+    top.ignore.forEach((entry: unknown, index) => {
+      if (!isMapping(entry)) return;
+      const compiled = pattern(entry.url, ['ignore', index, 'url'], '`ignore`');
+      if (!compiled) return;
+      let events: EventType[] | null = null;
+      if (Array.isArray(entry.events)) {
+        events = [];
+        entry.events.forEach((event: unknown, item) => {
+          if (!isEventType(event)) return;
+          if (events!.includes(event)) {
+            const where = positions.at(['ignore', index, 'events', item]);
+            problems.push({
+              ...where,
+              message: `event ${code(event)} is listed twice in \`events\``,
+            });
+          } else {
+            events!.push(event);
+          }
+        });
+      }
+      ignore.push({ pattern: compiled, events });
+    });
+  }
+  return { scope: { owns, ignore }, problems };
+}
+
+/** A file cannot both declare and disown a webhook: each such subscription is a problem. */
+export function disownedProblems(
+  subscriptions: readonly Subscription[],
+  scope: Scope,
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const s of subscriptions) {
+    const pair = `${code(s.event)} to ${code(shownUrl(s))}`;
+    const where: SourcePosition = s.position;
+    if (scope.owns && !scope.owns.some((p) => matchesPattern(p.matcher, s.url))) {
+      problems.push({
+        ...where,
+        message: `${pair} is outside \`owns\` (${scope.owns.map((p) => code(p.text)).join(', ')}): a file cannot both declare and disown a webhook; add a pattern to \`owns\` or move the entry to the file that owns it`,
+      });
+      continue;
+    }
+    const rule = ignoringRule(scope, s.event, s.url);
+    if (rule) {
+      problems.push({
+        ...where,
+        message: `${pair} is matched by the \`ignore\` entry on line ${rule.pattern.line}: a file cannot both declare and disown a webhook; narrow that entry or remove this one`,
+      });
+    }
+  }
+  return problems;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

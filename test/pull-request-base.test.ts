@@ -1,0 +1,290 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { parseWebhooksFile } from '../src/config/load.js';
+import { getOctokit } from '@actions/github';
+import { readBaseFile, repositoryPath } from '../src/github/base-file.js';
+import { readRunContext } from '../src/inputs.js';
+import type { RemoteWebhook } from '../src/mkp/types.js';
+import { makePlan } from '../src/plan.js';
+import { pullRequestChanges } from '../src/pull-request.js';
+import { renderReport } from '../src/report/summary.js';
+import type { SyncResult } from '../src/sync.js';
+import { GitHubEmulator } from './emulator/github.js';
+
+/**
+ * The pull request's base file: the contents endpoint as GitHub answers it (emulated), the reader
+ * that never fails the run, the path from the repository root, and the pure diff of two files.
+ */
+const SHA = 'a'.repeat(40);
+let github: GitHubEmulator | undefined;
+afterEach(async () => {
+  await github?.close();
+  github = undefined;
+});
+
+const TUNING = { githubWriteIntervalMs: 0, timeoutMs: 5_000 };
+const load = (text: string) => parseWebhooksFile(text, 'webhooks.yaml', { env: {} });
+
+async function contents(path: string, token = github!.token) {
+  const answer = await fetch(`${github!.url}/repos/acme/shop/contents/${path}`, {
+    headers: { authorization: `token ${token}`, accept: 'application/vnd.github+json' },
+  });
+  return { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
+}
+
+describe('the contents endpoint of the GitHub emulator', () => {
+  it('answers a file as GitHub does: base64 in 60-character lines, size, blob sha', async () => {
+    github = await GitHubEmulator.start();
+    const text = `webhooks:\n${'  # a long comment line to make more than one base64 line\n'.repeat(3)}`;
+    github.addCommit('acme/shop', SHA, { 'config/webhooks.yaml': text });
+    const { status, body } = await contents(`config/webhooks.yaml?ref=${SHA}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ type: 'file', encoding: 'base64', path: 'config/webhooks.yaml' });
+    const lines = (body.content as string).split('\n');
+    expect(lines.length).toBeGreaterThan(2);
+    expect(lines.slice(0, -2).every((line) => line.length === 60)).toBe(true);
+    expect(Buffer.from(body.content as string, 'base64').toString('utf8')).toBe(text);
+    expect(body.size).toBe(Buffer.byteLength(text));
+    // git's blob id of the text: `printf '…' | git hash-object --stdin`
+    expect(body.sha).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('404 for a missing path or an unknown ref, a list for a folder, 403 without contents access', async () => {
+    github = await GitHubEmulator.start();
+    github.addCommit('acme/shop', SHA, { 'config/webhooks.yaml': 'webhooks: []\n' });
+    expect((await contents(`nope.yaml?ref=${SHA}`)).status).toBe(404);
+    const unknown = await contents(`config/webhooks.yaml?ref=${'c'.repeat(40)}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.message).toBe(`No commit found for the ref ${'c'.repeat(40)}`);
+    const folder = await contents(`config?ref=${SHA}`);
+    expect(folder.body).toEqual([expect.objectContaining({ type: 'file', name: 'webhooks.yaml' })]);
+    github.setPermissions({ contents: 'none' });
+    expect((await contents(`config/webhooks.yaml?ref=${SHA}`)).status).toBe(403);
+    expect((await contents(`config/webhooks.yaml?ref=${SHA}`, 'wrong')).status).toBe(401);
+  });
+});
+
+describe('readBaseFile', () => {
+  const event = { number: 12, baseSha: SHA, baseRef: 'main' };
+  const request = () => ({
+    octokit: getOctokit(github!.token, { baseUrl: github!.url, retry: { enabled: false } }),
+    githubToken: github!.token,
+    tuning: TUNING,
+    repository: { owner: 'acme', repo: 'shop' },
+    event,
+    configPath: 'webhooks.yaml',
+    workspace: process.cwd(),
+    env: {},
+  });
+
+  it('reads and checks the base file; a path missing at a readable repository is a new file', async () => {
+    github = await GitHubEmulator.start({
+      repositories: [{ fullName: 'acme/shop' }],
+    });
+    github.addCommit('acme/shop', SHA, {
+      'webhooks.yaml': 'webhooks:\n  - url: https://a.example.com/x\n    event: invoice-paid\n',
+    });
+    const base = await readBaseFile(request());
+    expect(base.state).toBe('read');
+    if (base.state === 'read') expect(base.file.subscriptions).toHaveLength(1);
+
+    github.addCommit('acme/shop', SHA, { 'README.md': '#\n' });
+    expect(await readBaseFile(request())).toEqual({ state: 'new', ref: 'main' });
+  });
+
+  it('anything else is unreadable with a reason, never an exception', async () => {
+    github = await GitHubEmulator.start();
+    github.addCommit('acme/shop', SHA, { 'webhooks.yaml': 'x'.repeat(1024 * 1024 + 1) });
+    expect(await readBaseFile(request())).toMatchObject({
+      state: 'unreadable',
+      reason: expect.stringContaining('larger than 1 MB'),
+    });
+    github.addCommit('acme/shop', SHA, { 'webhooks.yaml/inner.yaml': 'webhooks: []\n' });
+    expect(await readBaseFile(request())).toMatchObject({
+      reason: expect.stringContaining('not a file'),
+    });
+    github.addCommit('acme/shop', SHA, { 'webhooks.yaml': 'webhooks: [\n' });
+    expect(await readBaseFile(request())).toMatchObject({
+      reason: expect.stringContaining("the base branch's file is invalid"),
+    });
+    github.inject({ pathIncludes: '/contents/', status: 500, times: Infinity });
+    expect(await readBaseFile(request())).toMatchObject({
+      state: 'unreadable',
+      reason: expect.stringContaining('GitHub answered 500'),
+    });
+    expect(await readBaseFile({ ...request(), event: { ...event, baseSha: undefined } })).toEqual({
+      state: 'unreadable',
+      ref: 'main',
+      reason: 'the event payload names no base commit',
+    });
+  });
+});
+
+describe('repositoryPath', () => {
+  it('is relative to the nearest folder holding .git, else to the workspace', () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'mkp-root-'));
+    mkdirSync(join(workspace, 'shop', 'config'), { recursive: true });
+    writeFileSync(join(workspace, 'shop', 'config', 'webhooks.yaml'), '');
+    expect(repositoryPath(join(workspace, 'shop/config/webhooks.yaml'), workspace)).toBe(
+      'shop/config/webhooks.yaml',
+    );
+    mkdirSync(join(workspace, 'shop', '.git'));
+    expect(repositoryPath(join(workspace, 'shop/config/webhooks.yaml'), workspace)).toBe(
+      'config/webhooks.yaml',
+    );
+    expect(repositoryPath(join(workspace, '..', 'elsewhere.yaml'), workspace)).toBeUndefined();
+  });
+});
+
+describe('pullRequestChanges', () => {
+  const record = (id: string, type: string, url: string): RemoteWebhook => ({
+    id,
+    type,
+    url,
+    secret: `s-${id}`,
+  });
+  const listing = [
+    record('w1', 'invoice-paid', 'https://shop.example.com/mkp/a'),
+    record('w2', 'invoice-paid', 'https://crm.example.com/mkp/b'),
+    record('w3', 'invoice-paid', 'https://hooks.zapier.com/x'),
+  ];
+
+  it('scope changes: the patterns added and removed, and the records they move', () => {
+    const base = load(
+      'ignore:\n  - url: https://hooks.zapier.com/*\nwebhooks:\n  - url: https://shop.example.com/mkp/a\n    event: invoice-paid\n',
+    );
+    const head = load(
+      'owns:\n  - https://shop.example.com/*\nwebhooks:\n  - url: https://shop.example.com/mkp/a\n    event: invoice-paid\n',
+    );
+    const basePlan = makePlan(base.subscriptions, listing, base.scope);
+    const headPlan = makePlan(head.subscriptions, listing, head.scope);
+    const changes = pullRequestChanges(
+      head,
+      { state: 'read', ref: 'main', file: base },
+      { head: headPlan, base: basePlan },
+    );
+    expect(changes.adds).toEqual([]);
+    expect(changes.removes).toEqual([]);
+    expect(changes.scopeEdits).toEqual([
+      { key: 'owns', pattern: 'https://shop.example.com/*', change: 'added' },
+      { key: 'ignore', pattern: 'https://hooks.zapier.com/*', change: 'removed' },
+    ]);
+    expect(changes.movedOut.map((r) => r.id)).toEqual(['w2']);
+    expect(changes.movedIn).toEqual([]);
+
+    const result: SyncResult = {
+      mode: 'dry-run',
+      file: head,
+      plan: headPlan,
+      basePlan,
+      created: [],
+      createFailures: [],
+      deliveries: [],
+      failures: [],
+      target: null,
+    };
+    const text = renderReport(result, {
+      pullRequest: { base: { state: 'read', ref: 'main', file: base }, changes },
+    });
+    expect(text).toContain('- 🔭 adds `https://shop.example.com/*` in `owns`');
+    expect(text).toContain('- 🔭 removes `https://hooks.zapier.com/*` in `ignore`');
+    expect(text).toContain("- 🔭 moves 1 record out of this file's scope: `w2`");
+    // The base's unmanaged w2 is no longer pending: the PR moved it out of scope.
+    expect(text).not.toContain('Already pending');
+  });
+
+  it('a removal whose record the PR also moves out of scope is not called unmanaged', () => {
+    const base = load(
+      'webhooks:\n  - name: crm\n    url: https://crm.example.com/mkp/b\n    event: invoice-paid\n  - url: https://shop.example.com/mkp/a\n    event: invoice-paid\n',
+    );
+    const head = load(
+      'owns: [https://shop.example.com/*]\nwebhooks:\n  - url: https://shop.example.com/mkp/a\n    event: invoice-paid\n',
+    );
+    const plans = {
+      base: makePlan(base.subscriptions, listing, base.scope),
+      head: makePlan(head.subscriptions, listing, head.scope),
+    };
+    const changes = pullRequestChanges(head, { state: 'read', ref: 'main', file: base }, plans);
+    const result: SyncResult = {
+      mode: 'dry-run',
+      file: head,
+      plan: plans.head,
+      basePlan: plans.base,
+      created: [],
+      createFailures: [],
+      deliveries: [],
+      failures: [],
+      target: null,
+    };
+    const text = renderReport(result, {
+      pullRequest: { base: { state: 'read', ref: 'main', file: base }, changes },
+    });
+    expect(text).toContain(
+      "- ➖ removes `invoice-paid` → `https://crm.example.com/mkp/b`: the API cannot delete: the record stays on the account, now outside this file's scope",
+    );
+  });
+
+  it('a hostile base branch name stays text in the comment', () => {
+    const head = load('webhooks: []\n');
+    const base = { state: 'read', ref: 'x</summary><img src=y>`', file: head } as const;
+    const plan = makePlan([], [listing[0]!]);
+    const changes = pullRequestChanges(head, base, { head: plan, base: plan });
+    const result: SyncResult = {
+      mode: 'dry-run',
+      file: head,
+      plan,
+      basePlan: plan,
+      created: [],
+      createFailures: [],
+      deliveries: [],
+      failures: [],
+      target: null,
+    };
+    const text = renderReport(result, { pullRequest: { base, changes } });
+    expect(text).toContain(
+      '<summary>Already pending on <code>x&lt;/summary&gt;&lt;img src=y&gt;`</code>',
+    );
+    expect(text).not.toContain('<img');
+  });
+});
+
+describe('readRunContext (the pull request a run is for)', () => {
+  const payloadFile = (payload: unknown) => {
+    const dir = mkdtempSync(join(tmpdir(), 'mkp-event-'));
+    const path = join(dir, 'event.json');
+    writeFileSync(path, typeof payload === 'string' ? payload : JSON.stringify(payload));
+    return path;
+  };
+  const sha = 'f'.repeat(40);
+
+  it('reads base.sha and base.ref on pull_request and pull_request_target, nothing on other events', () => {
+    const path = payloadFile({ pull_request: { number: 7, base: { sha, ref: 'main' } } });
+    for (const name of ['pull_request', 'pull_request_target']) {
+      expect(
+        readRunContext({
+          GITHUB_EVENT_NAME: name,
+          GITHUB_EVENT_PATH: path,
+          GITHUB_WORKSPACE: '/w',
+        }),
+      ).toEqual({ pullRequest: { number: 7, baseSha: sha, baseRef: 'main' }, workspace: '/w' });
+    }
+    expect(readRunContext({ GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: path }).pullRequest).toBe(
+      undefined,
+    );
+  });
+
+  it('an unreadable payload or a base sha that is not a commit id leaves the base unknown', () => {
+    const unknown = { number: undefined, baseSha: undefined, baseRef: undefined };
+    expect(
+      readRunContext({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: payloadFile('{') })
+        .pullRequest,
+    ).toEqual(unknown);
+    expect(readRunContext({ GITHUB_EVENT_NAME: 'pull_request' }).pullRequest).toEqual(unknown);
+    const odd = payloadFile({ pull_request: { base: { sha: '../../etc', ref: 7 } } });
+    expect(
+      readRunContext({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: odd }).pullRequest,
+    ).toEqual(unknown);
+  });
+});
