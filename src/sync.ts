@@ -3,6 +3,7 @@ import type { Subscription, WebhooksFile } from './config/types.js';
 import type { Log } from './log.js';
 import type { MkpClient } from './mkp/client.js';
 import { ApiError } from './mkp/errors.js';
+import type { WebhookSecrets } from './mkp/secrets.js';
 import type { RemoteWebhook } from './mkp/types.js';
 import { HTTP_DEFAULTS } from './mkp/http.js';
 import { makePlan, sameButSpelling, shownRecordUrl, subscriptionKey, type Plan } from './plan.js';
@@ -155,7 +156,16 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   sortBySubscription(result.createFailures, plan.create);
   if (target) {
     const clocks: Clocks = { target: existing.value?.clock, account: client.clock };
-    await deliverSecrets(plan, existing.value, clocks, target, options, result, cancel);
+    await deliverSecrets(
+      plan,
+      existing.value,
+      clocks,
+      client.secrets,
+      target,
+      options,
+      result,
+      cancel,
+    );
   }
   if (cancel.aborted) result.cancelled = cancel.reason;
   return result;
@@ -316,21 +326,22 @@ async function deliverSecrets(
   plan: Plan,
   existing: TargetSecrets | undefined,
   clocks: Clocks,
+  secrets: WebhookSecrets,
   target: SecretTarget,
   options: SyncOptions,
   result: SyncResult,
   cancel: Cancellation,
 ): Promise<void> {
   const { resync, log } = options;
-  type Item = { subscription: Subscription; secret: string; reason: Delivery['reason'] };
+  type Item = { subscription: Subscription; id: string; reason: Delivery['reason'] };
   const todo: Item[] = result.created.map(({ subscription, remote }) => ({
     subscription,
-    secret: remote.secret,
+    id: remote.id,
     reason: 'created',
   }));
   for (const { subscription, remote } of plan.unchanged) {
     const reason = resyncReason(subscription, remote, resync, existing, clocks);
-    if (reason) todo.push({ subscription, secret: remote.secret, reason });
+    if (reason) todo.push({ subscription, id: remote.id, reason });
   }
   if (todo.length === 0) return;
 
@@ -356,8 +367,9 @@ async function deliverSecrets(
           ? (updatedAt(subscription) ?? 'an unknown time')
           : undefined;
       try {
-        if (item.secret === '') throw new Error('the API returned no secret for this webhook');
-        await target.write(subscription.secretName, item.secret);
+        const secret = secrets.of(item.id);
+        if (!secret) throw new Error('the API returned no secret for this webhook');
+        await target.write(subscription.secretName, secret);
         if (cancel.closed) return;
         result.deliveries.push({
           subscription,

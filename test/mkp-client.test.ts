@@ -306,8 +306,11 @@ describe('createWebhook', () => {
     const emulator = await start();
     const { client, masked } = clientFor(emulator);
     const record = await client.createWebhook('https://hooks.example.com/a', 'invoice-paid');
-    expect(record).toEqual(emulator.records[0]);
-    expect(masked).toEqual([record.secret]);
+    const { secret, ...stored } = emulator.records[0]!;
+    // The record holds no secret: the client keeps it apart, by record id.
+    expect(record).toEqual(stored);
+    expect(client.secrets.of(record.id)).toBe(secret);
+    expect(masked).toEqual([secret]);
     expect(emulator.calls[0]!.body).toEqual({
       url: 'https://hooks.example.com/a',
       type: 'invoice-paid',

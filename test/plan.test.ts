@@ -18,7 +18,6 @@ const rec = (type: string, url: string): RemoteWebhook => ({
   id: `wbh_${++ids}`,
   type,
   url,
-  secret: `secret${ids}`,
 });
 
 describe('makePlan (CONTRACT §2)', () => {

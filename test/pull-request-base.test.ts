@@ -143,7 +143,6 @@ describe('pullRequestChanges', () => {
     id,
     type,
     url,
-    secret: `s-${id}`,
   });
   const listing = [
     record('w1', 'invoice-paid', 'https://shop.example.com/mkp/a'),

@@ -16,11 +16,10 @@ import type { SyncResult } from '../src/sync.js';
 import { subscription } from './harness/clients.js';
 
 /** The rendered markdown, asserted piece by piece (no snapshots). */
-const SECRET = 'Sup3rS3cretValue0001';
 const secretUrl = 'https://user:pa55@hooks.example.com/crm?token=abc123&x=1';
 
-function remote(s: Subscription, id: string, secret = SECRET): RemoteWebhook {
-  return { id, type: s.event, url: s.url, secret };
+function remote(s: Subscription, id: string): RemoteWebhook {
+  return { id, type: s.event, url: s.url };
 }
 
 function result(partial: Partial<SyncResult> & { file: WebhooksFile }): SyncResult {
@@ -43,7 +42,6 @@ const stray: RemoteWebhook = {
   id: 'wbh_stray',
   type: 'ticket-created',
   url: 'https://old.example.com/t?k=v',
-  secret: 'StraySecret000000001',
 };
 
 describe('renderReport', () => {
@@ -131,7 +129,7 @@ describe('renderReport', () => {
     expect(md).toContain('`MKP_WEBHOOK_BILLING_INVOICE_PAID`');
   });
 
-  it('never contains a secret value, a password or a query value', () => {
+  it('never contains a password or a query value (records hold no secret to leak)', () => {
     const md = renderReport(
       result({
         file,
@@ -140,8 +138,7 @@ describe('renderReport', () => {
         deliveries: [{ subscription: crm, reason: 'created', outcome: 'written' }],
       }),
     );
-    for (const hidden of [SECRET, stray.secret, 'pa55', 'abc123', 'user:'])
-      expect(md).not.toContain(hidden);
+    for (const hidden of ['pa55', 'abc123', 'user:']) expect(md).not.toContain(hidden);
   });
 
   it('cuts whole table rows to stay under a length, and says so', () => {
@@ -172,7 +169,7 @@ describe('duplicates of a ${VAR} subscription', () => {
       ...subscription('invoice-paid', 'https://billing.example.com/mkp?tenant=T0SECRETVALUE'),
       template: '${BILLING_URL}',
     };
-    const twin = (id: string): RemoteWebhook => ({ ...remote(declared, id), secret: `s-${id}` });
+    const twin = (id: string): RemoteWebhook => remote(declared, id);
     const withVar: WebhooksFile = { path: 'webhooks.yaml', subscriptions: [declared] };
     const md = renderReport(
       result({
@@ -253,7 +250,6 @@ describe('the snippet for unmanaged webhooks', () => {
       id: 'wbh_p',
       type: 'offer-created',
       url: 'https://crm.example.com/offers',
-      secret: 'S1',
     };
     const plan = makePlan(file.subscriptions, [stray, plain]);
     const md = renderReport(result({ mode: 'dry-run', file, plan }));
@@ -273,7 +269,6 @@ describe('the snippet for unmanaged webhooks', () => {
       id: 'wbh_odd',
       type: 'brand-new-event',
       url: 'https://a.example.com/',
-      secret: 'S2',
     };
     const md = renderReport(
       result({ mode: 'dry-run', file, plan: makePlan(file.subscriptions, [odd]) }),

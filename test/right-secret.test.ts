@@ -330,7 +330,9 @@ describe('cancellation', () => {
     expect(creates).toBeLessThan(20);
     // What was made is reported; the secrets of what was made are in the outputs.
     for (const c of result.created)
-      expect(target.values.get(c.subscription.secretName)).toBe(c.remote.secret);
+      expect(target.values.get(c.subscription.secretName)).toBe(
+        mkp.records.find((r) => r.id === c.remote.id)!.secret,
+      );
     const report = renderReport(result);
     expect(report).toContain('(cancelled)');
     expect(report).toContain('The run was cancelled (SIGTERM)');

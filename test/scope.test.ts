@@ -124,7 +124,6 @@ const rec = (type: string, url: string): RemoteWebhook => ({
   id: `wbh_${++ids}`,
   type,
   url,
-  secret: `secret${ids}`,
 });
 
 describe('the plan with a scope', () => {

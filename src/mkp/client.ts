@@ -2,6 +2,7 @@ import { redactUrl } from '../url.js';
 import { ApiError } from './errors.js';
 import { ApiHttp, HTTP_DEFAULTS } from './http.js';
 import type { RateBudget } from './rate-gate.js';
+import { WebhookSecrets } from './secrets.js';
 import type { RemoteWebhook } from './types.js';
 
 /** More pages than any real account has (30,000 records): a guard against endless paging. */
@@ -10,18 +11,21 @@ const MAX_PAGES = 2000;
 const EMPTY_PAGE_READS = 3;
 
 /**
- * The Webhooks API of MijnKlantportaal: list and create. Every secret in an answer is handed
- * to `mask` as soon as the answer is parsed, before anything else sees the record.
+ * The Webhooks API of MijnKlantportaal: list and create. Every secret in an answer is masked
+ * and moved to `secrets` as soon as the answer is parsed: the records it returns hold none.
  */
 export class MkpClient {
   /** The API's clock (its Date header, ms) when the last listing's first page was answered. */
   clock: number | undefined;
+  readonly secrets: WebhookSecrets;
 
   constructor(
     private readonly http: ApiHttp,
     private readonly baseUrl: string,
-    private readonly mask: (secret: string) => void,
-  ) {}
+    mask: (secret: string) => void,
+  ) {
+    this.secrets = new WebhookSecrets(mask);
+  }
 
   /**
    * Every webhook on the account, one GET per page. The server's next_page_url is followed on
@@ -127,7 +131,7 @@ export class MkpClient {
     }
   }
 
-  /** Creates one webhook record; the answer carries its secret. */
+  /** Creates one webhook record; the answer's secret goes to `secrets`. */
   async createWebhook(url: string, type: string): Promise<RemoteWebhook> {
     const operation = `create webhook ${type} ${redactUrl(url)}`;
     const { body } = await this.http.call({
@@ -186,7 +190,9 @@ export class MkpClient {
   private readRecord(value: unknown): RemoteWebhook | undefined {
     if (!isObject(value)) return undefined;
     const { id, type, url, secret, createdAt } = value;
-    if (typeof secret === 'string' && secret !== '') this.mask(secret);
+    if (typeof secret === 'string' && secret !== '') {
+      this.secrets.keep(typeof id === 'string' ? id : undefined, secret);
+    }
     if (typeof id !== 'string' || typeof type !== 'string' || typeof url !== 'string') {
       return undefined;
     }
@@ -194,7 +200,6 @@ export class MkpClient {
       id,
       type,
       url,
-      secret: typeof secret === 'string' ? secret : '',
       ...(typeof createdAt === 'string' ? { createdAt } : {}),
     };
   }
