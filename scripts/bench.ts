@@ -18,7 +18,8 @@ import { RecordingLog } from '../src/log.js';
 import { connect } from '../src/mkp/client.js';
 import type { RateBudget } from '../src/mkp/rate-gate.js';
 import { OutputsTarget } from '../src/secrets/outputs.js';
-import { succeeded, sync } from '../src/sync.js';
+import { sync } from '../src/sync.js';
+import { succeeded } from '../src/verdicts.js';
 import { MkpEmulator, type MkpEmulatorOptions } from '../test/emulator/mkp.js';
 import { REPO_ROOT, runAction } from '../test/harness/action-runner.js';
 

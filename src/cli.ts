@@ -9,7 +9,8 @@ import { checkedPlanJson, createdJson, planJson } from './report/outputs.js';
 import { renderProblems, renderText } from './report/terminal.js';
 import { Scrubber, scrubbingLog } from './scrub.js';
 import { closest } from './config/suggest.js';
-import { describe, succeeded, sync, type SyncResult } from './sync.js';
+import { describe, sync, type SyncResult } from './sync.js';
+import { createdIn, succeeded } from './verdicts.js';
 import packageJson from '../package.json' with { type: 'json' };
 
 const { version } = packageJson;
@@ -200,7 +201,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
         return 1;
       }
       const what = result.plan
-        ? `apply did not finish: ${result.created.length} of ${result.plan.create.length} webhook(s) created; the next apply (or the Action) repairs what is left`
+        ? `apply did not finish: ${createdIn(result).length} of ${result.plan.create.length} webhook(s) created; the next apply (or the Action) repairs what is left`
         : 'nothing was created';
       if (json) failed(`${what} (${failureMessages(result).join('; ')})`, result);
       else if (result.plan) {
@@ -219,9 +220,10 @@ export async function main(argv: string[], env = process.env): Promise<number> {
     } else {
       show(renderText(result));
     }
-    if (command === 'apply' && result.created.length > 0) {
+    const created = createdIn(result).length;
+    if (command === 'apply' && created > 0) {
       err(
-        `The secrets of the ${result.created.length} new webhook(s) stay on the MijnKlantportaal account; this terminal never shows them. The Action delivers them to GitHub (resync-secrets: missing).\n`,
+        `The secrets of the ${created} new webhook(s) stay on the MijnKlantportaal account; this terminal never shows them. The Action delivers them to GitHub (resync-secrets: missing).\n`,
       );
     }
     return 0;
@@ -301,7 +303,10 @@ function parseCommandLine(argv: string[]): { command: Command | undefined; value
 
 function failureMessages(result: SyncResult): string[] {
   // A create failure's message already names its subscription.
-  return [...result.failures, ...result.createFailures.map((f) => f.message)];
+  const createFailures = result.outcomes.flatMap(({ create }) =>
+    create?.state === 'failed' ? [create.message] : [],
+  );
+  return [...result.failures, ...createFailures];
 }
 
 function makeClient(env: Record<string, string | undefined>, token: string, log: Log): MkpClient {

@@ -10,17 +10,14 @@ import {
   type PullRequestBase,
   type PullRequestChanges,
 } from './pull-request.js';
-import { createdJson, drift, driftIssueRole, driftLeft, planJson } from './report/outputs.js';
-import {
-  alreadyDone,
-  renderReport,
-  renderValidationFailure,
-  SUMMARY_LIMIT_BYTES,
-} from './report/summary.js';
+import { createdJson, driftIssueRole, planJson } from './report/outputs.js';
+import { renderReport, renderValidationFailure, SUMMARY_LIMIT_BYTES } from './report/summary.js';
 import { Scrubber, scrubbingLog } from './scrub.js';
 import { OutputsTarget } from './secrets/outputs.js';
 import { openSecretTarget } from './secrets/select.js';
-import { changed, describe, succeeded, sync, type SyncResult } from './sync.js';
+import type { SecretTarget } from './secrets/target.js';
+import { describe, sync, type SyncResult } from './sync.js';
+import { alreadyDone, changed, drift, driftLeft, succeeded } from './verdicts.js';
 
 /**
  * The Actions shell: inputs -> sync -> outputs, job summary and exit status. Everything it
@@ -173,10 +170,10 @@ async function runAction(
   const pullRequest = base && { base, changes };
   // The run's record comes first; nothing after it may keep it from the outputs and summary.
   try {
-    writeOutputs(result, changes);
+    writeOutputs(result, target, changes);
   } catch (error) {
     log.error(`could not write the step outputs: ${describe(error)}`);
-    log.info(alreadyDone(result).replace(/`/g, ''));
+    log.info(alreadyDone(result));
     core.setFailed('the step outputs could not be written');
   }
   await writeSummary(
@@ -317,17 +314,20 @@ async function pullRequestBase(settings: Settings): Promise<PullRequestBase | un
   return base;
 }
 
-function writeOutputs(result: SyncResult, changes?: PullRequestChanges): void {
+function writeOutputs(
+  result: SyncResult,
+  target: SecretTarget | null,
+  changes?: PullRequestChanges,
+): void {
   const plan = planJson(result, changes);
   if (plan) core.setOutput('plan', JSON.stringify(plan));
   core.setOutput('created', JSON.stringify(createdJson(result)));
-  const values = result.target instanceof OutputsTarget ? result.target.values : new Map();
   // In the file's order, whichever write finished first.
-  const secrets = new Map<string, string>();
-  for (const { subscription, outcome } of result.deliveries) {
-    const value = values.get(subscription.secretName);
-    if (outcome === 'written' && value !== undefined) secrets.set(subscription.secretName, value);
-  }
+  const written = result.outcomes.filter((o) => o.secret?.state === 'written');
+  const secrets =
+    target instanceof OutputsTarget
+      ? target.valuesOf(written.map((o) => o.subscription.secretName))
+      : new Map<string, string>();
   core.setOutput('secrets', JSON.stringify(Object.fromEntries(secrets)));
   for (const [name, value] of secrets) core.setOutput(name, value);
   core.setOutput('changed', String(changed(result)));
@@ -344,9 +344,7 @@ function report(result: SyncResult, settings: Settings, scrubber: Scrubber): voi
   if (!succeeded(result)) {
     // Each failure was reported as an error where it happened; this says where things stand.
     core.setFailed(
-      scrubber.scrub(
-        `the run did not finish (see the errors above). ${alreadyDone(result).replace(/`/g, '')}`,
-      ),
+      scrubber.scrub(`the run did not finish (see the errors above). ${alreadyDone(result)}`),
     );
     return;
   }

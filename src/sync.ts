@@ -1,4 +1,5 @@
 import { mapConcurrently } from './concurrency.js';
+import { secretNameKey } from './config/secret-names.js';
 import type { Subscription, WebhooksFile } from './config/types.js';
 import type { Log } from './log.js';
 import type { MkpClient } from './mkp/client.js';
@@ -44,32 +45,50 @@ export interface SyncOptions {
 /** How long calls in flight may still finish after a cancellation (CONTRACT §4: within 5 s). */
 export const CANCEL_GRACE_MS = 2_000;
 
-export interface Created {
-  subscription: Subscription;
-  remote: RemoteWebhook;
-  /** Found by listing after a create whose answer was lost. */
-  adopted: boolean;
-  /** The API stored another type or URL than was sent: what to declare instead (a failure). */
-  storedOtherwise?: string;
-}
+/** What the create of a planned subscription came to. */
+export type CreateResult =
+  /** Made; `adopted` when found by listing after a create whose answer was lost. */
+  | {
+      state: 'created';
+      adopted: boolean;
+      /** The API stored another type or URL than was sent: what to declare instead (a failure). */
+      storedOtherwise?: string;
+    }
+  | { state: 'failed'; message: string };
 
-export interface CreateFailure {
-  subscription: Subscription;
-  message: string;
-}
-
-export interface Delivery {
-  subscription: Subscription;
+/** What the delivery of a subscription's secret came to. */
+export interface SecretResult {
   /**
-   * Why this secret was delivered: a new webhook; missing or stale at the target
-   * (resync-secrets: missing); every run (always); or the step outputs, which get every
-   * declared webhook's secret because they cannot be asked what they lack.
+   * Why it was delivered: a new webhook; missing or stale at the target (resync-secrets:
+   * missing); every run (always); or the step outputs, which get every declared webhook's
+   * secret because they cannot be asked what they lack.
    */
   reason: 'created' | 'missing' | 'stale' | 'always' | 'outputs';
-  outcome: 'written' | 'failed';
+  state: 'written' | 'failed';
   message?: string;
   /** When a new webhook's secret was written over a secret of that name: its `updated_at`. */
   replaced?: string;
+}
+
+/**
+ * One declared subscription and everything this run did for it: the plan's verdict, then the
+ * create, then the secret. Holds no secret value.
+ */
+export interface Outcome {
+  subscription: Subscription;
+  /** Absent when the account was not read (no token, or the listing failed). */
+  planned?: 'create' | 'unchanged';
+  /** The record on the account: the one found (unchanged) or the one made in this run. */
+  record?: RemoteWebhook;
+  create?: CreateResult;
+  secret?: SecretResult;
+}
+
+/** Where this run delivers secrets, as people read it; no secret values. */
+export interface SecretDestination {
+  description: string;
+  /** A GitHub secret store (a write is a change), rather than the step outputs. */
+  persistent: boolean;
 }
 
 export interface SyncResult {
@@ -79,12 +98,12 @@ export interface SyncResult {
   plan: Plan | undefined;
   /** The base file's plan against the same listing, when `base` was given and the account read. */
   basePlan?: Plan;
-  created: Created[];
-  createFailures: CreateFailure[];
-  deliveries: Delivery[];
+  /** One per declared subscription, in the file's order. */
+  outcomes: Outcome[];
   /** Failures that concern no single subscription: listing, the secret target. */
   failures: string[];
-  target: SecretTarget | null;
+  /** Null when this run delivers no secrets (the CLI). */
+  destination: SecretDestination | null;
   /** The signal that cancelled the run (SIGINT, SIGTERM, SIGBREAK), when one did. */
   cancelled?: string;
 }
@@ -96,11 +115,9 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     mode: client === null ? 'unchecked' : dryRun ? 'dry-run' : 'apply',
     file,
     plan: undefined,
-    created: [],
-    createFailures: [],
-    deliveries: [],
+    outcomes: file.subscriptions.map((subscription) => ({ subscription })),
     failures: [],
-    target,
+    destination: target && { description: target.description, persistent: target.persistent },
   };
   if (client === null) return result;
 
@@ -135,6 +152,11 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   if (options.base) {
     result.basePlan = makePlan(options.base.subscriptions, listing.value, options.base.scope);
   }
+  const outcomeOf = new Map(result.outcomes.map((o) => [o.subscription, o]));
+  for (const subscription of plan.create) outcomeOf.get(subscription)!.planned = 'create';
+  for (const { subscription, remote } of plan.unchanged) {
+    Object.assign(outcomeOf.get(subscription)!, { planned: 'unchanged', record: remote });
+  }
   log.info(
     `plan: ${plan.create.length} to create, ${plan.unchanged.length} unchanged, ${plan.unmanaged.length} unmanaged`,
   );
@@ -143,27 +165,23 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   if (dryRun) return result;
 
   for (const { subscription, message } of guarded) {
-    result.createFailures.push({ subscription, message });
+    outcomeOf.get(subscription)!.create = { state: 'failed', message };
   }
-  const toCreate = plan.create.filter((s) => !guarded.some((g) => g.subscription === s));
+  const toCreate = result.outcomes.filter((o) => o.planned === 'create' && !o.create);
   if (toCreate.length > 0 && !cancel.aborted) {
     await log.group(`Create ${count(toCreate.length, 'webhook')}`, () =>
-      createMissing(toCreate, listing.value, client, options, result, cancel),
+      createMissing(toCreate, listing.value, client, options, cancel),
     );
   }
-  // The creates finish in any order; the outputs and the report follow the plan's order.
-  sortBySubscription(result.created, plan.create);
-  sortBySubscription(result.createFailures, plan.create);
   if (target) {
     const clocks: Clocks = { target: existing.value?.clock, account: client.clock };
     await deliverSecrets(
-      plan,
+      result.outcomes,
       existing.value,
       clocks,
       client.secrets,
       target,
       options,
-      result,
       cancel,
     );
   }
@@ -176,8 +194,12 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
  * account differs in a trailing slash, percent-encoding or path case is not created, because
  * an API that stores URLs that way would otherwise get one more record on every run.
  */
-function guardSpellings(plan: Plan, log: Log, dryRun: boolean): CreateFailure[] {
-  const guarded: CreateFailure[] = [];
+function guardSpellings(
+  plan: Plan,
+  log: Log,
+  dryRun: boolean,
+): Array<{ subscription: Subscription; message: string }> {
+  const guarded: Array<{ subscription: Subscription; message: string }> = [];
   for (const subscription of plan.create) {
     const twin = sameButSpelling(subscription, plan.unmanaged);
     if (!twin) continue;
@@ -191,70 +213,75 @@ function guardSpellings(plan: Plan, log: Log, dryRun: boolean): CreateFailure[] 
 
 /** Creates the missing subscriptions; a create with a lost answer is looked up before a retry. */
 async function createMissing(
-  toCreate: Subscription[],
+  toCreate: Outcome[],
   listed: RemoteWebhook[],
   client: MkpClient,
   options: SyncOptions,
-  result: SyncResult,
   cancel: Cancellation,
 ): Promise<void> {
   const { log } = options;
   const total = toCreate.length;
+  let made = 0;
   const known = new Set(listed.map((record) => record.id));
   let pending = toCreate;
   const rounds = options.maxCreateRounds ?? 3;
-  const fail = (subscription: Subscription, message: string): void => {
-    result.createFailures.push({ subscription, message });
-    log.error(`failed to create ${label(subscription)}: ${message}`);
+  const fail = (outcome: Outcome, message: string): void => {
+    outcome.create = { state: 'failed', message };
+    log.error(`failed to create ${label(outcome.subscription)}: ${message}`);
+  };
+  const succeed = (outcome: Outcome, record: RemoteWebhook, adopted: boolean): void => {
+    known.add(record.id);
+    outcome.record = record;
+    outcome.create = { state: 'created', adopted };
+    checkAnswer(outcome, log);
+    const found = adopted ? ' (found on the account after the answer was lost)' : '';
+    log.info(`created ${++made}/${total} ${label(outcome.subscription)}${found}`);
   };
   for (let round = 1; pending.length > 0; round++) {
-    const unknown: Array<{ subscription: Subscription; error: ApiError }> = [];
-    const inFlight = new Set<Subscription>();
+    const unknown: Array<{ outcome: Outcome; error: ApiError }> = [];
+    const inFlight = new Set<Outcome>();
     // As many at once as the HTTP layer runs (it keeps within the rate limit); each create
     // starts only while the run is not cancelled.
-    const creates = mapConcurrently(pending, HTTP_DEFAULTS.concurrency, async (subscription) => {
+    const creates = mapConcurrently(pending, HTTP_DEFAULTS.concurrency, async (outcome) => {
       if (cancel.aborted) return;
-      inFlight.add(subscription);
+      const { subscription } = outcome;
+      inFlight.add(outcome);
       try {
-        const remote = await client.createWebhook(subscription.url, subscription.event);
+        const record = await client.createWebhook(subscription.url, subscription.event);
         if (cancel.closed) return; // too late: the run has already reported
-        known.add(remote.id);
-        const created: Created = { subscription, remote, adopted: false };
-        checkAnswer(created, log);
-        result.created.push(created);
-        log.info(`created ${result.created.length}/${total} ${label(subscription)}`);
+        succeed(outcome, record, false);
       } catch (error) {
         if (cancel.closed) return;
         if (error instanceof ApiError && error.failure === 'outcome-unknown') {
-          unknown.push({ subscription, error });
+          unknown.push({ outcome, error });
         } else {
-          fail(subscription, describe(error));
+          fail(outcome, describe(error));
         }
       } finally {
-        inFlight.delete(subscription);
+        inFlight.delete(outcome);
       }
     });
     if ((await cancel.race(creates)) === CANCELLED) {
       cancel.close();
-      for (const subscription of inFlight) {
+      for (const outcome of inFlight) {
         fail(
-          subscription,
+          outcome,
           'the run was cancelled while this create was under way, so whether it was made is unknown; the next run lists the account first and creates it only if it is still missing',
         );
       }
       return;
     }
     if (cancel.aborted) {
-      for (const { subscription, error } of unknown) {
-        fail(subscription, `${describe(error)}; the run was cancelled before it could look`);
+      for (const { outcome, error } of unknown) {
+        fail(outcome, `${describe(error)}; the run was cancelled before it could look`);
       }
       return;
     }
     if (unknown.length === 0) return;
     if (round >= rounds) {
-      for (const { subscription, error } of unknown) {
+      for (const { outcome, error } of unknown) {
         fail(
-          subscription,
+          outcome,
           `${describe(error)}; the next run lists the account first and creates it only if it is still missing`,
         );
       }
@@ -267,9 +294,9 @@ async function createMissing(
     try {
       relisted = await client.listWebhooks();
     } catch (error) {
-      for (const { subscription } of unknown) {
+      for (const { outcome } of unknown) {
         fail(
-          subscription,
+          outcome,
           `the create ended without a clear answer and the account could not be listed again (${describe(error)}); the next run lists first and creates it only if it is still missing`,
         );
       }
@@ -281,19 +308,11 @@ async function createMissing(
       if (!known.has(record.id) && !fresh.has(key)) fresh.set(key, record);
     }
     pending = [];
-    for (const { subscription } of unknown) {
-      const remote = fresh.get(subscriptionKey(subscription.event, subscription.url));
-      if (remote) {
-        known.add(remote.id);
-        const created: Created = { subscription, remote, adopted: true };
-        checkAnswer(created, log);
-        result.created.push(created);
-        log.info(
-          `created ${result.created.length}/${total} ${label(subscription)} (found on the account after the answer was lost)`,
-        );
-      } else {
-        pending.push(subscription);
-      }
+    for (const { outcome } of unknown) {
+      const { subscription } = outcome;
+      const record = fresh.get(subscriptionKey(subscription.event, subscription.url));
+      if (record) succeed(outcome, record, true);
+      else pending.push(outcome);
     }
   }
 }
@@ -302,20 +321,22 @@ async function createMissing(
  * The create answer checked with the plan's matching rule (CONTRACT §4): a record stored with
  * another type or URL is not what the file declares, and says what to declare instead.
  */
-function checkAnswer(created: Created, log: Log): void {
-  const { subscription, remote } = created;
+function checkAnswer(outcome: Outcome, log: Log): void {
+  const { subscription, record, create } = outcome;
   if (
-    subscriptionKey(remote.type, remote.url) ===
-    subscriptionKey(subscription.event, subscription.url)
+    !record ||
+    create?.state !== 'created' ||
+    subscriptionKey(record.type, record.url) ===
+      subscriptionKey(subscription.event, subscription.url)
   ) {
     return;
   }
-  const stored = `${remote.type} to \`${redactUrl(remote.url)}\``;
-  created.storedOtherwise =
-    remote.type === subscription.event
-      ? `the API stored it as ${remote.id}, ${stored}: declare it as \`${redactUrl(remote.url)}\` so that later runs match it (until then they create nothing for it)`
-      : `the API stored it as ${remote.id}, ${stored}, another event than was asked: remove ${remote.id} in the manage portal`;
-  log.error(`created ${label(subscription)}, but ${created.storedOtherwise}`);
+  const stored = `${record.type} to \`${redactUrl(record.url)}\``;
+  create.storedOtherwise =
+    record.type === subscription.event
+      ? `the API stored it as ${record.id}, ${stored}: declare it as \`${redactUrl(record.url)}\` so that later runs match it (until then they create nothing for it)`
+      : `the API stored it as ${record.id}, ${stored}, another event than was asked: remove ${record.id} in the manage portal`;
+  log.error(`created ${label(subscription)}, but ${create.storedOtherwise}`);
 }
 
 /**
@@ -323,61 +344,56 @@ function checkAnswer(created: Created, log: Log): void {
  * or stale at a GitHub target, or all of them to the step outputs, which cannot tell.
  */
 async function deliverSecrets(
-  plan: Plan,
+  outcomes: Outcome[],
   existing: TargetSecrets | undefined,
   clocks: Clocks,
   secrets: WebhookSecrets,
   target: SecretTarget,
   options: SyncOptions,
-  result: SyncResult,
   cancel: Cancellation,
 ): Promise<void> {
   const { resync, log } = options;
-  type Item = { subscription: Subscription; id: string; reason: Delivery['reason'] };
-  const todo: Item[] = result.created.map(({ subscription, remote }) => ({
-    subscription,
-    id: remote.id,
-    reason: 'created',
-  }));
-  for (const { subscription, remote } of plan.unchanged) {
-    const reason = resyncReason(subscription, remote, resync, existing, clocks);
-    if (reason) todo.push({ subscription, id: remote.id, reason });
+  const todo: Array<{ outcome: Outcome; record: RemoteWebhook; reason: SecretResult['reason'] }> =
+    [];
+  for (const outcome of outcomes) {
+    const { record, create, subscription } = outcome;
+    if (!record) continue;
+    const reason =
+      create?.state === 'created'
+        ? 'created'
+        : resyncReason(subscription, record, resync, existing, clocks);
+    if (reason) todo.push({ outcome, record, reason });
   }
   if (todo.length === 0) return;
 
-  const updatedAt = (s: Subscription) => existing?.updatedAt.get(s.secretName.toUpperCase());
+  const updatedAt = (s: Subscription) => existing?.updatedAt.get(secretNameKey(s.secretName));
   await log.group(`Deliver ${count(todo.length, 'secret')} to ${target.description}`, async () => {
     let done = 0;
-    const inFlight = new Set<Item>();
+    const inFlight = new Set<(typeof todo)[number]>();
     const writes = mapConcurrently(todo, options.writeConcurrency ?? 4, async (item) => {
-      const { subscription } = item;
+      const { outcome, reason } = item;
+      const { subscription } = outcome;
       // Step outputs cost nothing and heal the next step: they are delivered even when cancelled.
       if (cancel.aborted && target.persistent) {
-        result.deliveries.push({
-          subscription,
-          reason: item.reason,
-          outcome: 'failed',
+        outcome.secret = {
+          reason,
+          state: 'failed',
           message: `the run was cancelled before it was written; the next run writes it`,
-        });
+        };
         return;
       }
       inFlight.add(item);
       const replaced =
-        item.reason === 'created' && existing?.updatedAt.has(subscription.secretName.toUpperCase())
+        reason === 'created' && existing?.updatedAt.has(secretNameKey(subscription.secretName))
           ? (updatedAt(subscription) ?? 'an unknown time')
           : undefined;
       try {
-        const secret = secrets.of(item.id);
+        const secret = secrets.of(item.record.id);
         if (!secret) throw new Error('the API returned no secret for this webhook');
         await target.write(subscription.secretName, secret);
         if (cancel.closed) return;
-        result.deliveries.push({
-          subscription,
-          reason: item.reason,
-          outcome: 'written',
-          ...(replaced ? { replaced } : {}),
-        });
-        const why = item.reason === 'stale' ? ` (${STALE_REASON}, ${updatedAt(subscription)})` : '';
+        outcome.secret = { reason, state: 'written', ...(replaced ? { replaced } : {}) };
+        const why = reason === 'stale' ? ` (${STALE_REASON}, ${updatedAt(subscription)})` : '';
         log.info(`wrote secret ${++done}/${todo.length} ${subscription.secretName}${why}`);
         if (replaced) {
           log.warning(
@@ -387,7 +403,7 @@ async function deliverSecrets(
       } catch (error) {
         if (cancel.closed) return;
         const message = describe(error);
-        result.deliveries.push({ subscription, reason: item.reason, outcome: 'failed', message });
+        outcome.secret = { reason, state: 'failed', message };
         log.error(`failed to write secret ${subscription.secretName}: ${message}`);
       } finally {
         inFlight.delete(item);
@@ -395,44 +411,32 @@ async function deliverSecrets(
     });
     if ((await cancel.race(writes)) === CANCELLED) {
       cancel.close();
-      for (const { subscription, reason } of inFlight) {
-        result.deliveries.push({
-          subscription,
+      for (const { outcome, reason } of inFlight) {
+        outcome.secret = {
           reason,
-          outcome: 'failed',
+          state: 'failed',
           message: 'the run was cancelled while it was written; the next run checks and writes it',
-        });
+        };
       }
     }
   });
-  // Writes finish in any order; the outputs and the report follow the file's order.
-  sortBySubscription(result.deliveries, result.file.subscriptions);
 }
 
 /** Why an existing webhook's secret is delivered in this run, or undefined when it is not. */
 function resyncReason(
   subscription: Subscription,
-  remote: RemoteWebhook,
+  record: RemoteWebhook,
   resync: ResyncSecrets,
   existing: TargetSecrets | undefined,
   clocks: Clocks,
-): Delivery['reason'] | undefined {
+): SecretResult['reason'] | undefined {
   if (resync === 'never') return undefined;
   // The step outputs cannot be asked what they hold: they get the whole declared set.
   if (existing === undefined) return 'outputs';
   if (resync === 'always') return 'always';
-  const name = subscription.secretName.toUpperCase();
+  const name = secretNameKey(subscription.secretName);
   if (!existing.updatedAt.has(name)) return 'missing';
-  return isStale(existing.updatedAt.get(name), remote.createdAt, clocks) ? 'stale' : undefined;
-}
-
-/** Sorts entries in place by the position of their subscription in `order`. */
-function sortBySubscription<T extends { subscription: Subscription }>(
-  entries: T[],
-  order: readonly Subscription[],
-): void {
-  const position = new Map(order.map((subscription, index) => [subscription, index]));
-  entries.sort((a, b) => position.get(a.subscription)! - position.get(b.subscription)!);
+  return isStale(existing.updatedAt.get(name), record.createdAt, clocks) ? 'stale' : undefined;
 }
 
 function warnAboutDuplicates(plan: Plan, declared: Subscription[], log: Log): void {
@@ -448,25 +452,6 @@ function warnAboutDuplicates(plan: Plan, declared: Subscription[], log: Log): vo
       `duplicate webhooks on the account: ${records.map((r) => r.id).join(', ')} all send ${first.type} to ${shownRecordUrl(first, declared)}; remove the extra ones in the manage portal`,
     );
   }
-}
-
-/** Did the run end without any failure? */
-export function succeeded(result: SyncResult): boolean {
-  return (
-    result.cancelled === undefined &&
-    result.failures.length === 0 &&
-    result.createFailures.length === 0 &&
-    result.created.every((c) => c.storedOtherwise === undefined) &&
-    result.deliveries.every((d) => d.outcome === 'written')
-  );
-}
-
-/** CONTRACT §3 `changed`: a webhook created, or a secret written to a GitHub secret store. */
-export function changed(result: SyncResult): boolean {
-  return (
-    result.created.length > 0 ||
-    (result.target?.persistent === true && result.deliveries.some((d) => d.outcome === 'written'))
-  );
 }
 
 export function label(subscription: Subscription): string {

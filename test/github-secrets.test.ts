@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { WebhooksFile } from '../src/config/types.js';
 import { RecordingLog } from '../src/log.js';
 import { GitHubSecretsTarget } from '../src/secrets/github.js';
-import { changed, succeeded, sync, type ResyncSecrets } from '../src/sync.js';
+import { sync, type ResyncSecrets } from '../src/sync.js';
+import { changed, succeeded } from '../src/verdicts.js';
+import { created, deliveries } from './harness/outcomes.js';
 import { GitHubEmulator, type SecretScope } from './emulator/github.js';
 import { MkpEmulator } from './emulator/mkp.js';
 import { clientFor, subscription } from './harness/clients.js';
@@ -111,7 +113,7 @@ describe.each(targets)('secrets-target $inputs.secrets-target', ({ inputs, scope
     await run(inputs, 'never');
     expect(github.count('PUT', '/secrets/')).toBe(before);
     const missing = await run(inputs, 'missing');
-    expect(missing.result.deliveries.map((d) => [d.subscription.secretName, d.reason])).toEqual([
+    expect(deliveries(missing.result).map((d) => [d.subscription.secretName, d.reason])).toEqual([
       ['MKP_WEBHOOK_BILLING_INVOICE_PAID', 'missing'],
     ]);
     expect(changed(missing.result)).toBe(true);
@@ -124,8 +126,8 @@ describe.each(targets)('secrets-target $inputs.secrets-target', ({ inputs, scope
     github.inject({ method: 'PUT', pathIncludes: 'MKP_WEBHOOK_CRM_CUSTOMER_DELETED', status: 403 });
     const first = await run(inputs);
     expect(succeeded(first.result)).toBe(false);
-    expect(first.result.created).toHaveLength(3);
-    const failed = first.result.deliveries.filter((d) => d.outcome === 'failed');
+    expect(created(first.result)).toHaveLength(3);
+    const failed = deliveries(first.result).filter((d) => d.outcome === 'failed');
     expect(failed.map((d) => d.subscription.secretName)).toEqual([
       'MKP_WEBHOOK_CRM_CUSTOMER_DELETED',
     ]);
@@ -133,8 +135,8 @@ describe.each(targets)('secrets-target $inputs.secrets-target', ({ inputs, scope
 
     const second = await run(inputs);
     expect(succeeded(second.result)).toBe(true);
-    expect(second.result.created).toHaveLength(0);
-    expect(second.result.deliveries.map((d) => d.subscription.secretName)).toEqual([
+    expect(created(second.result)).toHaveLength(0);
+    expect(deliveries(second.result).map((d) => d.subscription.secretName)).toEqual([
       'MKP_WEBHOOK_CRM_CUSTOMER_DELETED',
     ]);
     expect(mkp.records).toHaveLength(3);
@@ -151,7 +153,7 @@ describe('a slow or rate-limiting GitHub', () => {
     github.inject({ method: 'PUT', pathIncludes: crm, delayMs: 300 });
     const { result } = await run(repository.inputs);
     expect(succeeded(result)).toBe(true);
-    expect(result.deliveries.map((d) => d.subscription)).toEqual(file.subscriptions);
+    expect(deliveries(result).map((d) => d.subscription)).toEqual(file.subscriptions);
   });
 
   it('abandons a secret write that hangs and writes it again', async () => {
@@ -166,7 +168,7 @@ describe('a slow or rate-limiting GitHub', () => {
     github.inject({ method: 'PUT', pathIncludes: billing, status: 429, times: 3 });
     const { result } = await run(repository.inputs);
     expect(github.count('PUT', billing)).toBe(3); // the first write and two retries, no more
-    const failed = result.deliveries.filter((d) => d.outcome === 'failed');
+    const failed = deliveries(result).filter((d) => d.outcome === 'failed');
     expect(failed.map((d) => d.subscription.secretName)).toEqual([
       'MKP_WEBHOOK_BILLING_INVOICE_PAID',
     ]);
@@ -225,7 +227,7 @@ describe('errors people can act on', () => {
   it('a token that can read but not write secrets is told which permission to add', async () => {
     github.setPermissions({ secrets: 'read' });
     const { result } = await run({ 'secrets-target': 'repository' });
-    const failed = result.deliveries.filter((d) => d.outcome === 'failed');
+    const failed = deliveries(result).filter((d) => d.outcome === 'failed');
     expect(failed).toHaveLength(3);
     expect(failed[0]!.message).toMatch(
       /cannot write repository secrets of acme\/shop \(GitHub answered 403.*\): the github-token lacks the permission/,

@@ -7,7 +7,9 @@ import type { WebhooksFile } from '../src/config/types.js';
 import { RecordingLog } from '../src/log.js';
 import { connect } from '../src/mkp/client.js';
 import { OutputsTarget } from '../src/secrets/outputs.js';
-import { succeeded, sync } from '../src/sync.js';
+import { sync } from '../src/sync.js';
+import { succeeded } from '../src/verdicts.js';
+import { created, createFailures } from './harness/outcomes.js';
 import { subscription } from './harness/clients.js';
 import { freePort, startBackground, type Background } from './harness/processes.js';
 
@@ -95,11 +97,11 @@ describe('requests against the documented API (Prism mock of openapi.yaml)', () 
   it('apply: the create requests pass validation', async () => {
     const { result } = await run(false);
     expect(result.failures).toEqual([]);
-    expect(result.createFailures).toEqual([]);
-    expect(result.created).toHaveLength(2);
+    expect(createFailures(result)).toEqual([]);
+    expect(created(result)).toHaveLength(2);
     // A mock answers every create with the spec's example record, not what was sent: the
     // create answer check (CONTRACT §4) notices, so the run does not count as a success.
-    for (const { remote, storedOtherwise } of result.created) {
+    for (const { remote, storedOtherwise } of created(result)) {
       expect(remote.url).toBe('https://hooks.example.com/mkp');
       expect(storedOtherwise).toContain('the API stored it as');
     }

@@ -10,7 +10,7 @@ import type { RemoteWebhook } from '../src/mkp/types.js';
 import { makePlan } from '../src/plan.js';
 import { pullRequestChanges } from '../src/pull-request.js';
 import { renderReport } from '../src/report/summary.js';
-import type { SyncResult } from '../src/sync.js';
+import { syncResult } from './harness/outcomes.js';
 import { GitHubEmulator } from './emulator/github.js';
 
 /**
@@ -173,17 +173,13 @@ describe('pullRequestChanges', () => {
     expect(changes.movedOut.map((r) => r.id)).toEqual(['w2']);
     expect(changes.movedIn).toEqual([]);
 
-    const result: SyncResult = {
+    const result = syncResult({
       mode: 'dry-run',
       file: head,
       plan: headPlan,
       basePlan,
-      created: [],
-      createFailures: [],
-      deliveries: [],
-      failures: [],
       target: null,
-    };
+    });
     const text = renderReport(result, {
       pullRequest: { base: { state: 'read', ref: 'main', file: base }, changes },
     });
@@ -206,17 +202,13 @@ describe('pullRequestChanges', () => {
       head: makePlan(head.subscriptions, listing, head.scope),
     };
     const changes = pullRequestChanges(head, { state: 'read', ref: 'main', file: base }, plans);
-    const result: SyncResult = {
+    const result = syncResult({
       mode: 'dry-run',
       file: head,
       plan: plans.head,
       basePlan: plans.base,
-      created: [],
-      createFailures: [],
-      deliveries: [],
-      failures: [],
       target: null,
-    };
+    });
     const text = renderReport(result, {
       pullRequest: { base: { state: 'read', ref: 'main', file: base }, changes },
     });
@@ -230,17 +222,13 @@ describe('pullRequestChanges', () => {
     const base = { state: 'read', ref: 'x</summary><img src=y>`', file: head } as const;
     const plan = makePlan([], [listing[0]!]);
     const changes = pullRequestChanges(head, base, { head: plan, base: plan });
-    const result: SyncResult = {
+    const result = syncResult({
       mode: 'dry-run',
       file: head,
       plan,
       basePlan: plan,
-      created: [],
-      createFailures: [],
-      deliveries: [],
-      failures: [],
       target: null,
-    };
+    });
     const text = renderReport(result, { pullRequest: { base, changes } });
     expect(text).toContain(
       '<summary>Already pending on <code>x&lt;/summary&gt;&lt;img src=y&gt;`</code>',

@@ -11,9 +11,8 @@ import {
 } from '../src/report/summary.js';
 import { MAX_FILE_BYTES, parseWebhooksFile } from '../src/config/load.js';
 import { EVENT_TYPES } from '../src/events.js';
-import { OutputsTarget } from '../src/secrets/outputs.js';
-import type { SyncResult } from '../src/sync.js';
 import { subscription } from './harness/clients.js';
+import { syncResult } from './harness/outcomes.js';
 
 /** The rendered markdown, asserted piece by piece (no snapshots). */
 const secretUrl = 'https://user:pa55@hooks.example.com/crm?token=abc123&x=1';
@@ -22,18 +21,7 @@ function remote(s: Subscription, id: string): RemoteWebhook {
   return { id, type: s.event, url: s.url };
 }
 
-function result(partial: Partial<SyncResult> & { file: WebhooksFile }): SyncResult {
-  return {
-    mode: 'apply',
-    plan: undefined,
-    created: [],
-    createFailures: [],
-    deliveries: [],
-    failures: [],
-    target: new OutputsTarget(),
-    ...partial,
-  };
-}
+const result = syncResult;
 
 const crm = subscription('customer-created', secretUrl, 'crm');
 const billing = subscription('invoice-paid', 'https://billing.example.com/mkp', 'billing');

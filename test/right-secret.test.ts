@@ -2,13 +2,14 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import type { WebhooksFile } from '../src/config/types.js';
 import { RecordingLog } from '../src/log.js';
 import { spellingKey } from '../src/plan.js';
-import { driftLeft } from '../src/report/outputs.js';
-import { alreadyDone, renderReport } from '../src/report/summary.js';
+import { renderReport } from '../src/report/summary.js';
 import { GitHubSecretsTarget } from '../src/secrets/github.js';
 import { OutputsTarget } from '../src/secrets/outputs.js';
 import { CLOCK_MARGIN_MS, isStale, STALE_REASON } from '../src/secrets/stale.js';
 import type { SecretTarget } from '../src/secrets/target.js';
-import { changed, succeeded, sync, type ResyncSecrets } from '../src/sync.js';
+import { sync, type ResyncSecrets } from '../src/sync.js';
+import { alreadyDone, changed, driftLeft, succeeded } from '../src/verdicts.js';
+import { created, deliveries } from './harness/outcomes.js';
 import { GitHubEmulator, type SecretScope } from './emulator/github.js';
 import { MkpEmulator } from './emulator/mkp.js';
 import { clientFor, subscription } from './harness/clients.js';
@@ -104,7 +105,7 @@ describe('stale secrets (written before the webhook was created) count as missin
     expect(changed(result)).toBe(true);
     expect(puts(github) - before).toBe(1);
     expect(github.decrypt(SCOPE, CRM.secretName)).toBe(fresh.secret);
-    expect(result.deliveries).toEqual([
+    expect(deliveries(result)).toEqual([
       expect.objectContaining({ subscription: CRM, reason: 'stale', outcome: 'written' }),
     ]);
     expect(text).toContain(`wrote secret 1/1 ${CRM.secretName} (${STALE_REASON}`);
@@ -134,7 +135,7 @@ describe('stale secrets (written before the webhook was created) count as missin
     const next = await apply(mkp, github);
     expect(succeeded(next.result)).toBe(true);
     expect(github.decrypt(SCOPE, BILLING.secretName)).toBe(recordOf(mkp, BILLING).secret);
-    expect(next.result.deliveries.map((d) => d.reason)).toEqual(['stale']);
+    expect(deliveries(next.result).map((d) => d.reason)).toEqual(['stale']);
   });
 
   it.each([
@@ -149,7 +150,7 @@ describe('stale secrets (written before the webhook was created) count as missin
       expect(afterCreate).toBe(2);
       for (let run = 0; run < 3; run++) {
         const { result } = await apply(mkp, github);
-        expect(result.deliveries).toEqual([]);
+        expect(deliveries(result)).toEqual([]);
       }
       expect(puts(github)).toBe(afterCreate);
       // ... and a portal re-create is still seen through the skew.
@@ -161,7 +162,7 @@ describe('stale secrets (written before the webhook was created) count as missin
       });
       const fresh = mkp.recreate(recordOf(mkp, CRM).id);
       const { result } = await apply(mkp, github);
-      expect(result.deliveries.map((d) => d.reason)).toEqual(['stale']);
+      expect(deliveries(result).map((d) => d.reason)).toEqual(['stale']);
       expect(github.decrypt(SCOPE, CRM.secretName)).toBe(fresh.secret);
     },
   );
@@ -230,7 +231,7 @@ describe('a token that can read secrets but not write them', () => {
     // The check reads the key and the names, which a read-only token may: it cannot tell.
     expect(mkp.records).toHaveLength(2);
     expect(succeeded(result)).toBe(false);
-    expect(result.deliveries.every((d) => d.outcome === 'failed')).toBe(true);
+    expect(deliveries(result).every((d) => d.outcome === 'failed')).toBe(true);
     expect(text).toContain(
       'cannot write repository secrets of acme/shop (GitHub answered 403: Resource not accessible by integration): the github-token lacks the permission (it could read them, so it may have Secrets: read only)',
     );
@@ -260,12 +261,12 @@ describe('the create answer is checked (an API that stores another spelling)', (
       'declare it as `https://hooks.example.com/mkp/~ops`',
     );
     // Its secret is still delivered: the record exists.
-    expect(first.result.deliveries.map((d) => d.outcome)).toEqual(['written']);
+    expect(deliveries(first.result).map((d) => d.outcome)).toEqual(['written']);
     expect(driftLeft(first.result)).toBe(true);
 
     for (let run = 0; run < 3; run++) {
       const later = await apply(mkp, null, { file });
-      expect(later.result.created).toEqual([]);
+      expect(created(later.result)).toEqual([]);
       expect(later.text).toContain('declare it as `https://hooks.example.com/mkp/~ops`');
       expect(succeeded(later.result)).toBe(false);
     }
@@ -329,7 +330,7 @@ describe('cancellation', () => {
     expect(creates).toBeLessThanOrEqual(8);
     expect(creates).toBeLessThan(20);
     // What was made is reported; the secrets of what was made are in the outputs.
-    for (const c of result.created)
+    for (const c of created(result))
       expect(target.values.get(c.subscription.secretName)).toBe(
         mkp.records.find((r) => r.id === c.remote.id)!.secret,
       );

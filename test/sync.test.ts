@@ -1,9 +1,14 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { WebhooksFile } from '../src/config/types.js';
 import { RecordingLog } from '../src/log.js';
+import { createdJson, planJson } from '../src/report/outputs.js';
+import { renderReport } from '../src/report/summary.js';
+import { renderText } from '../src/report/terminal.js';
 import { OutputsTarget } from '../src/secrets/outputs.js';
 import type { SecretTarget } from '../src/secrets/target.js';
-import { changed, succeeded, sync, type ResyncSecrets } from '../src/sync.js';
+import { sync, type ResyncSecrets } from '../src/sync.js';
+import { changed, succeeded } from '../src/verdicts.js';
+import { created, createFailures, deliveries } from './harness/outcomes.js';
 import { MkpEmulator } from './emulator/mkp.js';
 import { clientFor, subscription } from './harness/clients.js';
 
@@ -61,7 +66,7 @@ describe('sync', () => {
     const { result, target } = await apply(emulator, file(45));
     expect(emulator.count('list')).toBe(3);
     expect(emulator.count('create')).toBe(5);
-    expect(result.created.map((c) => c.subscription.url)).toEqual(
+    expect(created(result).map((c) => c.subscription.url)).toEqual(
       [40, 41, 42, 43, 44].map((i) => `https://hooks.example.com/${i}`),
     );
     expect(succeeded(result)).toBe(true);
@@ -85,7 +90,7 @@ describe('sync', () => {
     expect(changed(result)).toBe(false);
     // The step outputs cannot be asked what they hold: every run gives the full set.
     expect((target as OutputsTarget).values.size).toBe(3);
-    expect(result.deliveries.map((d) => d.reason)).toEqual(['outputs', 'outputs', 'outputs']);
+    expect(deliveries(result).map((d) => d.reason)).toEqual(['outputs', 'outputs', 'outputs']);
   });
 
   it('resync-secrets: never outputs only the secrets of webhooks created in this run', async () => {
@@ -136,7 +141,7 @@ describe('sync', () => {
       expect(emulator.records).toHaveLength(3);
       expect(emulator.count('create')).toBe(3);
       expect(emulator.count('list')).toBe(2); // the first listing, then one look after the lost answer
-      expect(result.created.filter((c) => c.adopted)).toHaveLength(1);
+      expect(created(result).filter((c) => c.adopted)).toHaveLength(1);
       const outputs = (target as OutputsTarget).values;
       for (const record of emulator.records) expect([...outputs.values()]).toContain(record.secret);
       expect(log.lines.join('\n')).toContain('listing the account before trying again');
@@ -156,9 +161,9 @@ describe('sync', () => {
       'https://hooks.example.com/1',
     ]);
     const planned = webhooks.subscriptions;
-    expect(result.created.map((c) => c.subscription)).toEqual([planned[0], planned[1]]);
-    expect(result.createFailures.map((f) => f.subscription)).toEqual([planned[2], planned[3]]);
-    expect(result.deliveries.map((d) => d.subscription)).toEqual([planned[0], planned[1]]);
+    expect(created(result).map((c) => c.subscription)).toEqual([planned[0], planned[1]]);
+    expect(createFailures(result).map((f) => f.subscription)).toEqual([planned[2], planned[3]]);
+    expect(deliveries(result).map((d) => d.subscription)).toEqual([planned[0], planned[1]]);
   });
 
   it('creates again what a lost answer did not make (5xx before the record was made)', async () => {
@@ -177,7 +182,7 @@ describe('sync', () => {
     expect(emulator.records).toHaveLength(0);
     expect(emulator.count('create')).toBe(3); // one create per round, each after a fresh listing
     expect(emulator.count('list')).toBe(3);
-    expect(result.createFailures).toHaveLength(1);
+    expect(createFailures(result)).toHaveLength(1);
     expect(succeeded(result)).toBe(false);
     const errors = log.lines.filter((line) => line.startsWith('error: '));
     expect(errors).toEqual([expect.stringContaining('failed to create invoice-paid')]);
@@ -190,7 +195,7 @@ describe('sync', () => {
     emulator.inject({ kind: 'error-before', on: 'list', after: 1, times: 100 });
     const { result, log } = await apply(emulator, file(1));
     expect(emulator.records).toHaveLength(1); // made, but not found again in this run
-    expect(result.createFailures).toHaveLength(1);
+    expect(createFailures(result)).toHaveLength(1);
     expect(succeeded(result)).toBe(false);
     const errors = log.lines.filter((line) => line.startsWith('error: '));
     expect(errors).toEqual([expect.stringContaining('could not be listed again')]);
@@ -203,9 +208,9 @@ describe('sync', () => {
     // The emulator rejects this one: a URL it does not accept.
     webhooks.subscriptions[1].url = 'https://';
     const { result } = await apply(emulator, webhooks);
-    expect(result.created).toHaveLength(2);
-    expect(result.createFailures).toHaveLength(1);
-    expect(result.createFailures[0]!.message).toContain('422');
+    expect(created(result)).toHaveLength(2);
+    expect(createFailures(result)).toHaveLength(1);
+    expect(createFailures(result)[0]!.message).toContain('422');
     expect(succeeded(result)).toBe(false);
   });
 
@@ -241,4 +246,38 @@ describe('sync', () => {
     const { masked } = await apply(emulator, file(2));
     for (const record of emulator.records) expect(masked).toContain(record.secret);
   });
+
+  it('holds no secret in the plan, the outcomes or anything rendered from them', async () => {
+    const emulator = await start({
+      seed: [
+        { type: 'invoice-paid', url: 'https://hooks.example.com/0' },
+        { type: 'ticket-created', url: 'https://other.example.com/' },
+      ],
+    });
+    const { result, target } = await apply(emulator, file(2), { resync: 'always' });
+    const secrets = emulator.records.map((r) => r.secret);
+    expect(secrets).toHaveLength(3);
+    // The walk sees into Maps and class instances: it finds the secrets where they are held.
+    expect(stringsIn(target)).toContain(emulator.records[0]!.secret);
+    const rendered = [
+      renderReport(result),
+      renderText(result),
+      JSON.stringify(planJson(result)),
+      JSON.stringify(createdJson(result)),
+    ];
+    for (const secret of secrets) {
+      expect(stringsIn(result).filter((text) => text.includes(secret))).toEqual([]);
+      expect(rendered.filter((text) => text.includes(secret))).toEqual([]);
+    }
+  });
 });
+
+/** Every string reachable from a value: properties, array items, Map keys and values. */
+function stringsIn(value: unknown, seen = new Set<unknown>()): string[] {
+  if (typeof value === 'string') return [value];
+  if (value === null || typeof value !== 'object' || seen.has(value)) return [];
+  seen.add(value);
+  const parts: unknown[] =
+    value instanceof Map ? [...value.keys(), ...value.values()] : Object.values(value);
+  return parts.flatMap((part) => stringsIn(part, seen));
+}

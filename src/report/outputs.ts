@@ -1,8 +1,9 @@
 import type { Subscription } from '../config/types.js';
 import type { RemoteWebhook } from '../mkp/types.js';
-import { hasDrift, type Plan } from '../plan.js';
+import type { Plan } from '../plan.js';
 import type { PullRequestChanges } from '../pull-request.js';
 import type { SyncResult } from '../sync.js';
+import { createdIn } from '../verdicts.js';
 
 /**
  * The machine-readable outputs of CONTRACT §3, shared by the Action and `--json` of the CLI.
@@ -80,30 +81,10 @@ export function checkedPlanJson(plan: Plan): PlanJson {
 }
 
 export function createdJson(result: SyncResult): CreatedJson[] {
-  return result.created.map(({ subscription, remote }) => ({
+  return createdIn(result).map(({ subscription, record }) => ({
     ...subscriptionJson(subscription),
-    id: remote.id,
+    id: record!.id,
   }));
-}
-
-/** CONTRACT §3 `drift`: the account did not match the file at the start of the run. */
-export function drift(result: SyncResult): boolean {
-  const { plan } = result;
-  return plan !== undefined && hasDrift(plan);
-}
-
-/**
- * Drift left after the run's own changes, for the drift issue: unmanaged records, or declared
- * subscriptions that are still not on the account as declared. A dry run changes nothing.
- */
-export function driftLeft(result: SyncResult): boolean {
-  const { plan } = result;
-  if (plan === undefined) return false;
-  if (result.mode !== 'apply') return hasDrift(plan);
-  const made = new Set(
-    result.created.filter((c) => c.storedOtherwise === undefined).map((c) => c.subscription),
-  );
-  return plan.unmanaged.length > 0 || plan.create.some((s) => !made.has(s));
 }
 
 /**

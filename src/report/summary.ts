@@ -1,7 +1,8 @@
 import type { ConfigProblem, Subscription } from '../config/types.js';
 import type { RemoteWebhook } from '../mkp/types.js';
 import { shownRecordUrl, subscriptionKey } from '../plan.js';
-import { succeeded, type SyncResult } from '../sync.js';
+import type { Outcome, SyncResult } from '../sync.js';
+import { alreadyDone, createdIn, failedOutcome, succeeded } from '../verdicts.js';
 import { upperSnake } from '../events.js';
 import { adopt, renderEntries } from '../import.js';
 import { STALE_REASON } from '../secrets/stale.js';
@@ -105,7 +106,7 @@ function countsLine(result: SyncResult): string {
   }
   const parts = [
     result.mode === 'apply'
-      ? `**${result.created.length} created**${result.createFailures.length ? `, **${result.createFailures.length} failed**` : ''}`
+      ? `**${createdIn(result).length} created**${createFailed(result).length ? `, **${createFailed(result).length} failed**` : ''}`
       : `**${plan.create.length} to create**`,
     `${plan.unchanged.length} unchanged`,
     `${plan.unmanaged.length} unmanaged`,
@@ -133,8 +134,8 @@ function modeSentence(result: SyncResult): string {
   }
   if (result.mode === 'dry-run') {
     const n = result.plan.create.length;
-    const where = result.target
-      ? ` and delivers their secrets to ${result.target.description}`
+    const where = result.destination
+      ? ` and delivers their secrets to ${result.destination.description}`
       : '';
     return `Dry run: this is the plan; nothing was created and no secret was written.${n > 0 ? ` Applying it creates the ${plural(n, 'webhook')} marked ➕${where}.` : ''}`;
   }
@@ -148,63 +149,60 @@ function modeSentence(result: SyncResult): string {
 }
 
 function tableRows(result: SyncResult): string[] {
-  const rows: string[] = [];
   // Result first and the URL last: on a narrow page, what happened stays visible.
-  const row = (mark: string, status: string, event: string, secret: string, url: string) =>
-    `| ${mark} ${cell(status)} | ${code(event)} | ${secret ? code(secret) : ''} | ${code(url)} |`;
+  const row = (mark: string, status: string, o: Outcome | { event: string; url: string }) =>
+    'subscription' in o
+      ? `| ${mark} ${cell(status)} | ${code(o.subscription.event)} | ${code(o.subscription.secretName)} | ${code(shownUrl(o.subscription))} |`
+      : `| ${mark} ${cell(status)} | ${code(o.event)} |  | ${code(o.url)} |`;
 
   const { plan } = result;
   if (result.mode === 'unchecked' || !plan) {
-    for (const s of result.file.subscriptions) {
-      rows.push(row('·', 'declared', s.event, s.secretName, shownUrl(s)));
-    }
-    return rows;
+    return result.outcomes.map((o) => row('·', 'declared', o));
   }
-  const created = new Map(result.created.map((c) => [c.subscription, c]));
-  const failed = new Map(result.createFailures.map((f) => [f.subscription, f]));
-  const delivered = new Map(result.deliveries.map((d) => [d.subscription, d]));
   const copies = new Map(
     duplicateGroups(plan.duplicates).map((g) => [subscriptionKey(g[0]!.type, g[0]!.url), g.length]),
   );
-  const secretStatus = (s: Subscription): string => {
-    const delivery = delivered.get(s);
-    if (!delivery) return '';
-    if (delivery.outcome === 'failed')
-      return `; secret not written: ${delivery.message ?? 'failed'}`;
-    if (delivery.replaced) return `; secret written over one last written ${delivery.replaced}`;
-    if (delivery.reason === 'missing') return '; secret was missing, written';
-    if (delivery.reason === 'stale') return `; secret ${STALE_REASON}; written again`;
-    if (delivery.reason === 'outputs') return '; secret in the outputs';
-    return '; secret written';
-  };
-  for (const s of plan.create) {
-    const c = created.get(s);
-    const f = failed.get(s);
-    if (result.mode === 'dry-run')
-      rows.push(row('➕', 'will create', s.event, s.secretName, shownUrl(s)));
-    else if (c) {
-      const how = c.storedOtherwise
-        ? `created, but ${c.storedOtherwise}`
-        : c.adopted
+  const rows: string[] = [];
+  for (const o of result.outcomes.filter((o) => o.planned === 'create')) {
+    const { create } = o;
+    const mark = failedOutcome(o) ? '❌' : '✅';
+    if (result.mode === 'dry-run') rows.push(row('➕', 'will create', o));
+    else if (create?.state === 'created') {
+      const how = create.storedOtherwise
+        ? `created, but ${create.storedOtherwise}`
+        : create.adopted
           ? 'created (found after its answer was lost)'
           : 'created';
-      const status = secretStatus(s);
-      const mark = status.includes('not written') || c.storedOtherwise ? '❌' : '✅';
-      rows.push(row(mark, `${how}${status}`, s.event, s.secretName, shownUrl(s)));
-    } else if (f) rows.push(row('❌', `failed: ${f.message}`, s.event, s.secretName, shownUrl(s)));
-    else rows.push(row('➕', 'not created', s.event, s.secretName, shownUrl(s)));
+      rows.push(row(mark, `${how}${secretStatus(o)}`, o));
+    } else if (create?.state === 'failed') rows.push(row(mark, `failed: ${create.message}`, o));
+    else rows.push(row('➕', 'not created', o));
   }
-  for (const { subscription: s } of plan.unchanged) {
-    const status = secretStatus(s);
+  for (const o of result.outcomes.filter((o) => o.planned === 'unchanged')) {
+    const { subscription: s } = o;
     const times = copies.get(subscriptionKey(s.event, s.url));
-    const mark = status.includes('not written') ? '❌' : times ? '⚠️' : '☑️';
+    const mark = failedOutcome(o) ? '❌' : times ? '⚠️' : '☑️';
     const extra = times ? `, on the account ${times} times (see Duplicates)` : '';
-    rows.push(row(mark, `unchanged${extra}${status}`, s.event, s.secretName, shownUrl(s)));
+    rows.push(row(mark, `unchanged${extra}${secretStatus(o)}`, o));
   }
   for (const r of plan.unmanaged) {
-    rows.push(row('⚠️', `not in the file (${r.id})`, r.type, '', redactUrl(r.url)));
+    rows.push(row('⚠️', `not in the file (${r.id})`, { event: r.type, url: redactUrl(r.url) }));
   }
   return rows;
+}
+
+/** What became of the secret, as the tail of a table row's status. */
+function secretStatus({ secret }: Outcome): string {
+  if (!secret) return '';
+  if (secret.state === 'failed') return `; secret not written: ${secret.message ?? 'failed'}`;
+  if (secret.replaced) return `; secret written over one last written ${secret.replaced}`;
+  if (secret.reason === 'missing') return '; secret was missing, written';
+  if (secret.reason === 'stale') return `; secret ${STALE_REASON}; written again`;
+  if (secret.reason === 'outputs') return '; secret in the outputs';
+  return '; secret written';
+}
+
+function createFailed(result: SyncResult): Outcome[] {
+  return result.outcomes.filter((o) => o.create?.state === 'failed');
 }
 
 /** Records sharing one (type, url), in account order. */
@@ -237,7 +235,7 @@ function duplicatesSection(result: SyncResult): string[] {
 
 function secretsSection(result: SyncResult): string[] {
   if (result.mode !== 'apply' || !result.plan) return [];
-  if (!result.target) {
+  if (!result.destination) {
     return [
       '### Secrets',
       '',
@@ -245,25 +243,24 @@ function secretsSection(result: SyncResult): string[] {
       '',
     ];
   }
-  const written = result.deliveries.filter((d) => d.outcome === 'written');
-  const failed = result.deliveries.filter((d) => d.outcome === 'failed');
-  const names = (list: typeof written) =>
-    list.map((d) => code(d.subscription.secretName)).join(', ');
-  const forNew = written.filter((d) => d.reason === 'created').length;
-  const stale = written.filter((d) => d.reason === 'stale');
+  const written = result.outcomes.filter((o) => o.secret?.state === 'written');
+  const failed = result.outcomes.filter((o) => o.secret?.state === 'failed');
+  const names = (list: Outcome[]) => list.map((o) => code(o.subscription.secretName)).join(', ');
+  const forNew = written.filter((o) => o.secret!.reason === 'created').length;
+  const stale = written.filter((o) => o.secret!.reason === 'stale');
   const lines = [
     '### Secrets',
     '',
-    `- Target: ${result.target.description}`,
+    `- Target: ${result.destination.description}`,
     written.length > 0
       ? `- Delivered: ${plural(written.length, 'secret')} (${forNew} of new webhooks, ${written.length - forNew} of existing ones, as resync-secrets says)`
       : '- Delivered: none; nothing new, and resync-secrets found nothing to write',
   ];
   if (stale.length > 0) lines.push(`- ${STALE_REASON}, so written again: ${names(stale)}`);
-  const replaced = written.filter((d) => d.replaced);
+  const replaced = written.filter((o) => o.secret!.replaced);
   if (replaced.length > 0) {
     lines.push(
-      `- Written over a secret of the same name that was already there: ${replaced.map((d) => `${code(d.subscription.secretName)} (last written ${d.replaced})`).join(', ')}. Expected after a webhook was deleted or re-created in the manage portal; otherwise that name belonged to something else.`,
+      `- Written over a secret of the same name that was already there: ${replaced.map((o) => `${code(o.subscription.secretName)} (last written ${o.secret!.replaced})`).join(', ')}. Expected after a webhook was deleted or re-created in the manage portal; otherwise that name belonged to something else.`,
     );
   }
   if (failed.length > 0) lines.push(`- Not delivered: ${names(failed)}`);
@@ -279,18 +276,21 @@ function failuresSection(result: SyncResult): string[] {
     );
   }
   for (const failure of result.failures) lines.push(`- ${cell(failure)}`);
-  for (const { subscription: s, message } of result.createFailures) {
-    lines.push(`- ${code(s.event)} ${code(shownUrl(s))}: ${cell(message)}`);
+  const what = (s: Subscription) => `- ${code(s.event)} ${code(shownUrl(s))}:`;
+  for (const { subscription, create } of result.outcomes) {
+    if (create?.state === 'failed') lines.push(`${what(subscription)} ${cell(create.message)}`);
   }
-  for (const c of result.created.filter((c) => c.storedOtherwise)) {
-    lines.push(
-      `- ${code(c.subscription.event)} ${code(shownUrl(c.subscription))}: created, but ${cell(c.storedOtherwise!)}`,
-    );
+  for (const { subscription, create } of result.outcomes) {
+    if (create?.state === 'created' && create.storedOtherwise) {
+      lines.push(`${what(subscription)} created, but ${cell(create.storedOtherwise)}`);
+    }
   }
-  for (const d of result.deliveries.filter((d) => d.outcome === 'failed')) {
-    lines.push(`- secret ${code(d.subscription.secretName)}: ${cell(d.message ?? 'failed')}`);
+  for (const { subscription, secret } of result.outcomes) {
+    if (secret?.state === 'failed') {
+      lines.push(`- secret ${code(subscription.secretName)}: ${cell(secret.message ?? 'failed')}`);
+    }
   }
-  lines.push('', alreadyDone(result), '');
+  lines.push('', alreadyDone(result, code), '');
   return lines;
 }
 
@@ -328,28 +328,6 @@ function unmanagedSnippet(result: SyncResult): string[] {
 
 function urlVariable(name: string | undefined): string {
   return `${upperSnake(name ?? 'webhook')}_URL`;
-}
-
-/** Every failure report says what was already done and what is left for the next run. */
-export function alreadyDone(result: SyncResult): string {
-  const created = result.created.map((c) => code(c.subscription.secretName));
-  const pending = result.deliveries
-    .filter((d) => d.outcome === 'failed')
-    .map((d) => code(d.subscription.secretName));
-  const parts = [
-    created.length > 0
-      ? `Already done: created ${plural(created.length, 'webhook')} (secrets ${created.join(', ')}).`
-      : 'Already done: no webhook was created.',
-  ];
-  if (pending.length > 0) {
-    parts.push(
-      `Secrets still to be written: ${pending.join(', ')}. The webhooks keep their secrets on the account; the next run with resync-secrets: missing (the default) writes them.`,
-    );
-  }
-  if (result.createFailures.length > 0) {
-    parts.push('The next run creates what is still missing, and nothing twice.');
-  }
-  return parts.join(' ');
 }
 
 function assemble(

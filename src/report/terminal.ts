@@ -17,27 +17,26 @@ export function renderText(result: SyncResult): string {
     lines.push(
       `${result.file.path}: valid; ${result.file.subscriptions.length} subscription(s) declared (no MKP_API_TOKEN: the account was not checked)`,
     );
-    for (const s of result.file.subscriptions)
+    for (const { subscription: s } of result.outcomes)
       lines.push(row('·', s.event, shownUrl(s), s.secretName));
   } else {
-    const createdBy = new Map(result.created.map((c) => [c.subscription, c]));
-    const failed = new Map(result.createFailures.map((f) => [f.subscription, f.message]));
     lines.push(
       `${result.file.path}: ${plan.create.length} to create, ${plan.unchanged.length} unchanged, ${plan.unmanaged.length} unmanaged${result.mode === 'dry-run' ? ' (plan only)' : ''}`,
     );
-    for (const s of plan.create) {
+    for (const { subscription: s, planned, create } of result.outcomes) {
+      if (planned !== 'create') continue;
       const status =
         result.mode !== 'apply'
           ? 'will create'
-          : createdBy.has(s)
-            ? createdBy.get(s)!.storedOtherwise
-              ? `created, but ${createdBy.get(s)!.storedOtherwise}`
+          : create?.state === 'created'
+            ? create.storedOtherwise
+              ? `created, but ${create.storedOtherwise}`
               : 'created'
-            : `FAILED: ${failed.get(s) ?? 'not created'}`;
+            : `FAILED: ${create?.message ?? 'not created'}`;
       lines.push(row('+', s.event, shownUrl(s), `${s.secretName}  ${status}`));
     }
-    for (const { subscription: s } of plan.unchanged) {
-      lines.push(row('=', s.event, shownUrl(s), s.secretName));
+    for (const { subscription: s, planned } of result.outcomes) {
+      if (planned === 'unchanged') lines.push(row('=', s.event, shownUrl(s), s.secretName));
     }
     for (const r of plan.unmanaged)
       lines.push(row('!', r.type, redactUrl(r.url), `unmanaged ${r.id}`));

@@ -17,4 +17,14 @@ export class OutputsTarget implements SecretTarget {
   async write(name: string, value: string): Promise<void> {
     this.values.set(name, value);
   }
+
+  /** The values written under these names, in the order given: what the step outputs show. */
+  valuesOf(names: Iterable<string>): Map<string, string> {
+    const values = new Map<string, string>();
+    for (const name of names) {
+      const value = this.values.get(name);
+      if (value !== undefined) values.set(name, value);
+    }
+    return values;
+  }
 }
