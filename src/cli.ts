@@ -11,6 +11,7 @@ import { Scrubber, scrubbingLog } from './scrub.js';
 import { closest } from './config/suggest.js';
 import { describe, sync, type SyncResult } from './sync.js';
 import { createdIn, succeeded } from './verdicts.js';
+import { plural } from './wording.js';
 import packageJson from '../package.json' with { type: 'json' };
 
 const { version } = packageJson;
@@ -160,7 +161,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
         out(`${JSON.stringify({ valid: false, problems: error.problems })}\n`);
       }
       err(renderProblems(error.problems));
-      failed(`${config} has ${error.problems.length} problem(s); nothing was sent`);
+      failed(`${config} has ${plural(error.problems.length, 'problem')}; nothing was sent`);
       return 1;
     }
     for (const notice of file.notices ?? []) {
@@ -181,7 +182,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
         });
         out(`${JSON.stringify({ valid: true, ...planJson(declared) })}\n`);
       } else {
-        show(`${file.path}: valid, ${file.subscriptions.length} subscription(s)\n`);
+        show(`${file.path}: valid, ${plural(file.subscriptions.length, 'subscription')}\n`);
       }
       return 0;
     }
@@ -201,7 +202,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
         return 1;
       }
       const what = result.plan
-        ? `apply did not finish: ${createdIn(result).length} of ${result.plan.create.length} webhook(s) created; the next apply (or the Action) repairs what is left`
+        ? `apply did not finish: ${createdIn(result).length} of ${plural(result.plan.create.length, 'webhook')} created; the next apply (or the Action) repairs what is left`
         : 'nothing was created';
       if (json) failed(`${what} (${failureMessages(result).join('; ')})`, result);
       else if (result.plan) {
@@ -223,7 +224,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
     const created = createdIn(result).length;
     if (command === 'apply' && created > 0) {
       err(
-        `The secrets of the ${created} new webhook(s) stay on the MijnKlantportaal account; this terminal never shows them. The Action delivers them to GitHub (resync-secrets: missing).\n`,
+        `The secrets of the ${plural(created, 'new webhook')} stay on the MijnKlantportaal account; this terminal never shows them. The Action delivers them to GitHub (resync-secrets: missing).\n`,
       );
     }
     return 0;

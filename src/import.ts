@@ -10,8 +10,10 @@ import { EVENT_TYPES, isEventType, type EventType } from './events.js';
 import type { Log } from './log.js';
 import type { MkpClient } from './mkp/client.js';
 import type { RemoteWebhook } from './mkp/types.js';
-import { subscriptionKey } from './plan.js';
+import { subscriptionKey } from './matching.js';
+import { duplicateGroups } from './plan.js';
 import { hasHiddenParts, redactUrl } from './url.js';
+import { duplicatesSentence, plural } from './wording.js';
 
 /**
  * Adopting an existing account: the webhooks already there, written as a webhooks.yaml that
@@ -41,21 +43,18 @@ export function adopt(
   takenNames: ReadonlySet<string> = new Set(),
 ): Adoption {
   const skipped: Adoption['skipped'] = [];
-  const groups = new Map<string, RemoteWebhook[]>();
-  const byUrl = new Map<string, Set<EventType>>();
+  const declarable: RemoteWebhook[] = [];
   for (const record of records) {
     const reason = undeclarable(record);
-    if (reason) {
-      skipped.push({ record, reason });
-      continue;
-    }
+    if (reason) skipped.push({ record, reason });
+    else declarable.push(record);
+  }
+  const declared = new Set<string>();
+  const byUrl = new Map<string, Set<EventType>>();
+  for (const record of declarable) {
     const key = subscriptionKey(record.type, record.url);
-    const group = groups.get(key);
-    if (group) {
-      group.push(record); // the first of a group is declared; the rest stay duplicates
-      continue;
-    }
-    groups.set(key, [record]);
+    if (declared.has(key)) continue; // the first of a group is declared; the rest stay duplicates
+    declared.add(key);
     const events = byUrl.get(record.url) ?? new Set<EventType>();
     events.add(record.type as EventType);
     byUrl.set(record.url, events);
@@ -70,7 +69,7 @@ export function adopt(
     if (names !== 'none') entry.name = uniqueName(nameFor(url, names), used);
     return entry;
   });
-  return { entries, skipped, duplicates: [...groups.values()].filter((g) => g.length > 1) };
+  return { entries, skipped, duplicates: duplicateGroups(declarable) };
 }
 
 /** Why no valid webhooks.yaml can declare this record, or undefined when one can. */
@@ -206,24 +205,23 @@ export async function importAccount(options: ImportOptions): Promise<number> {
     log.warning(`skipped ${record.id} (${record.type} ${redactUrl(record.url)}): ${reason}`);
   }
   for (const group of adoption.duplicates) {
-    log.warning(
-      `duplicates: ${group.map((r) => r.id).join(', ')} all send ${group[0]!.type} to ${redactUrl(group[0]!.url)}; a file declares one of them, so remove the extras in the manage portal`,
-    );
+    const sentence = duplicatesSentence(group, redactUrl(group[0]!.url));
+    log.warning(`duplicates: ${sentence}; the file declares one of them`);
   }
   const exposed = adoption.entries.filter((entry) => hasHiddenParts(entry.url));
   if (exposed.length > 0) {
     log.warning(
-      `${exposed.length} URL(s) carry user-info or query values, written whole: ${exposed.map((e) => redactUrl(e.url)).join(', ')}. The file goes into git; move such values into \${VAR} (read from the environment) to keep them out of it`,
+      `${plural(exposed.length, 'URL')} carry user-info or query values, written whole: ${exposed.map((e) => redactUrl(e.url)).join(', ')}. The file goes into git; move such values into \${VAR} (read from the environment) to keep them out of it`,
     );
   }
   if (toStdout) options.out(text);
   else await writeFile(output, text);
   const subscriptions = adoption.entries.reduce((n, e) => n + e.events.length, 0);
   if (listed.length > records.length) {
-    log.info(`${listed.length - records.length} record(s) outside --owns left out`);
+    log.info(`${plural(listed.length - records.length, 'record')} outside --owns left out`);
   }
   log.info(
-    `imported ${records.length} record(s) as ${adoption.entries.length} entr${adoption.entries.length === 1 ? 'y' : 'ies'} (${subscriptions} subscriptions) into ${toStdout ? 'stdout' : output}; ${adoption.skipped.length} skipped, ${adoption.duplicates.length} duplicate group(s). No secret was written.`,
+    `imported ${plural(records.length, 'record')} as ${plural(adoption.entries.length, 'entry', 'entries')} (${plural(subscriptions, 'subscription')}) into ${toStdout ? 'stdout' : output}; ${adoption.skipped.length} skipped, ${plural(adoption.duplicates.length, 'duplicate group')}. No secret was written.`,
   );
   return 0;
 }

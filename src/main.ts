@@ -18,6 +18,7 @@ import { openSecretTarget } from './secrets/select.js';
 import type { SecretTarget } from './secrets/target.js';
 import { describe, sync, type SyncResult } from './sync.js';
 import { alreadyDone, changed, drift, driftLeft, succeeded } from './verdicts.js';
+import { plural } from './wording.js';
 
 /**
  * The Actions shell: inputs -> sync -> outputs, job summary and exit status. Everything it
@@ -33,7 +34,7 @@ export async function run(): Promise<void> {
   } catch (error) {
     if (error instanceof InputError) {
       for (const problem of error.problems) core.error(scrubber.scrub(problem));
-      core.setFailed(`${error.problems.length} invalid input(s); nothing was read or sent`);
+      core.setFailed(`${plural(error.problems.length, 'invalid input')}; nothing was read or sent`);
     } else {
       // Not foreseen: still one sentence, never a stack trace.
       core.setFailed(scrubber.scrub(`unexpected error: ${describe(error)}`));
@@ -127,7 +128,7 @@ async function runAction(
       log,
     );
     core.setFailed(
-      `${settings.config} has ${error.problems.length} problem(s); nothing was sent to any API`,
+      `${settings.config} has ${plural(error.problems.length, 'problem')}; nothing was sent to any API`,
     );
     return;
   }
@@ -135,7 +136,7 @@ async function runAction(
     for (const line of scrubber.add(value, 'variable')) core.setSecret(line);
   }
   for (const notice of file.notices ?? []) core.notice(notice.message, annotation(notice));
-  log.info(`${settings.config}: ${file.subscriptions.length} subscription(s) declared`);
+  log.info(`${settings.config}: ${plural(file.subscriptions.length, 'subscription')} declared`);
   const base = await pullRequestBase(settings);
   // The base file may read other ${VAR}s: their values are masked and scrubbed alike.
   for (const value of base?.state === 'read' ? (base.file.substitutedValues ?? []) : []) {

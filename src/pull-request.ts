@@ -3,7 +3,8 @@
 import type { UrlPattern } from './config/scope.js';
 import type { Subscription, WebhooksFile } from './config/types.js';
 import type { RemoteWebhook } from './mkp/types.js';
-import { subscriptionKey, type Plan } from './plan.js';
+import { subscriptionKey } from './matching.js';
+import type { Plan } from './plan.js';
 
 /** The base branch's side of a pull request, as far as it could be read. */
 export type PullRequestBase =

@@ -7,10 +7,12 @@ import { ApiError } from './mkp/errors.js';
 import type { WebhookSecrets } from './mkp/secrets.js';
 import type { RemoteWebhook } from './mkp/types.js';
 import { HTTP_DEFAULTS } from './mkp/http.js';
-import { makePlan, sameButSpelling, shownRecordUrl, subscriptionKey, type Plan } from './plan.js';
+import { sameButSpelling, subscriptionKey } from './matching.js';
+import { makePlan, shownRecordUrl, type Plan } from './plan.js';
 import { isStale, STALE_REASON, type Clocks } from './secrets/stale.js';
 import type { SecretTarget, TargetSecrets } from './secrets/target.js';
 import { redactUrl, shownUrl } from './url.js';
+import { duplicatesSentence, plural } from './wording.js';
 
 /**
  * list -> plan -> create -> deliver secrets. Knows no shell: the Action and the CLI both call
@@ -169,7 +171,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   }
   const toCreate = result.outcomes.filter((o) => o.planned === 'create' && !o.create);
   if (toCreate.length > 0 && !cancel.aborted) {
-    await log.group(`Create ${count(toCreate.length, 'webhook')}`, () =>
+    await log.group(`Create ${plural(toCreate.length, 'webhook')}`, () =>
       createMissing(toCreate, listing.value, client, options, cancel),
     );
   }
@@ -288,7 +290,7 @@ async function createMissing(
       return;
     }
     log.warning(
-      `${count(unknown.length, 'create')} ended without a clear answer; listing the account before trying again`,
+      `${plural(unknown.length, 'create')} ended without a clear answer; listing the account before trying again`,
     );
     let relisted: RemoteWebhook[];
     try {
@@ -367,7 +369,7 @@ async function deliverSecrets(
   if (todo.length === 0) return;
 
   const updatedAt = (s: Subscription) => existing?.updatedAt.get(secretNameKey(s.secretName));
-  await log.group(`Deliver ${count(todo.length, 'secret')} to ${target.description}`, async () => {
+  await log.group(`Deliver ${plural(todo.length, 'secret')} to ${target.description}`, async () => {
     let done = 0;
     const inFlight = new Set<(typeof todo)[number]>();
     const writes = mapConcurrently(todo, options.writeConcurrency ?? 4, async (item) => {
@@ -440,17 +442,9 @@ function resyncReason(
 }
 
 function warnAboutDuplicates(plan: Plan, declared: Subscription[], log: Log): void {
-  if (plan.duplicates.length === 0) return;
-  const groups = new Map<string, RemoteWebhook[]>();
-  for (const record of plan.duplicates) {
-    const key = subscriptionKey(record.type, record.url);
-    groups.set(key, [...(groups.get(key) ?? []), record]);
-  }
-  for (const records of groups.values()) {
-    const first = records[0]!;
-    log.warning(
-      `duplicate webhooks on the account: ${records.map((r) => r.id).join(', ')} all send ${first.type} to ${shownRecordUrl(first, declared)}; remove the extra ones in the manage portal`,
-    );
+  for (const group of plan.duplicates) {
+    const url = shownRecordUrl(group[0]!, declared);
+    log.warning(`duplicate webhooks on the account: ${duplicatesSentence(group, url)}`);
   }
 }
 
@@ -461,10 +455,6 @@ export function label(subscription: Subscription): string {
 /** An error as one sentence for people; never a stack trace. */
 export function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };

@@ -183,7 +183,7 @@ describe('manners', () => {
     const invalid = await runCli(['plan', '--json'], { cwd: dir('webhooks: 3\n'), env });
     expect(invalid.code).toBe(1);
     expect(JSON.parse(invalid.stdout)).toEqual({
-      error: 'webhooks.yaml has 1 problem(s); nothing was sent',
+      error: 'webhooks.yaml has 1 problem; nothing was sent',
       plan: null,
     });
   });
@@ -194,7 +194,7 @@ describe('manners', () => {
     const apply = await runCli(['apply', '--json'], { cwd: dir(FILE), env: api() });
     expect(apply.code).toBe(1);
     const body = JSON.parse(apply.stdout);
-    expect(body.error).toMatch(/^apply did not finish: 1 of 2 webhook\(s\) created/);
+    expect(body.error).toMatch(/^apply did not finish: 1 of 2 webhooks created/);
     expect(body.plan.create).toHaveLength(2);
     // The two creates race: either may be the one refused.
     expect(body.created).toHaveLength(1);
@@ -209,7 +209,7 @@ describe('manners', () => {
     const run = await runCli(['apply'], { cwd: dir(FILE), env: api() });
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(
-      'The secrets of the 2 new webhook(s) stay on the MijnKlantportaal account; this terminal never shows them. The Action delivers them to GitHub',
+      'The secrets of the 2 new webhooks stay on the MijnKlantportaal account; this terminal never shows them. The Action delivers them to GitHub',
     );
     noSecret(run);
   });
@@ -277,7 +277,7 @@ describe('import', () => {
     expect(text).toContain('url: https://billing.example.com/mkp?tenant=42&key=s3cr3t'); // whole in the file
     expect(run.stderr).not.toContain('s3cr3t'); // redacted on the terminal
     expect(run.stderr).toContain('The file goes into git');
-    expect(run.stderr).toMatch(/duplicates: wbh_\w+, wbh_\w+ all send customer-created/);
+    expect(run.stderr).toMatch(/duplicates: wbh_\w+ and wbh_\w+ both send customer-created/);
     for (const r of mkp.records) expect(text).not.toContain(r.secret);
 
     const file = parseWebhooksFile(text, 'webhooks.yaml', { env: {} });
@@ -384,7 +384,7 @@ describe('import', () => {
       { cwd, env: api() },
     );
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('2 record(s) outside --owns left out');
+    expect(run.stderr).toContain('2 records outside --owns left out');
     const text = readFileSync(join(cwd, 'webhooks.yaml'), 'utf8');
     expect(text).toContain(
       'owns:\n  - https://shop.example.com/mkp/*\n  - https://support.example.com/*\n',

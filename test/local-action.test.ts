@@ -55,7 +55,7 @@ afterAll(async () => {
 describe('@github/local-action', () => {
   it('runs the action with action.yml defaults (config webhooks.yaml, apply, outputs target)', () => {
     expect(output).toContain('Running Action');
-    expect(output).toContain('webhooks.yaml: 8 subscription(s) declared');
+    expect(output).toContain('webhooks.yaml: 8 subscriptions declared');
     expect(output).not.toContain('::error::');
     expect(mkp.records).toHaveLength(8);
     expect(mkp.count('create')).toBe(7);

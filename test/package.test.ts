@@ -105,7 +105,7 @@ describe('the npm package', () => {
 
     const validated = await npx(['validate']);
     expect(validated.code).toBe(0);
-    expect(validated.stdout).toBe('webhooks.yaml: valid, 2 subscription(s)\n');
+    expect(validated.stdout).toBe('webhooks.yaml: valid, 2 subscriptions\n');
 
     const planned = await npx(['plan', '--json'], api);
     expect(planned.code).toBe(0);

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import type { Subscription } from '../src/config/types.js';
 import { EVENT_TYPES, type EventType } from '../src/events.js';
 import type { RemoteWebhook } from '../src/mkp/types.js';
-import { hasDrift, makePlan, subscriptionKey } from '../src/plan.js';
+import { subscriptionKey } from '../src/matching.js';
+import { hasDrift, makePlan } from '../src/plan.js';
 
 const at = { file: 'webhooks.yaml', line: 1, column: 1 };
 const sub = (event: EventType, url: string, name: string | null = null): Subscription => ({
@@ -69,7 +70,10 @@ describe('makePlan (CONTRACT §2)', () => {
     const declared = sub('customer-created', 'https://hooks.example.com/crm');
     const plan = makePlan([declared], [first, undeclaredA, second, undeclaredB]);
     expect(plan.unchanged).toEqual([{ subscription: declared, remote: first }]);
-    expect(plan.duplicates).toEqual([first, undeclaredA, second, undeclaredB]);
+    expect(plan.duplicates).toEqual([
+      [first, second],
+      [undeclaredA, undeclaredB],
+    ]);
     // Extra copies of a declared pair are duplicates, not unmanaged; undeclared ones are both.
     expect(plan.unmanaged).toEqual([undeclaredA, undeclaredB]);
   });
@@ -141,7 +145,9 @@ describe('makePlan properties', () => {
         expect(plan.unmanaged).toEqual(records.filter((r) => !wanted.has(key(r))));
         const counts = new Map<string, number>();
         for (const r of records) counts.set(key(r), (counts.get(key(r)) ?? 0) + 1);
-        expect(plan.duplicates).toEqual(records.filter((r) => counts.get(key(r))! > 1));
+        // One group per shared key, in order of first appearance, each in account order.
+        const shared = [...new Set(records.map(key))].filter((k) => counts.get(k)! > 1);
+        expect(plan.duplicates).toEqual(shared.map((k) => records.filter((r) => key(r) === k)));
       }),
     );
   });

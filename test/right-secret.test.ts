@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { WebhooksFile } from '../src/config/types.js';
 import { RecordingLog } from '../src/log.js';
-import { spellingKey } from '../src/plan.js';
+import { spellingKey } from '../src/matching.js';
 import { renderReport } from '../src/report/summary.js';
 import { GitHubSecretsTarget } from '../src/secrets/github.js';
 import { OutputsTarget } from '../src/secrets/outputs.js';

@@ -1,6 +1,7 @@
 import { isEventType, type EventType } from '../events.js';
 import type { SourcePosition } from '../log.js';
-import { normalizeUrl, shownUrl } from '../url.js';
+import { subscriptionKey } from '../matching.js';
+import { shownUrl } from '../url.js';
 import type { DataPath, FilePositions } from './positions.js';
 import {
   defaultSecretTemplate,
@@ -164,7 +165,7 @@ export function subscriptionsOf({
 
       let repeated = false;
       if (url !== undefined) {
-        const key = `${event} ${normalizeUrl(url)}`;
+        const key = subscriptionKey(event, url);
         const first = pairs.get(key);
         if (first) {
           repeated = true;

@@ -1,6 +1,7 @@
 import { redactUrl } from '../url.js';
 import { ApiError } from './errors.js';
 import { DOCUMENTED_BUDGET, RateGate, type RateBudget } from './rate-gate.js';
+import { plural } from '../wording.js';
 
 /**
  * The one HTTP layer under the MijnKlantportaal client. Every call passes through here, so the
@@ -105,7 +106,7 @@ export class ApiHttp {
         throw new ApiError(
           'unavailable',
           call.operation,
-          `${outcome.reason}; gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}${
+          `${outcome.reason}; gave up after ${plural(attempt, 'attempt')}${
             outcome.waitMs !== undefined && attempt < this.settings.maxAttempts
               ? ` (the API asked to wait ${seconds(wait)}, beyond the retry budget of ${seconds(this.settings.retryBudgetMs)})`
               : ''

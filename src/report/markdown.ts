@@ -17,9 +17,5 @@ export function code(text: string): string {
   return `${fence}${fence === '``' ? ' ' : ''}${clean}${fence === '``' ? ' ' : ''}${fence}`;
 }
 
-export function plural(n: number, noun: string, nouns = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : nouns}`;
-}
-
 /** GitHub refuses comment and issue bodies longer than this. */
 export const GITHUB_BODY_LIMIT = 65_536;

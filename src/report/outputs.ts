@@ -75,7 +75,7 @@ export function checkedPlanJson(plan: Plan): PlanJson {
     create: plan.create.map(subscriptionJson),
     unchanged: plan.unchanged.map(({ subscription }) => subscriptionJson(subscription)),
     unmanaged: plan.unmanaged.map(recordJson),
-    duplicates: plan.duplicates.map(recordJson),
+    duplicates: plan.duplicates.flat().map(recordJson),
     ignored: plan.ignored.map((r) => ({ id: r.id })),
   };
 }

@@ -2,10 +2,12 @@
 // request changes leads, what was already pending on the base branch follows, folded.
 import type { Subscription } from '../config/types.js';
 import type { RemoteWebhook } from '../mkp/types.js';
-import { subscriptionKey, type Plan } from '../plan.js';
+import { subscriptionKey } from '../matching.js';
+import type { Plan } from '../plan.js';
 import type { PullRequestBase, PullRequestChanges } from '../pull-request.js';
 import { redactUrl, shownUrl } from '../url.js';
-import { cell, code, plural } from './markdown.js';
+import { plural } from '../wording.js';
+import { cell, code } from './markdown.js';
 
 export interface PullRequestReport {
   base: PullRequestBase;

@@ -1,13 +1,15 @@
 import type { ConfigProblem, Subscription } from '../config/types.js';
 import type { RemoteWebhook } from '../mkp/types.js';
-import { shownRecordUrl, subscriptionKey } from '../plan.js';
+import { subscriptionKey } from '../matching.js';
+import { shownRecordUrl } from '../plan.js';
 import type { Outcome, SyncResult } from '../sync.js';
 import { alreadyDone, createdIn, failedOutcome, succeeded } from '../verdicts.js';
 import { upperSnake } from '../events.js';
 import { adopt, renderEntries } from '../import.js';
 import { STALE_REASON } from '../secrets/stale.js';
 import { hasHiddenParts, redactUrl, shownUrl } from '../url.js';
-import { cell, code, plural } from './markdown.js';
+import { duplicatesSentence, plural } from '../wording.js';
+import { cell, code } from './markdown.js';
 import { pullRequestSection, type PullRequestReport } from './pull-request.js';
 
 /**
@@ -111,7 +113,7 @@ function countsLine(result: SyncResult): string {
     `${plan.unchanged.length} unchanged`,
     `${plan.unmanaged.length} unmanaged`,
   ];
-  const groups = duplicateGroups(plan.duplicates).length;
+  const groups = plan.duplicates.length;
   if (groups > 0) parts.push(`${plural(groups, 'webhook')} on the account more than once`);
   if (plan.ignored.length > 0) {
     parts.push(belongToOthers(plan.ignored.length));
@@ -121,7 +123,7 @@ function countsLine(result: SyncResult): string {
 
 /** The one line about records outside the file's scope (`owns`/`ignore`). */
 export function belongToOthers(n: number): string {
-  return `${n} ${n === 1 ? 'belongs' : 'belong'} to others: outside \`owns\` or ignored`;
+  return `${plural(n, 'belongs', 'belong')} to others: outside \`owns\` or ignored`;
 }
 
 function modeSentence(result: SyncResult): string {
@@ -160,7 +162,7 @@ function tableRows(result: SyncResult): string[] {
     return result.outcomes.map((o) => row('·', 'declared', o));
   }
   const copies = new Map(
-    duplicateGroups(plan.duplicates).map((g) => [subscriptionKey(g[0]!.type, g[0]!.url), g.length]),
+    plan.duplicates.map((g) => [subscriptionKey(g[0]!.type, g[0]!.url), g.length]),
   );
   const rows: string[] = [];
   for (const o of result.outcomes.filter((o) => o.planned === 'create')) {
@@ -205,30 +207,14 @@ function createFailed(result: SyncResult): Outcome[] {
   return result.outcomes.filter((o) => o.create?.state === 'failed');
 }
 
-/** Records sharing one (type, url), in account order. */
-function duplicateGroups(duplicates: readonly RemoteWebhook[]): RemoteWebhook[][] {
-  const groups = new Map<string, RemoteWebhook[]>();
-  for (const r of duplicates) {
-    const key = subscriptionKey(r.type, r.url);
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
-  return [...groups.values()];
-}
-
 function duplicatesSection(result: SyncResult): string[] {
-  const groups = duplicateGroups(result.plan?.duplicates ?? []);
+  const groups = result.plan?.duplicates ?? [];
   if (groups.length === 0) return [];
-  const ids = (records: RemoteWebhook[]) => {
-    const names = records.map((r) => code(r.id));
-    return names.length === 2 ? `${names[0]} and ${names[1]} both` : `${names.join(', ')} all`;
-  };
+  const url = (group: RemoteWebhook[]) => shownRecordUrl(group[0]!, result.file.subscriptions);
   return [
     '### Duplicates on the account',
     '',
-    ...groups.map(
-      (records) =>
-        `- ${ids(records)} send ${code(records[0]!.type)} to ${code(shownRecordUrl(records[0]!, result.file.subscriptions))}: the receiver gets each event more than once. Remove the extra ones in the manage portal.`,
-    ),
+    ...groups.map((group) => `- ${duplicatesSentence(group, url(group), code)}.`),
     '',
   ];
 }

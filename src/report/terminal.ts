@@ -2,6 +2,7 @@ import type { ConfigProblem } from '../config/types.js';
 import { formatProblem } from '../config/types.js';
 import type { SyncResult } from '../sync.js';
 import { redactUrl, shownUrl } from '../url.js';
+import { plural } from '../wording.js';
 import { belongToOthers } from './summary.js';
 
 /** The plan and its outcome as plain text for a terminal, from the same SyncResult. */
@@ -15,7 +16,7 @@ export function renderText(result: SyncResult): string {
     lines.push(`${result.file.path}: no plan, the account could not be read`);
   } else if (result.mode === 'unchecked' || !plan) {
     lines.push(
-      `${result.file.path}: valid; ${result.file.subscriptions.length} subscription(s) declared (no MKP_API_TOKEN: the account was not checked)`,
+      `${result.file.path}: valid; ${plural(result.file.subscriptions.length, 'subscription')} declared (no MKP_API_TOKEN: the account was not checked)`,
     );
     for (const { subscription: s } of result.outcomes)
       lines.push(row('·', s.event, shownUrl(s), s.secretName));
@@ -41,7 +42,12 @@ export function renderText(result: SyncResult): string {
     for (const r of plan.unmanaged)
       lines.push(row('!', r.type, redactUrl(r.url), `unmanaged ${r.id}`));
     if (plan.duplicates.length > 0) {
-      lines.push(`  duplicates on the account: ${plan.duplicates.map((r) => r.id).join(', ')}`);
+      lines.push(
+        `  duplicates on the account: ${plan.duplicates
+          .flat()
+          .map((r) => r.id)
+          .join(', ')}`,
+      );
     }
     if (plan.ignored.length > 0) {
       lines.push(`  ${belongToOthers(plan.ignored.length).replace(/`/g, '')}`);
@@ -51,5 +57,5 @@ export function renderText(result: SyncResult): string {
 }
 
 export function renderProblems(problems: ConfigProblem[]): string {
-  return `${problems.map(formatProblem).join('\n')}\n${problems.length} problem(s); nothing was sent\n`;
+  return `${problems.map(formatProblem).join('\n')}\n${plural(problems.length, 'problem')}; nothing was sent\n`;
 }

@@ -12,7 +12,7 @@ import {
 import { commentMarker } from '../../src/report/pr-comment.js';
 import { runAction, type ActionRun } from './action-runner.js';
 import { findLeaks } from './leak-scan.js';
-import { spellingKey } from '../../src/plan.js';
+import { spellingKey } from '../../src/matching.js';
 
 /**
  * The fault matrix (RELIABILITY.md): every fault × phase of a run, each cell run through the
@@ -1091,7 +1091,7 @@ export const HOSTILE: readonly HostileCell[] = [
     yaml: urlFile('https://hooks.example.com/h?SECRETKEY0001'),
     inputs: { 'dry-run': 'true' },
     exitCode: 0,
-    says: 'subscription(s) declared',
+    says: '1 subscription declared',
     calls: 1,
     hidden: ['SECRETKEY0001'],
     check: (run) => (run.summary.includes('/h?***') ? [] : ['the summary does not show `?***`']),
@@ -1163,7 +1163,7 @@ export const HOSTILE: readonly HostileCell[] = [
       })),
     },
     exitCode: 0,
-    says: 'subscription(s) declared',
+    says: '1 subscription declared',
     calls: 4,
   },
   {
