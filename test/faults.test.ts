@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { REPO_ROOT } from './harness/action-runner.js';
+import { REPO_ROOT } from '../dev/harness/action-runner.js';
 import {
   CELLS,
   HOSTILE,

@@ -2,15 +2,19 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GitHubEmulator, type Fault as GitHubFault, type SecretScope } from '../emulator/github.js';
+import {
+  GitHubEmulator,
+  type Fault as GitHubFault,
+  type SecretScope,
+} from '../../dev/emulator/github.js';
 import {
   MkpEmulator,
   type Fault as MkpFault,
   type MkpEmulatorOptions,
   type WebhookRecord,
-} from '../emulator/mkp.js';
+} from '../../dev/emulator/mkp.js';
 import { commentMarker } from '../../src/report/pr-comment.js';
-import { runAction, type ActionRun } from './action-runner.js';
+import { runAction, type ActionRun } from '../../dev/harness/action-runner.js';
 import { findLeaks } from './leak-scan.js';
 import { spellingKey } from '../../src/plan.js';
 
