@@ -19,6 +19,24 @@ export default tseslint.config(
     },
   },
   {
+    // The development tools (emulators, runners) are the other side of the wire: no jest, no
+    // code under test, nothing of the tests.
+    files: ['dev/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@jest/*', 'jest', '**/src/*', '**/test/*'],
+              message: 'dev/ imports nothing from jest, src/ or test/',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/**/*.ts'],
     ignores: ['src/cli.ts'],
     rules: { 'no-console': 'error' },

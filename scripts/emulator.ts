@@ -8,7 +8,7 @@
  * PORT sets the port (default: any free one). The emulator keeps its records in memory.
  * A bad PORT, or one that is taken, is one sentence and exit status 1, never a stack trace.
  */
-import { MkpEmulator } from '../test/emulator/mkp.js';
+import { MkpEmulator } from '../dev/emulator/mkp.js';
 import { DEMO_ACCOUNT } from './demo-account.js';
 
 /** PORT as a port number, or the sentence that says what is wrong with it. */

@@ -24,9 +24,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import MarkdownIt from 'markdown-it';
-import { GitHubEmulator } from '../test/emulator/github.js';
-import { MkpEmulator } from '../test/emulator/mkp.js';
-import { REPO_ROOT, runAction, type ActionRun } from '../test/harness/action-runner.js';
+import { GitHubEmulator } from '../dev/emulator/github.js';
+import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { REPO_ROOT, runAction, type ActionRun } from '../dev/harness/action-runner.js';
 
 const BILLING_HOOK_URL = 'https://billing.example.com/hooks/mkp?tenant=demo';
 const REPOSITORY = 'acme/shop';

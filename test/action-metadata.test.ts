@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { STANDARD_OUTPUT_NAMES } from '../src/config/secret-names.js';
-import { ACTION_DEFAULTS } from './harness/action-runner.js';
+import { ACTION_DEFAULTS } from '../dev/harness/action-runner.js';
 
 /**
  * action.yml against GitHub's documented metadata syntax (an ajv schema of the documented keys;

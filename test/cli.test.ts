@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { parseWebhooksFile } from '../src/config/load.js';
-import { MkpEmulator } from './emulator/mkp.js';
+import { MkpEmulator } from '../dev/emulator/mkp.js';
 import { findLeaks } from './harness/leaks.js';
-import { runCli, type CliRun } from './harness/processes.js';
+import { runCli, type CliRun } from '../dev/harness/processes.js';
 
 /** `mkp-webhooks-sync` (the built dist/cli/index.js) from a terminal, against the emulator (CONTRACT §5). */
 let mkp: MkpEmulator | undefined;

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
-import { REPO_ROOT } from './harness/action-runner.js';
+import { REPO_ROOT } from '../dev/harness/action-runner.js';
 
 /** `npm run demo`, the README's first command, as a new user runs it. */
 describe('npm run demo', () => {

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import { GitHubEmulator } from './emulator/github.js';
-import { MkpEmulator } from './emulator/mkp.js';
-import { REPO_ROOT, runAction } from './harness/action-runner.js';
+import { GitHubEmulator } from '../dev/emulator/github.js';
+import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { REPO_ROOT, runAction } from '../dev/harness/action-runner.js';
 import { expectNoLeak } from './harness/leaks.js';
 
 // Every workflow a user may paste (examples/*.yml and the README's yaml snippets) runs as

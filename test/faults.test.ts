@@ -1,17 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { REPO_ROOT } from './harness/action-runner.js';
+import { REPO_ROOT } from '../dev/harness/action-runner.js';
+import { CELLS, HOSTILE, type RunnableCell } from './harness/fault-matrix.js';
 import {
-  CELLS,
-  HOSTILE,
-  renderReliability,
   runHostile,
   runMatrix,
   type CellResult,
   type HostileResult,
-  type RunnableCell,
-} from './harness/fault-matrix.js';
+} from './harness/fault-runner.js';
+import { renderReliability } from './harness/reliability.js';
 
 /**
  * The fault matrix (CONTRACT §4, RELIABILITY.md): every fault × phase, each cell run through

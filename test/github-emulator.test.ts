@@ -1,7 +1,11 @@
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { getOctokit } from '@actions/github';
 import sodium from 'libsodium-wrappers';
-import { GitHubEmulator, type GitHubEmulatorOptions, type SecretScope } from './emulator/github.js';
+import {
+  GitHubEmulator,
+  type GitHubEmulatorOptions,
+  type SecretScope,
+} from '../dev/emulator/github.js';
 
 // Real HTTP against the emulator on a loopback port, with Node's fetch and with the Octokit of
 // @actions/github: no mocks. What the action relies on is checked the way GitHub answers it.

@@ -3,7 +3,7 @@ import { githubClient } from '../src/github-api.js';
 import { RecordingLog } from '../src/log.js';
 import { driftMarker, reportDrift } from '../src/report/drift-issue.js';
 import { commentMarker, postPlanComment } from '../src/report/pr-comment.js';
-import { GitHubEmulator } from './emulator/github.js';
+import { GitHubEmulator } from '../dev/emulator/github.js';
 
 /** The PR comment and the drift issue, against the GitHub emulator (CONTRACT §3, §4). */
 let github: GitHubEmulator;

@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { MkpEmulator } from './emulator/mkp.js';
-import { REPO_ROOT } from './harness/action-runner.js';
+import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { REPO_ROOT } from '../dev/harness/action-runner.js';
 
 /**
  * The action under GitHub's own runner emulation, @github/local-action: it reads action.yml,

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { MkpEmulator } from './emulator/mkp.js';
+import { MkpEmulator } from '../dev/emulator/mkp.js';
 import { SCHEMA_URL } from '../src/import.js';
-import { REPO_ROOT } from './harness/action-runner.js';
+import { REPO_ROOT } from '../dev/harness/action-runner.js';
 
 // The CLI as a user gets it from npm (CONTRACT §5): `npm pack`, then an install of the tarball
 // into an empty folder with no network, then `npx mkp-webhooks-sync …` from there.

@@ -11,7 +11,7 @@ import { sync } from '../src/sync.js';
 import { succeeded } from '../src/verdicts.js';
 import { created, createFailures } from './harness/outcomes.js';
 import { subscription } from './harness/clients.js';
-import { freePort, startBackground, type Background } from './harness/processes.js';
+import { freePort, startBackground, type Background } from '../dev/harness/processes.js';
 
 /**
  * Our requests against the documented API, judged by a tool nobody here wrote: Prism mocks

@@ -11,7 +11,7 @@ import { makePlan } from '../src/plan.js';
 import { pullRequestChanges } from '../src/pull-request.js';
 import { renderReport } from '../src/report/summary.js';
 import { syncResult } from './harness/outcomes.js';
-import { GitHubEmulator } from './emulator/github.js';
+import { GitHubEmulator } from '../dev/emulator/github.js';
 
 /**
  * The pull request's base file: the contents endpoint as GitHub answers it (emulated), the reader

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { GitHubEmulator } from './emulator/github.js';
-import { MkpEmulator } from './emulator/mkp.js';
-import { runAction, type ActionRun, type ActionRunOptions } from './harness/action-runner.js';
+import { GitHubEmulator } from '../dev/emulator/github.js';
+import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { runAction, type ActionRun, type ActionRunOptions } from '../dev/harness/action-runner.js';
 import { expectMaskedFirst, expectNoLeak } from './harness/leaks.js';
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import { REPO_ROOT } from './harness/action-runner.js';
+import { REPO_ROOT } from '../dev/harness/action-runner.js';
 
 // The release workflow's guards (scripts/release-check.ts) on a small git repository of their
 // own: its `npm run build` copies src/ to dist/, so a stale dist is one commit away and each case

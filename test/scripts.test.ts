@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { REPO_ROOT, spawnNode } from './harness/action-runner.js';
-import { startBackground } from './harness/processes.js';
+import { REPO_ROOT, spawnNode } from '../dev/harness/action-runner.js';
+import { startBackground } from '../dev/harness/processes.js';
 
 /** `npm run emulator` as a newcomer runs it: a usable address, or one sentence. */
 const TSX = join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs');

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import { GitHubEmulator } from './emulator/github.js';
-import { REPO_ROOT, runAction, type ActionRun } from './harness/action-runner.js';
+import { GitHubEmulator } from '../dev/emulator/github.js';
+import { REPO_ROOT, runAction, type ActionRun } from '../dev/harness/action-runner.js';
 import { expectNoLeak } from './harness/leaks.js';
 
 // The local equivalent of .github/workflows/self-test.yml: its own steps, read from the file and

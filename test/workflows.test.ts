@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import { REPO_ROOT } from './harness/action-runner.js';
+import { REPO_ROOT } from '../dev/harness/action-runner.js';
 
 // The workflows of this repository and the examples users copy, held to the rules zizmor
 // enforces on GitHub (ci.yml), checked here because zizmor cannot be installed offline:

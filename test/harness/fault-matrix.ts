@@ -1,25 +1,24 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { GitHubEmulator, type Fault as GitHubFault, type SecretScope } from '../emulator/github.js';
-import {
+import type {
+  GitHubEmulator,
+  Fault as GitHubFault,
+  SecretScope,
+} from '../../dev/emulator/github.js';
+import type {
   MkpEmulator,
-  type Fault as MkpFault,
-  type MkpEmulatorOptions,
-  type WebhookRecord,
-} from '../emulator/mkp.js';
+  Fault as MkpFault,
+  MkpEmulatorOptions,
+  WebhookRecord,
+} from '../../dev/emulator/mkp.js';
+import type { ActionRun } from '../../dev/harness/action-runner.js';
 import { commentMarker } from '../../src/report/pr-comment.js';
-import { runAction, type ActionRun } from './action-runner.js';
-import { findLeaks } from './leak-scan.js';
-import { spellingKey } from '../../src/matching.js';
 
-/**
- * The fault matrix (RELIABILITY.md): every fault × phase of a run, each cell run through the
- * built action against its own emulators, twice: once with the fault, once after it is gone.
- * The properties of CONTRACT §4 are checked as data (`violations`), so the same results feed
- * the jest assertions and the generated RELIABILITY.md. Imports nothing from jest.
+/*
+ * The fault matrix (RELIABILITY.md), as data: every fault × phase of a run, the scenario each
+ * cell starts from, what it must come to, and the hostile-input attacks. fault-runner.ts runs the
+ * cells through the built action and checks the properties of CONTRACT §4; reliability.ts
+ * renders RELIABILITY.md from the results. Imports nothing from jest.
  */
+
 export type Phase = 'list' | 'create' | 'secret write';
 export const PHASES: readonly Phase[] = ['list', 'create', 'secret write'];
 
@@ -30,7 +29,7 @@ export type Expectation =
   /** Both runs fail saying `says`, and neither creates a second record for a declaration. */
   | { outcome: 'refuses'; says: string };
 
-interface Emulators {
+export interface Emulators {
   mkp: MkpEmulator;
   github: GitHubEmulator;
   /** Another MijnKlantportaal origin, to prove that the token never goes there. */
@@ -75,27 +74,9 @@ export interface SkippedCell {
 
 export type Cell = RunnableCell | SkippedCell;
 
-/** One run of the action: what it came to and what it cost. */
-export interface RunRecord {
-  exitCode: number;
-  calls: { list: number; create: number; secretPuts: number };
-  created: number;
-  secretsWritten: number;
-}
-
-export interface CellResult {
-  cell: RunnableCell;
-  faulty: RunRecord;
-  next: RunRecord;
-  /** Calls that met an injected fault during the faulty run. */
-  faultsMet: number;
-  /** Every property of the cell that did not hold; empty when the cell passes. */
-  violations: Violation[];
-}
-
 // ------------------------------------------------------------------------------- scenarios
 
-interface Declared {
+export interface Declared {
   event: string;
   url: string;
   secretName: string;
@@ -107,7 +88,7 @@ export interface Scenario {
   rateLimit?: { limit: number; windowMs: number };
 }
 
-const WEBHOOKS_YAML = `webhooks:
+export const WEBHOOKS_YAML = `webhooks:
   - name: crm
     url: https://hooks.example.com/crm
     events: [customer-created, customer-deleted]
@@ -120,7 +101,7 @@ const WEBHOOKS_YAML = `webhooks:
 `;
 
 /** The subscriptions WEBHOOKS_YAML declares; the first two are on the account before run 1. */
-const DECLARED: readonly Declared[] = [
+export const DECLARED: readonly Declared[] = [
   {
     event: 'customer-created',
     url: 'https://hooks.example.com/crm',
@@ -142,13 +123,13 @@ const DECLARED: readonly Declared[] = [
     secretName: 'MKP_WEBHOOK_SUPPORT_TICKET_CREATED',
   },
 ];
-const EXISTING = DECLARED.slice(0, 2);
-const TO_CREATE = DECLARED.length - EXISTING.length;
+export const EXISTING = DECLARED.slice(0, 2);
+export const TO_CREATE = DECLARED.length - EXISTING.length;
 /** At the target before run 1; the other existing one is missing there (resync-secrets: missing). */
-const ALREADY_AT_TARGET = DECLARED[0]!;
+export const ALREADY_AT_TARGET = DECLARED[0]!;
 
-const REPOSITORY = 'acme/shop';
-const SCOPE: SecretScope = { kind: 'repository', repository: REPOSITORY };
+export const REPOSITORY = 'acme/shop';
+export const SCOPE: SecretScope = { kind: 'repository', repository: REPOSITORY };
 const UNMANAGED_TYPES = ['offer-created', 'invoice-created', 'appointment-created'];
 
 const unmanaged = (n: number) =>
@@ -158,7 +139,7 @@ const unmanaged = (n: number) =>
   }));
 
 /** Two pages of 15: the declared webhooks on page 1 among 13 unmanaged ones, 5 more on page 2. */
-const BASE: Scenario = {
+export const BASE: Scenario = {
   seed: () => [...EXISTING.map((d) => ({ type: d.event, url: d.url })), ...unmanaged(18)],
 };
 
@@ -217,8 +198,8 @@ const NOT_PAGED = skip(
   'n/a',
   'a secret PUT answers no page, and GitHub secret names are read by page number, never by a link',
 );
-const SECRETS_PUT = '/actions/secrets/';
-const SLOW_TIMEOUT_MS = 1_000;
+export const SECRETS_PUT = '/actions/secrets/';
+export const SLOW_TIMEOUT_MS = 1_000;
 const SLOW = { kind: 'slow', delayMs: 5_000 } as const;
 
 type Row = { fault: string } & Record<
@@ -616,329 +597,14 @@ export const CELLS: readonly Cell[] = [
   ...RIGHT_SECRET_CELLS,
 ];
 
-// ------------------------------------------------------------------------------- running
+/** The per-attempt MijnKlantportaal timeout of every run but the slow cells' faulty one. */
+export const DEFAULT_TIMEOUT_MS = 5_000;
 
-const FAST = { MKP_RETRY_BASE_MS: '5', MKP_GITHUB_WRITE_INTERVAL_MS: '0' };
-const DEFAULT_TIMEOUT_MS = 5_000;
-const STACK_TRACE = /\n\s+at .+:\d+:\d+/;
-
-/** Runs the cells, `concurrency` at a time, each on its own emulators. */
-export async function runMatrix(
-  cells: readonly RunnableCell[],
-  concurrency: number,
-): Promise<CellResult[]> {
-  const order = [...cells.keys()].sort(
-    (a, b) => Number(cells[b]!.first ?? false) - Number(cells[a]!.first ?? false),
-  );
-  const results = new Array<CellResult>(cells.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < order.length) {
-      const index = order[next++]!;
-      results[index] = await runCell(cells[index]!).catch((error: unknown) => ({
-        cell: cells[index]!,
-        faulty: NO_RUN,
-        next: NO_RUN,
-        faultsMet: 0,
-        violations: as(4, [
-          `the cell could not be run: ${error instanceof Error ? error.stack : String(error)}`,
-        ]),
-      }));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, cells.length) }, worker));
-  return results;
-}
-
-const NO_RUN: RunRecord = {
-  exitCode: -1,
-  calls: { list: 0, create: 0, secretPuts: 0 },
-  created: 0,
-  secretsWritten: 0,
-};
-
-export async function runCell(cell: RunnableCell): Promise<CellResult> {
-  const scenario = cell.scenario ?? BASE;
-  const emulators: Emulators = {
-    mkp: await MkpEmulator.start({
-      seed: scenario.seed(),
-      rateLimit: scenario.rateLimit,
-      normaliseUrls: cell.normalisingApi,
-    }),
-    github: await GitHubEmulator.start(),
-    foreign: await MkpEmulator.start(),
-  };
-  const { mkp: account, github: gh, foreign } = emulators;
-  const cwd = await mkdtemp(join(tmpdir(), 'mkp-faults-'));
-  try {
-    await writeFile(join(cwd, 'webhooks.yaml'), WEBHOOKS_YAML);
-    const atTarget = recordOf(account.records, ALREADY_AT_TARGET)!;
-    gh.putSecret(SCOPE, ALREADY_AT_TARGET.secretName, atTarget.secret);
-
-    cell.inject(emulators);
-    const injected = pendingFaults(account) + pendingFaults(gh);
-    const faultyRun = await runOnce(emulators, cwd, cell.timeoutMs ?? DEFAULT_TIMEOUT_MS, cell);
-    const faultsMet = cell.met
-      ? Number(cell.met(faultyRun.run))
-      : injected - pendingFaults(account) - pendingFaults(gh);
-    const afterFaulty = [...account.records];
-    const deliveredAfterFaulty = deliveredBy(cell, faultyRun.run, gh);
-
-    withdrawFaults(account);
-    withdrawFaults(gh);
-    const nextRun = await runOnce(emulators, cwd, DEFAULT_TIMEOUT_MS, {
-      ...cell,
-      signal: undefined,
-    });
-
-    // Every secret the account holds, and both tokens, must stay out of the log and outputs.
-    const hidden = [...account.records.map((r) => r.secret), account.token, gh.token];
-    const delivered = deliveredBy(cell, nextRun.run, gh);
-    const refuses = cell.expect.outcome === 'refuses';
-    const complete = (records: readonly WebhookRecord[], secrets: Array<string | undefined>) =>
-      refuses ? onePerDeclaration(records) : incomplete(records, secrets);
-    const violations: Violation[] = [
-      ...as(1, duplicates(afterFaulty), 'after the faulty run'),
-      ...as(1, duplicates(account.records), 'after the next run'),
-      ...as(1, refuses ? onePerDeclaration(account.records) : [], 'after the next run'),
-      ...as(2, complete(account.records, delivered), 'after the next run'),
-      ...as(
-        2,
-        faultyRun.run.exitCode === 0 ? complete(afterFaulty, deliveredAfterFaulty) : [],
-        'the faulty run exited 0 but did not finish',
-      ),
-      ...as(3, clearError(cell, faultyRun.run)),
-      ...as(3, refuses ? clearError(cell, nextRun.run) : [], 'next run'),
-      ...as(3, stackTraces(faultyRun.run), 'faulty run'),
-      ...as(3, stackTraces(nextRun.run), 'next run'),
-      ...as(4, exitStatus(cell, faultyRun.run, nextRun.run)),
-      ...as(5, leaks(faultyRun.run, hidden, cell.target), 'faulty run'),
-      ...as(5, leaks(nextRun.run, hidden, cell.target), 'next run'),
-      ...as(6, truePlan(faultyRun.run, scenario)),
-      ...as(
-        6,
-        cell.scenario === undefined && faultsMet === 0 ? ['the cell never met its fault'] : [],
-      ),
-      ...as(
-        6,
-        foreign.calls.length > 0 ? [`the foreign origin got ${foreign.calls.length} call(s)`] : [],
-      ),
-    ];
-    return { cell, faulty: faultyRun.record, next: nextRun.record, faultsMet, violations };
-  } finally {
-    await Promise.all([account.close(), gh.close(), foreign.close()]);
-    await rm(cwd, { recursive: true, force: true });
-  }
-}
-
-async function runOnce(
-  { mkp: account, github: gh }: Emulators,
-  cwd: string,
-  timeoutMs: number,
-  cell: Pick<RunnableCell, 'signal' | 'target'>,
-): Promise<{ run: ActionRun; record: RunRecord }> {
-  account.resetCalls();
-  const ghCallsBefore = gh.calls.length;
-  const run = await runAction({
-    cwd,
-    inputs: {
-      'api-token': account.token,
-      'api-url': account.baseUrl,
-      'secrets-target': cell.target ?? 'repository',
-      'github-token': gh.token,
-      repository: REPOSITORY,
-    },
-    env: { ...FAST, MKP_HTTP_TIMEOUT_MS: String(timeoutMs), GITHUB_API_URL: gh.url },
-    onSpawn: cell.signal ? signalOnCreate(account, cell.signal) : undefined,
-  });
-  const puts = gh.calls
-    .slice(ghCallsBefore)
-    .filter((c) => c.method === 'PUT' && c.path.includes(SECRETS_PUT));
-  return {
-    run,
-    record: {
-      exitCode: run.exitCode,
-      calls: {
-        list: account.count('list'),
-        create: account.count('create'),
-        secretPuts: puts.length,
-      },
-      created: parseCreated(run.outputs.created),
-      secretsWritten: puts.filter((c) => c.status === 201 || c.status === 204).length,
-    },
-  };
-}
-
-/** Sends `signal` to the action once the account has seen every create of the run begin. */
-function signalOnCreate(account: MkpEmulator, signal: NodeJS.Signals) {
-  return (child: ChildProcess) => {
-    const poll = setInterval(() => {
-      if (account.count('create') < TO_CREATE) return;
-      clearInterval(poll);
-      child.kill(signal);
-    }, 10);
-    child.on('exit', () => clearInterval(poll));
-  };
-}
-
-/** Each declared secret as the target holds it after `run`: decrypted, or from the outputs. */
-function deliveredBy(
-  cell: RunnableCell,
-  run: ActionRun,
-  gh: GitHubEmulator,
-): Array<string | undefined> {
-  if (cell.target !== 'outputs') return DECLARED.map((d) => gh.decrypt(SCOPE, d.secretName));
-  const secrets = JSON.parse(run.outputs.secrets ?? '{}') as Record<string, string>;
-  return DECLARED.map((d) => secrets[d.secretName]);
-}
-
-// ------------------------------------------------------------------------------- properties
-
-/** One property of RELIABILITY.md's list (1-6) that a cell broke, and how. */
-export interface Violation {
-  property: 1 | 2 | 3 | 4 | 5 | 6;
-  detail: string;
-}
-
-function as(property: Violation['property'], details: string[], context?: string): Violation[] {
-  return details.map((detail) => ({
-    property,
-    detail: context ? `${context}: ${detail}` : detail,
-  }));
-}
-
-/** 3: a faulty run that fails says what failed. */
-function clearError(cell: RunnableCell, run: ActionRun): string[] {
-  const { expect: expectation } = cell;
-  if (run.exitCode === 0 || expectation.outcome === 'recovers') return [];
-  return run.stdout.includes(expectation.says)
-    ? []
-    : [`the faulty run's log does not say "${expectation.says}": ${errorLines(run)}`];
-}
-
-function stackTraces(run: ActionRun): string[] {
-  return (['stdout', 'stderr'] as const).flatMap((stream) =>
-    STACK_TRACE.test(run[stream]) ? [`a stack trace on ${stream}`] : [],
-  );
-}
-
-/** 4: exit 0 when the retries absorb the fault, exactly 1 when the run could not finish. */
-function exitStatus(cell: RunnableCell, faulty: ActionRun, next: ActionRun): string[] {
-  const wanted = cell.expect.outcome === 'recovers' ? 0 : 1;
-  const wantedNext = cell.expect.outcome === 'refuses' ? 1 : 0;
-  return [
-    ...(faulty.exitCode === wanted
-      ? []
-      : [`the faulty run exited ${faulty.exitCode}, not ${wanted}: ${errorLines(faulty)}`]),
-    ...(next.exitCode === wantedNext
-      ? []
-      : [`the next run exited ${next.exitCode}, not ${wantedNext}: ${errorLines(next)}`]),
-  ];
-}
-
-/** 5: no secret or token outside its own ::add-mask:: line, the summary or an output. */
-function leaks(run: ActionRun, hidden: string[], target?: RunnableCell['target']): string[] {
-  // With the outputs target, the per-secret outputs are where the secrets belong.
-  const secretOutputs =
-    target === 'outputs'
-      ? Object.keys(run.outputs).filter((n) => /^[A-Z_][A-Z0-9_]*$/.test(n))
-      : [];
-  const problems = findLeaks({ run, secrets: hidden, secretOutputs });
-  if (target !== 'outputs' && run.outputs.secrets !== undefined && run.outputs.secrets !== '{}') {
-    problems.push('the secrets output is not {} with a repository target');
-  }
-  return problems;
-}
-
-/** 6: a fault must not change what the run believes is on the account. */
-function truePlan(run: ActionRun, scenario: Scenario): string[] {
-  if (run.outputs.plan === undefined) return [];
-  const plan = JSON.parse(run.outputs.plan) as Record<string, unknown[] | undefined>;
-  const seen = {
-    create: plan.create?.length,
-    unmanaged: plan.unmanaged?.length,
-    duplicates: plan.duplicates?.length,
-  };
-  const truth = {
-    create: TO_CREATE,
-    unmanaged: scenario.seed().length - EXISTING.length,
-    duplicates: 0,
-  };
-  return JSON.stringify(seen) === JSON.stringify(truth)
-    ? []
-    : [
-        `the faulty run planned from a wrong listing: ${JSON.stringify(seen)} instead of ${JSON.stringify(truth)}`,
-      ];
-}
-
-/** Records that share one (type, url) on the account. */
-function duplicates(records: readonly WebhookRecord[]): string[] {
-  const counts = new Map<string, number>();
-  for (const r of records) {
-    const key = `${r.type} ${new URL(r.url).href}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return [...counts].filter(([, n]) => n > 1).map(([key, n]) => `${n} records for ${key}`);
-}
-
-/** What is not yet as declared: a subscription missing or doubled, a secret absent or wrong. */
-function incomplete(
+export function recordOf(
   records: readonly WebhookRecord[],
-  delivered: ReadonlyArray<string | undefined>,
-): string[] {
-  return DECLARED.flatMap((d, i) => {
-    const matching = records.filter((r) => r.type === d.event && r.url === d.url);
-    if (matching.length !== 1) return [`${matching.length} records for ${d.event} ${d.url}`];
-    if (delivered[i] === undefined) return [`${d.secretName} is not at the target`];
-    if (delivered[i] !== matching[0]!.secret) {
-      return [`${d.secretName} at the target is not the webhook's secret`];
-    }
-    return [];
-  });
-}
-
-/** With a normalising API: one record per declaration, whatever spelling the API stored. */
-function onePerDeclaration(records: readonly WebhookRecord[]): string[] {
-  return DECLARED.flatMap((d) => {
-    const key = spellingKey(d.event, d.url);
-    const n = records.filter((r) => spellingKey(r.type, r.url) === key).length;
-    return n === 1 ? [] : [`${n} records for ${d.event} ${d.url} in any spelling`];
-  });
-}
-
-function recordOf(records: readonly WebhookRecord[], d: Declared): WebhookRecord | undefined {
+  d: Declared,
+): WebhookRecord | undefined {
   return records.find((r) => r.type === d.event && r.url === d.url);
-}
-
-function parseCreated(json: string | undefined): number {
-  if (json === undefined) return 0;
-  const created = JSON.parse(json) as unknown;
-  return Array.isArray(created) ? created.length : 0;
-}
-
-/** The run's error lines (they never hold a secret: the runner masks, and these are checked). */
-function errorLines(run: ActionRun): string {
-  const lines = run.stdout.split('\n').filter((line) => line.startsWith('::error'));
-  return lines.join(' | ').slice(0, 600) || '(no error line)';
-}
-
-/**
- * The emulators keep their fault queues private and cannot withdraw a fault; the matrix needs
- * both: how many faulty calls are still to come (to prove each cell met its fault), and a
- * next run with every fault gone.
- */
-function faultQueue(emulator: MkpEmulator | GitHubEmulator): Array<{ left: number }> {
-  const queue = (emulator as unknown as { faults: unknown }).faults;
-  if (!Array.isArray(queue)) throw new Error('the emulator keeps its faults elsewhere now');
-  return queue as Array<{ left: number }>;
-}
-
-function pendingFaults(emulator: MkpEmulator | GitHubEmulator): number {
-  return faultQueue(emulator).reduce((sum, fault) => sum + fault.left, 0);
-}
-
-function withdrawFaults(emulator: MkpEmulator | GitHubEmulator): void {
-  faultQueue(emulator).length = 0;
 }
 
 // ------------------------------------------------------------------------------- hostile input
@@ -972,14 +638,7 @@ export interface HostileCell {
   check?: (run: ActionRun, emulators: Emulators) => string[];
 }
 
-export interface HostileResult {
-  cell: HostileCell;
-  exitCode: number;
-  calls: number;
-  violations: string[];
-}
-
-const ONE_HOOK = `webhooks:
+export const ONE_HOOK = `webhooks:
   - name: crm
     url: https://hooks.example.com/crm
     event: customer-created
@@ -997,7 +656,7 @@ const refusedUrl = (attack: string, url: string, says: string): HostileCell => (
 const SLACK_PATH = 'T0AAAA11/B0BBBB22/xyzSecretPathValue';
 /** The MijnKlantportaal emulator's default token, which every hostile cell's account uses. */
 const DEFAULT_MKP_TOKEN = 'mkp-test-token';
-const HOSTILE_PR = 12;
+export const HOSTILE_PR = 12;
 
 export const HOSTILE: readonly HostileCell[] = [
   {
@@ -1201,223 +860,3 @@ export const HOSTILE: readonly HostileCell[] = [
     ],
   },
 ];
-
-export async function runHostile(cell: HostileCell): Promise<HostileResult> {
-  const emulators: Emulators = {
-    mkp: await MkpEmulator.start(cell.mkp),
-    github: await GitHubEmulator.start(),
-    foreign: await MkpEmulator.start(),
-  };
-  const { mkp: account, github: gh, foreign } = emulators;
-  const cwd = await mkdtemp(join(tmpdir(), 'mkp-hostile-'));
-  try {
-    await writeFile(join(cwd, 'webhooks.yaml'), cell.yaml ?? ONE_HOOK);
-    gh.addPullRequest(REPOSITORY, HOSTILE_PR);
-    cell.arrange?.(emulators);
-    const run = await runAction({
-      cwd,
-      inputs: {
-        'api-token': account.token,
-        'api-url': cell.apiUrl ?? account.baseUrl,
-        'github-token': gh.token,
-        repository: REPOSITORY,
-        ...cell.inputs,
-      },
-      env: {
-        ...FAST,
-        MKP_HTTP_TIMEOUT_MS: String(DEFAULT_TIMEOUT_MS),
-        GITHUB_API_URL: gh.url,
-        ...cell.env,
-      },
-      event: { name: 'pull_request', payload: { pull_request: { number: HOSTILE_PR } } },
-    });
-    const calls = account.calls.length;
-    const violations = [
-      ...(run.exitCode === cell.exitCode
-        ? []
-        : [`exit ${run.exitCode}, not ${cell.exitCode}: ${errorLines(run)}`]),
-      ...(run.stdout.includes(cell.says)
-        ? []
-        : [`the log does not say "${cell.says}": ${errorLines(run)}`]),
-      ...(calls === cell.calls ? [] : [`${calls} MijnKlantportaal call(s), not ${cell.calls}`]),
-      ...(foreign.calls.length > 0 ? ['the foreign origin was called'] : []),
-      ...stackTraces(run),
-      ...findLeaks({
-        run,
-        secrets: [
-          ...account.records.map((r) => r.secret),
-          account.token,
-          gh.token,
-          ...(cell.inputs?.['api-token'] ? [cell.inputs['api-token']] : []),
-        ],
-        variables: [...(cell.hidden ?? []), ...Object.values(cell.env ?? {})],
-        posted: [
-          ...gh.comments.map((c) => c.body),
-          ...gh.issues.map((i) => `${i.title}\n${i.body}`),
-        ],
-        secretOutputs: Object.keys(run.outputs).filter((name) => /^[A-Z_][A-Z0-9_]*$/.test(name)),
-      }),
-      ...(cell.check?.(run, emulators) ?? []),
-    ];
-    return { cell, exitCode: run.exitCode, calls, violations };
-  } finally {
-    await Promise.all([account.close(), gh.close(), foreign.close()]);
-    await rm(cwd, { recursive: true, force: true });
-  }
-}
-
-function hostileSection(results: readonly HostileResult[]): string[] {
-  if (results.length === 0) return [];
-  const passed = results.filter((r) => r.violations.length === 0).length;
-  return [
-    '## Hostile input',
-    '',
-    'Attacks from a hostile file, input, server or commenter. Each runs the built action once, on',
-    'a pull request, on its own emulators; it passes when the run comes to the outcome shown, makes',
-    'exactly the MijnKlantportaal calls counted, and the leak check finds no token, secret or',
-    '`${VAR}` value in the log (line by line, as the runner masks), the job summary, any PR comment',
-    'or issue, or any output but the secret ones (`plan` and `created` keep resolved URLs).',
-    '',
-    `${results.length} attacks tried, ${passed} pass.`,
-    '',
-    '| attack | what was tried | outcome | exit · calls | result |',
-    '| --- | --- | --- | --- | --- |',
-    ...results.map(
-      (r) =>
-        `| ${r.cell.attack} | ${r.cell.tried.replace(/\|/g, '\\|')} | ${r.cell.outcome} | ${r.exitCode} · ${r.calls} | ${r.violations.length === 0 ? 'pass' : '**fail**'} |`,
-    ),
-    '',
-  ];
-}
-
-// ------------------------------------------------------------------------------- RELIABILITY.md
-
-export function renderReliability(
-  cells: readonly Cell[],
-  results: readonly CellResult[],
-  hostile: readonly HostileResult[] = [],
-): string {
-  const byCell = new Map(results.map((r) => [r.cell as Cell, r]));
-  const row = (cell: Cell): string => {
-    const result = cell.kind === 'run' ? byCell.get(cell) : undefined;
-    const columns =
-      cell.kind !== 'run'
-        ? ['—', `**${cell.kind}**: ${cell.why}`, '', '', cell.kind]
-        : !result
-          ? [cell.did, 'not run', '', '', 'not run']
-          : [
-              cell.did,
-              faultyOutcome(result),
-              calls(result.faulty),
-              nextOutcome(result.next, cell),
-              verdict(result),
-            ];
-    return `| ${[cell.fault, cell.phase, ...columns].join(' | ')} |`;
-  };
-  const table = (selected: readonly Cell[]) => [
-    '| fault | phase | what the emulator did | faulty run | calls (GET · POST · PUT) | next run | result |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
-    ...selected.map(row),
-  ];
-  const passed = results.filter((r) => r.violations.length === 0).length;
-  const count = (kind: Cell['kind']) => cells.filter((c) => c.kind === kind).length;
-  return [
-    '# Reliability: the fault matrix',
-    '',
-    '<!-- generated by test/faults.test.ts with WRITE_RELIABILITY=1 from test/harness/fault-matrix.ts; do not edit -->',
-    '',
-    'Every fault of the MijnKlantportaal and GitHub emulators, in every phase of a run where it has a',
-    'meaning. Each cell runs the built action (`dist/index.js`, as the runner does) with',
-    '`secrets-target: repository` on its own emulators, twice: the faulty run, then the next run with',
-    'the fault gone. The account starts with 20 records on two pages: the two `crm` subscriptions of',
-    'the file on page 1 (the secret of one already at the target, the other missing) and 18 unmanaged',
-    'ones; the file declares two more to create. Retries start at 5 ms; the per-attempt timeout is',
-    `${DEFAULT_TIMEOUT_MS / 1000} s (${SLOW_TIMEOUT_MS / 1000} s in the slow cells).`,
-    '',
-    'A cell passes when all of these hold:',
-    '',
-    '1. no two records on the account share a (type, url), after the faulty run and after the next;',
-    '2. after the next run every declared subscription exists exactly once, and its secret, decrypted',
-    '   from the GitHub emulator, is the record’s secret; a faulty run that exits 0 is already there;',
-    '3. a faulty run that fails says in its log what failed; no run prints a stack trace;',
-    '4. the faulty run exits 0 where retries can absorb the fault and 1 where they cannot; the next',
-    '   run exits 0;',
-    '5. no secret of any record, nor either token, is in the log (but on its own `::add-mask::`',
-    '   line), the job summary or any output; `secrets` is `{}`;',
-    '6. the faulty run plans from the true account (2 to create, every unmanaged record, no',
-    '   duplicates), the cell met its fault, and the foreign origin got no call.',
-    '',
-    'Calls are those of the faulty run: MijnKlantportaal GETs of the listing (every page and attempt),',
-    'POSTs, and GitHub secret PUTs (every attempt). A failed cell lists the properties it broke;',
-    '`test/faults.test.ts` says how.',
-    '',
-    `${results.length} cells run, ${passed} pass; ${count('n/a')} n/a; ${count('not covered')} not covered.`,
-    '',
-    '## The faults of the issue',
-    '',
-    ...table(cells.filter((c) => !c.beyond && !(c.kind === 'run' && c.rightSecret))),
-    '',
-    '## Beyond the issue',
-    '',
-    'Faults that outlast the retries, so that every phase also shows a run that cannot finish, says',
-    'why, and is repaired by the next one; and a page that links back to page 1 once.',
-    '',
-    ...table(cells.filter((c) => c.beyond)),
-    '',
-    '## The right secret',
-    '',
-    'The secret at the target is the webhook’s current one after the next run at the latest. A',
-    'webhook re-created in the manage portal leaves a stale secret (written before its record was',
-    'created), which counts as missing; a write that failed after the create is repaired by the next',
-    'default run; a run cancelled mid-create (SIGTERM, as a cancelled workflow sends) writes its',
-    'outputs and “Already done” and exits 1, with either target; and an API that stores another',
-    'spelling of a URL gets no second record: both runs fail saying how to declare it (property 2',
-    'then means one record per declaration in any spelling; property 4 wants exit 1 from both runs).',
-    '',
-    ...table(cells.filter((c) => c.kind === 'run' && c.rightSecret)),
-    '',
-    '## Not covered, and why',
-    '',
-    ...cells
-      .filter((c): c is SkippedCell => c.kind === 'not covered')
-      .map((c) => `- **${c.fault} × ${c.phase}**: ${c.why}.`),
-    '',
-    ...hostileSection(hostile),
-  ].join('\n');
-}
-
-function faultyOutcome(result: CellResult): string {
-  const { exitCode } = result.faulty;
-  if (exitCode === 0) {
-    const wrong = result.violations.some((v) => v.property <= 2);
-    return wrong ? 'exit 0, but not as declared' : 'recovered (exit 0)';
-  }
-  const { expect: expectation } = result.cell;
-  const says = expectation.outcome !== 'recovers' ? `: “${expectation.says}”` : '';
-  return exitCode === 1 ? `failed cleanly (exit 1)${says}` : `exit ${exitCode}`;
-}
-
-function verdict({ violations }: CellResult): string {
-  if (violations.length === 0) return 'pass';
-  const broken = [...new Set(violations.map((v) => v.property))].sort();
-  return `**fail** (${broken.join(', ')})`;
-}
-
-function calls({ calls: c }: RunRecord): string {
-  return `${c.list} · ${c.create} · ${c.secretPuts}`;
-}
-
-function nextOutcome(next: RunRecord, cell: RunnableCell): string {
-  if (cell.expect.outcome === 'refuses' && next.exitCode === 1) {
-    return `refused again (exit 1), created ${next.created}`;
-  }
-  if (next.exitCode !== 0) return `exit ${next.exitCode}`;
-  if (next.created === 0 && next.secretsWritten === 0) return 'nothing left to do';
-  const parts = [
-    ...(next.created > 0 ? [`created ${next.created}`] : []),
-    ...(next.secretsWritten > 0
-      ? [`wrote ${next.secretsWritten} secret${next.secretsWritten === 1 ? '' : 's'}`]
-      : []),
-  ];
-  return `repaired: ${parts.join(', ')}`;
-}

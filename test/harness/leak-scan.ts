@@ -1,4 +1,4 @@
-import type { ActionRun } from './action-runner.js';
+import type { ActionRun } from '../../dev/harness/action-runner.js';
 
 /**
  * The leak check of CONTRACT §4, run over every end-to-end run (action tests, the fault matrix,

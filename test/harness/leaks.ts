@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals';
-import type { ActionRun } from './action-runner.js';
+import type { ActionRun } from '../../dev/harness/action-runner.js';
 import { findLeaks, linesOf } from './leak-scan.js';
 
 export { findLeaks, type LeakScan } from './leak-scan.js';

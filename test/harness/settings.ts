@@ -1,5 +1,5 @@
 import { readSettings, type Settings } from '../../src/inputs.js';
-import { ACTION_DEFAULTS } from './action-runner.js';
+import { ACTION_DEFAULTS } from '../../dev/harness/action-runner.js';
 
 /** Settings as the Action reads them, from inputs over action.yml's defaults. */
 export function settingsFor(
