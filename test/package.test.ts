@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MkpEmulator } from '../dev/emulator/mkp.js';
-import { SCHEMA_URL } from '../src/import.js';
+import { SCHEMA_URL } from '../src/adopt.js';
 import { REPO_ROOT } from '../dev/harness/action-runner.js';
 
 // The CLI as a user gets it from npm (CONTRACT §5): `npm pack`, then an install of the tarball

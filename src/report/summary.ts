@@ -5,7 +5,7 @@ import { shownRecordUrl } from '../plan.js';
 import type { Outcome, SyncResult } from '../sync.js';
 import { alreadyDone, createdIn, failedOutcome, succeeded } from '../verdicts.js';
 import { upperSnake } from '../events.js';
-import { adopt, renderEntries } from '../import.js';
+import { adopt, renderEntries } from '../adopt.js';
 import { STALE_REASON } from '../secrets/stale.js';
 import { hasHiddenParts, redactUrl, shownUrl } from '../url.js';
 import { duplicatesSentence, plural } from '../wording.js';
