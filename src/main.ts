@@ -98,6 +98,7 @@ async function runAction(
   let file: WebhooksFile;
   try {
     file = await loadWebhooksFile(settings.config, {
+      env: process.env,
       tokens: { 'api-token': settings.apiToken, 'github-token': settings.githubToken },
       secretsAsOutputs: settings.secretsTarget === 'outputs',
       validateOnly: !settings.apiToken,

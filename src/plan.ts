@@ -1,5 +1,5 @@
-import { inScope, WHOLE_ACCOUNT, type Scope } from './config/scope.js';
-import type { Subscription } from './config/types.js';
+import { inScope, WHOLE_ACCOUNT } from './config/scope.js';
+import type { Scope, Subscription } from './config/types.js';
 import type { RemoteWebhook } from './mkp/types.js';
 import { subscriptionKey } from './matching.js';
 import { redactUrl, shownUrl } from './url.js';

@@ -1,6 +1,6 @@
 // What a pull request changes (CONTRACT §2): the head file against the base branch's file, both
 // planned against the same listing. Pure: the Action shell reads the base file and passes it in.
-import type { UrlPattern } from './config/scope.js';
+import type { UrlPattern } from './config/types.js';
 import type { Subscription, WebhooksFile } from './config/types.js';
 import type { RemoteWebhook } from './mkp/types.js';
 import { subscriptionKey } from './matching.js';

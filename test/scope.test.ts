@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseWebhooksFile } from '../src/config/load.js';
-import { compilePattern, matchesPattern, standingOf, type Scope } from '../src/config/scope.js';
+import { compilePattern, matchesPattern, standingOf } from '../src/config/scope.js';
+import type { Scope } from '../src/config/types.js';
 import { ConfigError } from '../src/config/types.js';
 import type { RemoteWebhook } from '../src/mkp/types.js';
 import { hasDrift, makePlan } from '../src/plan.js';

@@ -5,33 +5,10 @@ import { isEventType, type EventType } from '../events.js';
 import type { SourcePosition } from '../log.js';
 import { normalizeUrl, shownUrl } from '../url.js';
 import type { FilePositions } from './positions.js';
-import type { ConfigProblem, Subscription } from './types.js';
+import type { ConfigProblem, Glob, IgnoreRule, Scope, Subscription, UrlPattern } from './types.js';
 import { code } from './wording.js';
 
 /** One URL pattern, normalised, with where the file writes it. */
-export interface UrlPattern {
-  /** As written in the file. */
-  text: string;
-  /** The normalised pattern's literal parts, between its `*`s. */
-  matcher: Glob;
-  line: number;
-}
-
-export interface IgnoreRule {
-  pattern: UrlPattern;
-  /** Without events, every event is ignored. */
-  events: readonly EventType[] | null;
-}
-
-export interface Scope {
-  /** Null when the file has no `owns`: every URL is its business. */
-  owns: readonly UrlPattern[] | null;
-  ignore: readonly IgnoreRule[];
-}
-
-/** Literal parts of a pattern: the URL starts with the first, ends with the last, holds the rest in order. */
-export type Glob = readonly string[];
-
 export const WHOLE_ACCOUNT: Scope = { owns: null, ignore: [] };
 
 // Stands in for `*` while WHATWG parsing normalises the rest; lowercase letters survive every

@@ -1,6 +1,5 @@
 import type { EventType } from '../events.js';
 import type { SourcePosition } from '../log.js';
-import type { Scope } from './scope.js';
 
 /** One (url, event) pair of webhooks.yaml: one webhook record on the account, with one secret. */
 export interface Subscription {
@@ -49,3 +48,27 @@ export class ConfigError extends Error {
 export function formatProblem(problem: ConfigProblem): string {
   return `${problem.file}:${problem.line}:${problem.column}: ${problem.message}`;
 }
+
+/** `owns` and `ignore` of a file (config/scope.ts reads and matches them). */
+export interface UrlPattern {
+  /** As written in the file. */
+  text: string;
+  /** The normalised pattern's literal parts, between its `*`s. */
+  matcher: Glob;
+  line: number;
+}
+
+export interface IgnoreRule {
+  pattern: UrlPattern;
+  /** Without events, every event is ignored. */
+  events: readonly EventType[] | null;
+}
+
+export interface Scope {
+  /** Null when the file has no `owns`: every URL is its business. */
+  owns: readonly UrlPattern[] | null;
+  ignore: readonly IgnoreRule[];
+}
+
+/** Literal parts of a pattern: the URL starts with the first, ends with the last, holds the rest in order. */
+export type Glob = readonly string[];
