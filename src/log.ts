@@ -1,7 +1,6 @@
-/**
- * What the core needs from its shell: masking, messages and annotations. The Action passes
- * one backed by @actions/core, the CLI one that writes to the terminal, tests one that records.
- */
+// What the core needs from its shell: masking, messages and annotations. The Action passes
+// one backed by @actions/core, the CLI one that writes to the terminal, tests one that records.
+
 export interface SourcePosition {
   file: string;
   line: number;

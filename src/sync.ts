@@ -1,3 +1,5 @@
+// list -> plan -> create -> deliver secrets. Knows no shell: the Action and the CLI both call
+// `sync` and render its SyncResult. Foreseeable failures end up in the result, never thrown.
 import { mapConcurrently } from './concurrency.js';
 import { secretNameKey } from './config/secret-names.js';
 import type { Subscription, WebhooksFile } from './config/types.js';
@@ -14,10 +16,6 @@ import type { SecretTarget, TargetSecrets } from './secrets/target.js';
 import { redactUrl, shownUrl } from './url.js';
 import { duplicatesSentence, plural } from './wording.js';
 
-/**
- * list -> plan -> create -> deliver secrets. Knows no shell: the Action and the CLI both call
- * `sync` and render its SyncResult. Foreseeable failures end up in the result, never thrown.
- */
 export type ResyncSecrets = 'missing' | 'always' | 'never';
 export type RunMode = 'apply' | 'dry-run' | 'unchecked';
 

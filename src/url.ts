@@ -1,4 +1,4 @@
-/** URL rules shared by the loader, the plan, the HTTP layer and the reports. */
+// URL rules shared by the loader, the plan, the HTTP layer and the reports.
 
 /** The matching key of CONTRACT §2: WHATWG parsing, nothing else normalised. */
 export function normalizeUrl(url: string): string {

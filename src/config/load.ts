@@ -1,3 +1,5 @@
+// webhooks.yaml -> the declared subscriptions, or a ConfigError with every problem of the file
+// (CONTRACT §1). Pure: no network, no logging, no annotations; the shells report the problems.
 import { readFile, stat } from 'node:fs/promises';
 import validate from './schema-validator.generated.js';
 import { describeSchemaErrors, notAMapping } from './messages.js';
@@ -5,11 +7,6 @@ import { disownedProblems, scopeOf } from './scope.js';
 import { subscriptionsOf } from './subscriptions.js';
 import { ConfigError, type ConfigProblem, type WebhooksFile } from './types.js';
 import { parseYaml } from './yaml-document.js';
-
-/**
- * webhooks.yaml -> the declared subscriptions, or a ConfigError with every problem of the file
- * (CONTRACT §1). Pure: no network, no logging, no annotations; the shells report the problems.
- */
 
 export interface LoadOptions {
   /** Where `${VAR}` in `url` is read from; process.env by default. */

@@ -1,3 +1,6 @@
+// ajv's errors in words people act on, each at the node it concerns: an unknown key at the key,
+// a bad value at the value, a missing key at the entry. ajv's own wording ("must match exactly
+// one schema in oneOf") never reaches a user.
 import type { ErrorObject } from 'ajv';
 import { EVENT_TYPES } from '../events.js';
 import type { SourcePosition } from '../log.js';
@@ -7,12 +10,6 @@ import { secretTemplateProblem } from './secret-names.js';
 import { closest } from './suggest.js';
 import type { ConfigProblem } from './types.js';
 import { alternatives, code, kindOf } from './wording.js';
-
-/**
- * ajv's errors in words people act on, each at the node it concerns: an unknown key at the key,
- * a bad value at the value, a missing key at the entry. ajv's own wording ("must match exactly
- * one schema in oneOf") never reaches a user.
- */
 
 export interface SchemaProblems {
   problems: ConfigProblem[];

@@ -1,13 +1,10 @@
+// The one place for secret-name rules. A subscription's secret is delivered under a name made
+// from a template: `{NAME}` and `{EVENT}` are replaced by the entry's name and the event, both
+// in UPPER_SNAKE. The result must be a name GitHub accepts for a secret, an environment
+// variable and a step output alike.
 import { upperSnake } from '../events.js';
 import { closest } from './suggest.js';
 import { character, code } from './wording.js';
-
-/**
- * The one place for secret-name rules. A subscription's secret is delivered under a name made
- * from a template: `{NAME}` and `{EVENT}` are replaced by the entry's name and the event, both
- * in UPPER_SNAKE. The result must be a name GitHub accepts for a secret, an environment
- * variable and a step output alike.
- */
 
 /** Upper case only: GitHub compares secret names case-insensitively, so one spelling is kept. */
 export const SECRET_NAME_PATTERN = /^[A-Z_][A-Z0-9_]*$/;

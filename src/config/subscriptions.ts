@@ -1,3 +1,7 @@
+// The rules the schema cannot express, across entries: `${VAR}` and the URL rules, unique names,
+// unique (url, event) pairs, valid and unique secret names. They run on every entry the schema
+// left usable, so that one run reports everything; a value the schema already reported (listed
+// in `invalid`) is not judged again.
 import { isEventType, type EventType } from '../events.js';
 import type { SourcePosition } from '../log.js';
 import { subscriptionKey } from '../matching.js';
@@ -15,12 +19,6 @@ import { substituteVariables, type Environment } from './variables.js';
 import { webhookUrlProblem } from './webhook-url.js';
 import { code } from './wording.js';
 
-/**
- * The rules the schema cannot express, across entries: `${VAR}` and the URL rules, unique names,
- * unique (url, event) pairs, valid and unique secret names. They run on every entry the schema
- * left usable, so that one run reports everything; a value the schema already reported (listed
- * in `invalid`) is not judged again.
- */
 export interface EntryRules {
   data: unknown;
   invalid: ReadonlySet<string>;

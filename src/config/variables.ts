@@ -1,9 +1,8 @@
-/**
- * `${VAR}` in `url`, read from the environment so that a URL with a token in it stays out of
- * git. The one form is `${NAME}` with NAME = [A-Za-z_][A-Za-z0-9_]*. There is no escape for a
- * literal `${` (a webhook URL has no use for one) and no nesting: substitution is one pass, so
- * a value that itself holds `${…}` is taken as it is.
- */
+// `${VAR}` in `url`, read from the environment so that a URL with a token in it stays out of
+// git. The one form is `${NAME}` with NAME = [A-Za-z_][A-Za-z0-9_]*. There is no escape for a
+// literal `${` (a webhook URL has no use for one) and no nesting: substitution is one pass, so
+// a value that itself holds `${…}` is taken as it is.
+
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 export type Environment = Readonly<Record<string, string | undefined>>;

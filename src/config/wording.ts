@@ -1,8 +1,7 @@
-/**
- * How messages show what the file holds. Every problem is one line (it becomes an annotation),
- * so a value is shown in backticks, shortened, with line breaks, other control characters and
- * bidirectional-text controls (which could make a log line read differently) escaped.
- */
+// How messages show what the file holds. Every problem is one line (it becomes an annotation),
+// so a value is shown in backticks, shortened, with line breaks, other control characters and
+// bidirectional-text controls (which could make a log line read differently) escaped.
+
 const SHOWN_LENGTH = 60;
 // eslint-disable-next-line no-control-regex
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;

@@ -1,12 +1,9 @@
+// The parser's share of the rules: text -> YAML document -> plain data, with every syntax
+// problem at its line and column. Nothing here knows the webhooks format.
 import { isScalar, LineCounter, parseDocument, visit, type YAMLError } from 'yaml';
 import type { ConfigProblem } from './types.js';
 import { FilePositions } from './positions.js';
 import { code } from './wording.js';
-
-/**
- * The parser's share of the rules: text -> YAML document -> plain data, with every syntax
- * problem at its line and column. Nothing here knows the webhooks format.
- */
 
 /**
  * Guards against alias bombs ("billion laughs"): yaml refuses to expand aliases beyond this

@@ -1,7 +1,6 @@
-/**
- * Why a MijnKlantportaal call failed, in terms a user can act on. Every message names the
- * operation; none contains the token or a secret (URLs in messages are redacted).
- */
+// Why a MijnKlantportaal call failed, in terms a user can act on. Every message names the
+// operation; none contains the token or a secret (URLs in messages are redacted).
+
 export type ApiFailure =
   /** 401/403: the token is wrong or lacks the webhooks scope. */
   | 'auth'

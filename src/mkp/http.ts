@@ -1,16 +1,14 @@
+// The one HTTP layer under the MijnKlantportaal client. Every call passes through here, so the
+// cross-cutting rules live in one place: the token only goes to the origin of api-url, every
+// attempt has a timeout, pacing keeps within the rate budget, and transient failures (429, 5xx,
+// network) are retried with backoff and jitter within a bounded total wait. A call that must not
+// repeat (a create) is never retried when its outcome is unknown; it fails as 'outcome-unknown'
+// so that the caller can look before it tries again.
 import { redactUrl } from '../url.js';
 import { ApiError } from './errors.js';
 import { DOCUMENTED_BUDGET, RateGate, type RateBudget } from './rate-gate.js';
 import { plural } from '../wording.js';
 
-/**
- * The one HTTP layer under the MijnKlantportaal client. Every call passes through here, so the
- * cross-cutting rules live in one place: the token only goes to the origin of api-url, every
- * attempt has a timeout, pacing keeps within the rate budget, and transient failures (429, 5xx,
- * network) are retried with backoff and jitter within a bounded total wait. A call that must not
- * repeat (a create) is never retried when its outcome is unknown; it fails as 'outcome-unknown'
- * so that the caller can look before it tries again.
- */
 export interface HttpSettings {
   /** api-url without a trailing slash, e.g. https://api.mijnklantportaal.nl/v1 */
   baseUrl: string;

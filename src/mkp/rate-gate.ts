@@ -1,9 +1,8 @@
-/**
- * Pacing for one API token: at most `concurrency` calls in flight, never more than the rate
- * budget in any rolling window, and a single call at a time once the API says the budget is
- * spent (that call learns the wait from a 429). The budget is the documented 60 a minute until
- * the API's X-RateLimit-Limit says otherwise.
- */
+// Pacing for one API token: at most `concurrency` calls in flight, never more than the rate
+// budget in any rolling window, and a single call at a time once the API says the budget is
+// spent (that call learns the wait from a 429). The budget is the documented 60 a minute until
+// the API's X-RateLimit-Limit says otherwise.
+
 export interface RateBudget {
   limit: number;
   windowMs: number;

@@ -1,4 +1,4 @@
-/** Small markdown pieces that keep user-controlled text from breaking tables or markup. */
+// Small markdown pieces that keep user-controlled text from breaking tables or markup.
 
 /** Text for a table cell: no pipes or line breaks that end the cell, no HTML. */
 export function cell(text: string): string {

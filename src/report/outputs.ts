@@ -1,3 +1,5 @@
+// The machine-readable outputs of CONTRACT §3, shared by the Action and `--json` of the CLI.
+// URLs are kept whole here (machines need them); secrets never appear.
 import type { Subscription } from '../config/types.js';
 import type { RemoteWebhook } from '../mkp/types.js';
 import type { Plan } from '../plan.js';
@@ -5,10 +7,6 @@ import type { PullRequestChanges } from '../pull-request.js';
 import type { SyncResult } from '../sync.js';
 import { createdIn } from '../verdicts.js';
 
-/**
- * The machine-readable outputs of CONTRACT §3, shared by the Action and `--json` of the CLI.
- * URLs are kept whole here (machines need them); secrets never appear.
- */
 export interface SubscriptionJson {
   name: string | null;
   event: string;

@@ -1,3 +1,6 @@
+// The report people read: the job summary, the PR comment and the drift issue all render a
+// SyncResult through here, never by asking the APIs again. URLs are redacted; no secret value
+// is ever part of a SyncResult's rendering (only secret names).
 import type { ConfigProblem, Subscription } from '../config/types.js';
 import type { RemoteWebhook } from '../mkp/types.js';
 import { subscriptionKey } from '../matching.js';
@@ -12,11 +15,6 @@ import { duplicatesSentence, plural } from '../wording.js';
 import { cell, code } from './markdown.js';
 import { pullRequestSection, type PullRequestReport } from './pull-request.js';
 
-/**
- * The report people read: the job summary, the PR comment and the drift issue all render a
- * SyncResult through here, never by asking the APIs again. URLs are redacted; no secret value
- * is ever part of a SyncResult's rendering (only secret names).
- */
 export interface ReportOptions {
   /** Cut table rows (and the snippet) before the text would pass this many UTF-8 bytes. */
   maxLength?: number;
