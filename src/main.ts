@@ -248,7 +248,7 @@ async function publish(
   if (!githubToken || !repository || (!wantComment && !wantIssue)) return;
 
   const [{ githubClient }, { context }] = await Promise.all([
-    import('./github-api.js'),
+    import('./github/client.js'),
     import('@actions/github'),
   ]);
   const octokit = githubClient(githubToken, settings.tuning);
@@ -257,7 +257,7 @@ async function publish(
     if (typeof pullNumber !== 'number') {
       log.warning('pr-comment: the event payload names no pull request; no comment');
     } else {
-      const { postPlanComment } = await import('./report/pr-comment.js');
+      const { postPlanComment } = await import('./github/pr-comment.js');
       await postPlanComment({
         octokit,
         repository,
@@ -269,7 +269,7 @@ async function publish(
     }
   }
   if (wantIssue) {
-    const { reportDrift } = await import('./report/drift-issue.js');
+    const { reportDrift } = await import('./github/drift-issue.js');
     await reportDrift({
       octokit,
       repository,

@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { githubClient } from '../src/github-api.js';
+import { githubClient } from '../src/github/client.js';
 import { RecordingLog } from '../src/log.js';
-import { driftMarker, reportDrift } from '../src/report/drift-issue.js';
-import { commentMarker, postPlanComment } from '../src/report/pr-comment.js';
+import { reportDrift } from '../src/github/drift-issue.js';
+import { postPlanComment } from '../src/github/pr-comment.js';
+import { driftMarker } from '../src/report/drift-issue.js';
+import { commentMarker } from '../src/report/pr-comment.js';
 import { GitHubEmulator } from '../dev/emulator/github.js';
 
 /** The PR comment and the drift issue, against the GitHub emulator (CONTRACT §3, §4). */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { WebhooksFile } from '../src/config/types.js';
 import { RecordingLog } from '../src/log.js';
-import { GitHubSecretsTarget } from '../src/secrets/github.js';
+import { GitHubSecretsTarget } from '../src/github/secrets.js';
 import { sync, type ResyncSecrets } from '../src/sync.js';
 import { changed, succeeded } from '../src/verdicts.js';
 import { created, deliveries } from './harness/outcomes.js';

@@ -3,7 +3,7 @@ import type { WebhooksFile } from '../src/config/types.js';
 import { RecordingLog } from '../src/log.js';
 import { spellingKey } from '../src/matching.js';
 import { renderReport } from '../src/report/summary.js';
-import { GitHubSecretsTarget } from '../src/secrets/github.js';
+import { GitHubSecretsTarget } from '../src/github/secrets.js';
 import { OutputsTarget } from '../src/secrets/outputs.js';
 import { CLOCK_MARGIN_MS, isStale, STALE_REASON } from '../src/secrets/stale.js';
 import type { SecretTarget } from '../src/secrets/target.js';

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { MAX_FILE_BYTES, parseWebhooksFile } from '../config/load.js';
 import { ConfigError } from '../config/types.js';
-import { githubAnswer, githubClient, type GitHubClient, type GitHubTuning } from '../github-api.js';
+import { githubAnswer, githubClient, type GitHubClient, type GitHubTuning } from './client.js';
 import type { PullRequestEvent, Repository } from '../inputs.js';
 import type { PullRequestBase } from '../pull-request.js';
 

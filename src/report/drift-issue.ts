@@ -1,107 +1,30 @@
-import { githubAnswer, listAll, tokenIdentity, type GitHubClient } from '../github-api.js';
-import type { Repository } from '../inputs.js';
-import type { Log } from '../log.js';
-import type { DriftIssueRole } from './outputs.js';
+// The text of the drift issue: its marker, title, body and closing comment. Opening, updating
+// and closing it is src/github/drift-issue.ts.
 import { fitComment } from './pr-comment.js';
-
-/** Open drift issues carry this label, so finding them reads one short list. */
-export const DRIFT_LABEL = 'mkp-webhooks-drift';
 
 /** The hidden marker that identifies the drift issue of one config path. */
 export function driftMarker(configPath: string): string {
   return `<!-- mkp-webhooks-sync:drift config=${encodeURIComponent(configPath)} -->`;
 }
 
-export interface DriftReport {
-  octokit: GitHubClient;
-  repository: Repository;
-  configPath: string;
-  /** True when drift is left after this run's own changes; false when none is. */
-  drifted: boolean;
-  /** Close-only runs (an apply on push) never open or update the issue. */
-  role?: DriftIssueRole;
-  /** The report of this run, for the issue body. */
-  markdown: string;
-  /** A link to this run, when known. */
-  runUrl?: string;
-  log: Log;
+export function driftIssueTitle(configPath: string): string {
+  return `MijnKlantportaal webhooks drifted from ${configPath}`;
 }
 
-/**
- * One issue per config path: opened (or updated) when a run finds drift, closed with a comment
- * when a later run leaves none. Found by its marker, never by title. A token that cannot manage
- * issues is a warning, never a failure.
- */
-export async function reportDrift(report: DriftReport): Promise<void> {
-  const { octokit, repository, configPath, log } = report;
-  const marker = driftMarker(configPath);
-  try {
-    const marked = (
-      await listAll<{
-        number: number;
-        body?: string | null;
-        pull_request?: unknown;
-        user?: { id?: number } | null;
-      }>(octokit, 'GET /repos/{owner}/{repo}/issues', {
-        ...repository,
-        state: 'open',
-        labels: DRIFT_LABEL,
-      })
-    ).filter((issue) => !issue.pull_request && issue.body?.includes(marker));
-    // Anyone can open an issue with the marker and label: only the token's own is managed.
-    const self = marked.length > 0 ? await tokenIdentity(octokit, log) : undefined;
-    const open = marked.find((issue) => self !== undefined && issue.user?.id === self.id);
+/** The issue body: what drifted, what to do, then the run's report; `runUrl` links the run. */
+export function driftIssueBody(configPath: string, markdown: string, runUrl?: string): string {
+  return fitComment(
+    [
+      driftMarker(configPath),
+      `MijnKlantportaal webhooks no longer match \`${configPath}\`.${runUrl ? ` Found by [this run](${runUrl}).` : ''}`,
+      'Webhooks to create are created by the next apply run; unmanaged webhooks must be declared in the file or removed in the manage portal. This issue closes itself when a run finds no drift.',
+      '',
+      markdown,
+    ].join('\n'),
+  );
+}
 
-    if (report.drifted && report.role === 'close-only') {
-      log.info(
-        'drift-issue: drift remains; a push run may close the drift issue but not open or update it',
-      );
-    } else if (report.drifted) {
-      const body = fitComment(
-        [
-          marker,
-          `MijnKlantportaal webhooks no longer match \`${configPath}\`.${report.runUrl ? ` Found by [this run](${report.runUrl}).` : ''}`,
-          'Webhooks to create are created by the next apply run; unmanaged webhooks must be declared in the file or removed in the manage portal. This issue closes itself when a run finds no drift.',
-          '',
-          report.markdown,
-        ].join('\n'),
-      );
-      if (open) {
-        await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
-          ...repository,
-          issue_number: open.number,
-          body,
-        });
-        log.info(`updated drift issue #${open.number}`);
-      } else {
-        const { data } = await octokit.request('POST /repos/{owner}/{repo}/issues', {
-          ...repository,
-          title: `MijnKlantportaal webhooks drifted from ${configPath}`,
-          body,
-          labels: [DRIFT_LABEL],
-        });
-        log.info(`opened drift issue #${(data as { number: number }).number}`);
-      }
-    } else if (open) {
-      await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-        ...repository,
-        issue_number: open.number,
-        body: `The account matches \`${configPath}\` again${report.runUrl ? ` ([run](${report.runUrl}))` : ''}; closing.`,
-      });
-      await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
-        ...repository,
-        issue_number: open.number,
-        state: 'closed',
-        state_reason: 'completed',
-      });
-      log.info(`closed drift issue #${open.number}: no drift found`);
-    }
-  } catch (error) {
-    const { status, said } = githubAnswer(error);
-    const why =
-      status === 403 || status === 404
-        ? ': the github-token cannot manage issues here (the workflow needs permissions: issues: write)'
-        : '';
-    log.warning(`could not update the drift issue (${said})${why}`);
-  }
+/** The comment the issue closes with when a run finds no drift. */
+export function driftResolvedComment(configPath: string, runUrl?: string): string {
+  return `The account matches \`${configPath}\` again${runUrl ? ` ([run](${runUrl}))` : ''}; closing.`;
 }

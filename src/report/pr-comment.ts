@@ -1,65 +1,10 @@
-import { githubAnswer, listAll, tokenIdentity, type GitHubClient } from '../github-api.js';
-import type { Repository } from '../inputs.js';
-import type { Log } from '../log.js';
+// The text of the plan comment on a pull request: its marker and its size guard. Posting it is
+// src/github/pr-comment.ts.
 import { GITHUB_BODY_LIMIT } from './markdown.js';
 
 /** The hidden marker that finds this action's comment for one config path on a PR. */
 export function commentMarker(configPath: string): string {
   return `<!-- mkp-webhooks-sync:plan config=${encodeURIComponent(configPath)} -->`;
-}
-
-export interface PlanComment {
-  octokit: GitHubClient;
-  repository: Repository;
-  pullNumber: number;
-  configPath: string;
-  /** The report, rendered with a maxLength that leaves room for the marker. */
-  markdown: string;
-  log: Log;
-}
-
-/**
- * Posts the plan as one comment per config path, or updates the one already there. A token
- * that cannot comment (a fork's pull request) is a warning, never a failure.
- */
-export async function postPlanComment(comment: PlanComment): Promise<void> {
-  const { octokit, repository, pullNumber, log } = comment;
-  const marker = commentMarker(comment.configPath);
-  const body = fitComment(`${marker}\n${comment.markdown}`);
-  try {
-    const marked = (
-      await listAll<{ id: number; body?: string; user?: { id?: number } | null }>(
-        octokit,
-        'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
-        { ...repository, issue_number: pullNumber },
-      )
-    ).filter((c) => c.body?.includes(marker));
-    // Anyone can paste the marker into a comment: only the token's own comment is updated.
-    const self = marked.length > 0 ? await tokenIdentity(octokit, log) : undefined;
-    const existing = marked.find((c) => self !== undefined && c.user?.id === self.id);
-    if (existing) {
-      await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
-        ...repository,
-        comment_id: existing.id,
-        body,
-      });
-      log.info(`updated the plan comment on pull request #${pullNumber}`);
-    } else {
-      await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-        ...repository,
-        issue_number: pullNumber,
-        body,
-      });
-      log.info(`posted the plan comment on pull request #${pullNumber}`);
-    }
-  } catch (error) {
-    const { status, said } = githubAnswer(error);
-    const why =
-      status === 403 || status === 404
-        ? ': the github-token cannot comment here (pull requests from forks get a read-only token; the workflow needs permissions: pull-requests: write). The plan is in the job summary'
-        : '';
-    log.warning(`could not post the plan comment on pull request #${pullNumber} (${said})${why}`);
-  }
 }
 
 /** A last guard: never send a body GitHub would refuse, and never cut one mid-line. */

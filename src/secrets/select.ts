@@ -8,6 +8,6 @@ import type { SecretTarget } from './target.js';
  */
 export async function openSecretTarget(settings: Settings): Promise<SecretTarget> {
   if (settings.secretsTarget === 'outputs') return new OutputsTarget();
-  const { GitHubSecretsTarget } = await import('./github.js');
+  const { GitHubSecretsTarget } = await import('../github/secrets.js');
   return new GitHubSecretsTarget(settings);
 }

@@ -1,8 +1,8 @@
-export const id = 899;
-export const ids = [899,133,914];
+export const id = 259;
+export const ids = [259,584];
 export const modules = {
 
-/***/ 8133:
+/***/ 6584:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -118,23 +118,52 @@ function causes(error) {
 
 /***/ }),
 
-/***/ 7899:
+/***/ 3259:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   reportDrift: () => (/* binding */ reportDrift)
-/* harmony export */ });
-/* unused harmony exports DRIFT_LABEL, driftMarker */
-/* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8133);
-/* harmony import */ var _pr_comment_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1914);
 
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  reportDrift: () => (/* binding */ reportDrift)
+});
 
-/** Open drift issues carry this label, so finding them reads one short list. */
-const DRIFT_LABEL = 'mkp-webhooks-drift';
+// UNUSED EXPORTS: DRIFT_LABEL
+
+// EXTERNAL MODULE: ./src/report/pr-comment.ts
+var pr_comment = __webpack_require__(1914);
+;// CONCATENATED MODULE: ./src/report/drift-issue.ts
+// The text of the drift issue: its marker, title, body and closing comment. Opening, updating
+// and closing it is src/github/drift-issue.ts.
+
 /** The hidden marker that identifies the drift issue of one config path. */
 function driftMarker(configPath) {
     return `<!-- mkp-webhooks-sync:drift config=${encodeURIComponent(configPath)} -->`;
 }
+function driftIssueTitle(configPath) {
+    return `MijnKlantportaal webhooks drifted from ${configPath}`;
+}
+/** The issue body: what drifted, what to do, then the run's report; `runUrl` links the run. */
+function driftIssueBody(configPath, markdown, runUrl) {
+    return (0,pr_comment/* fitComment */.p)([
+        driftMarker(configPath),
+        `MijnKlantportaal webhooks no longer match \`${configPath}\`.${runUrl ? ` Found by [this run](${runUrl}).` : ''}`,
+        'Webhooks to create are created by the next apply run; unmanaged webhooks must be declared in the file or removed in the manage portal. This issue closes itself when a run finds no drift.',
+        '',
+        markdown,
+    ].join('\n'));
+}
+/** The comment the issue closes with when a run finds no drift. */
+function driftResolvedComment(configPath, runUrl) {
+    return `The account matches \`${configPath}\` again${runUrl ? ` ([run](${runUrl}))` : ''}; closing.`;
+}
+
+// EXTERNAL MODULE: ./src/github/client.ts
+var client = __webpack_require__(6584);
+;// CONCATENATED MODULE: ./src/github/drift-issue.ts
+
+
+/** Open drift issues carry this label, so finding them reads one short list. */
+const DRIFT_LABEL = 'mkp-webhooks-drift';
 /**
  * One issue per config path: opened (or updated) when a run finds drift, closed with a comment
  * when a later run leaves none. Found by its marker, never by title. A token that cannot manage
@@ -144,25 +173,19 @@ async function reportDrift(report) {
     const { octokit, repository, configPath, log } = report;
     const marker = driftMarker(configPath);
     try {
-        const marked = (await (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.listAll)(octokit, 'GET /repos/{owner}/{repo}/issues', {
+        const marked = (await (0,client.listAll)(octokit, 'GET /repos/{owner}/{repo}/issues', {
             ...repository,
             state: 'open',
             labels: DRIFT_LABEL,
         })).filter((issue) => !issue.pull_request && issue.body?.includes(marker));
         // Anyone can open an issue with the marker and label: only the token's own is managed.
-        const self = marked.length > 0 ? await (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.tokenIdentity)(octokit, log) : undefined;
+        const self = marked.length > 0 ? await (0,client.tokenIdentity)(octokit, log) : undefined;
         const open = marked.find((issue) => self !== undefined && issue.user?.id === self.id);
         if (report.drifted && report.role === 'close-only') {
             log.info('drift-issue: drift remains; a push run may close the drift issue but not open or update it');
         }
         else if (report.drifted) {
-            const body = (0,_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__/* .fitComment */ .p)([
-                marker,
-                `MijnKlantportaal webhooks no longer match \`${configPath}\`.${report.runUrl ? ` Found by [this run](${report.runUrl}).` : ''}`,
-                'Webhooks to create are created by the next apply run; unmanaged webhooks must be declared in the file or removed in the manage portal. This issue closes itself when a run finds no drift.',
-                '',
-                report.markdown,
-            ].join('\n'));
+            const body = driftIssueBody(configPath, report.markdown, report.runUrl);
             if (open) {
                 await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
                     ...repository,
@@ -174,7 +197,7 @@ async function reportDrift(report) {
             else {
                 const { data } = await octokit.request('POST /repos/{owner}/{repo}/issues', {
                     ...repository,
-                    title: `MijnKlantportaal webhooks drifted from ${configPath}`,
+                    title: driftIssueTitle(configPath),
                     body,
                     labels: [DRIFT_LABEL],
                 });
@@ -185,7 +208,7 @@ async function reportDrift(report) {
             await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
                 ...repository,
                 issue_number: open.number,
-                body: `The account matches \`${configPath}\` again${report.runUrl ? ` ([run](${report.runUrl}))` : ''}; closing.`,
+                body: driftResolvedComment(configPath, report.runUrl),
             });
             await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
                 ...repository,
@@ -197,7 +220,7 @@ async function reportDrift(report) {
         }
     }
     catch (error) {
-        const { status, said } = (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.githubAnswer)(error);
+        const { status, said } = (0,client.githubAnswer)(error);
         const why = status === 403 || status === 404
             ? ': the github-token cannot manage issues here (the workflow needs permissions: issues: write)'
             : '';
@@ -212,58 +235,19 @@ async function reportDrift(report) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   p: () => (/* binding */ fitComment),
-/* harmony export */   postPlanComment: () => (/* binding */ postPlanComment)
+/* harmony export */   Q: () => (/* binding */ commentMarker),
+/* harmony export */   p: () => (/* binding */ fitComment)
 /* harmony export */ });
-/* unused harmony export commentMarker */
-/* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8133);
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4285);
-
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4285);
+// The text of the plan comment on a pull request: its marker and its size guard. Posting it is
+// src/github/pr-comment.ts.
 
 /** The hidden marker that finds this action's comment for one config path on a PR. */
 function commentMarker(configPath) {
     return `<!-- mkp-webhooks-sync:plan config=${encodeURIComponent(configPath)} -->`;
 }
-/**
- * Posts the plan as one comment per config path, or updates the one already there. A token
- * that cannot comment (a fork's pull request) is a warning, never a failure.
- */
-async function postPlanComment(comment) {
-    const { octokit, repository, pullNumber, log } = comment;
-    const marker = commentMarker(comment.configPath);
-    const body = fitComment(`${marker}\n${comment.markdown}`);
-    try {
-        const marked = (await (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.listAll)(octokit, 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repository, issue_number: pullNumber })).filter((c) => c.body?.includes(marker));
-        // Anyone can paste the marker into a comment: only the token's own comment is updated.
-        const self = marked.length > 0 ? await (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.tokenIdentity)(octokit, log) : undefined;
-        const existing = marked.find((c) => self !== undefined && c.user?.id === self.id);
-        if (existing) {
-            await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
-                ...repository,
-                comment_id: existing.id,
-                body,
-            });
-            log.info(`updated the plan comment on pull request #${pullNumber}`);
-        }
-        else {
-            await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-                ...repository,
-                issue_number: pullNumber,
-                body,
-            });
-            log.info(`posted the plan comment on pull request #${pullNumber}`);
-        }
-    }
-    catch (error) {
-        const { status, said } = (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.githubAnswer)(error);
-        const why = status === 403 || status === 404
-            ? ': the github-token cannot comment here (pull requests from forks get a read-only token; the workflow needs permissions: pull-requests: write). The plan is in the job summary'
-            : '';
-        log.warning(`could not post the plan comment on pull request #${pullNumber} (${said})${why}`);
-    }
-}
 /** A last guard: never send a body GitHub would refuse, and never cut one mid-line. */
-function fitComment(body, limit = _markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .GITHUB_BODY_LIMIT */ .nY) {
+function fitComment(body, limit = _markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .GITHUB_BODY_LIMIT */ .nY) {
     if (body.length <= limit)
         return body;
     const note = "\n\n_Cut to fit GitHub's comment size limit; the job summary has the whole report._\n";
@@ -276,4 +260,4 @@ function fitComment(body, limit = _markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .G
 
 };
 
-//# sourceMappingURL=899.index.js.map
+//# sourceMappingURL=259.index.js.map

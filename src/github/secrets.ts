@@ -1,7 +1,7 @@
-import { githubAnswer, githubClient, type GitHubClient } from '../github-api.js';
 import type { Settings } from '../inputs.js';
-import { sealSecret } from './seal.js';
-import { SecretTargetError, type SecretTarget, type TargetSecrets } from './target.js';
+import { sealSecret } from '../secrets/seal.js';
+import { SecretTargetError, type SecretTarget, type TargetSecrets } from '../secrets/target.js';
+import { githubAnswer, githubClient, type GitHubClient } from './client.js';
 
 /**
  * Repository, environment and organization secrets through Octokit (which honours

@@ -1,8 +1,8 @@
-export const id = 914;
-export const ids = [914,133];
+export const id = 584;
+export const ids = [584];
 export const modules = {
 
-/***/ 8133:
+/***/ 6584:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -116,74 +116,8 @@ function causes(error) {
 }
 
 
-/***/ }),
-
-/***/ 1914:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   p: () => (/* binding */ fitComment),
-/* harmony export */   postPlanComment: () => (/* binding */ postPlanComment)
-/* harmony export */ });
-/* unused harmony export commentMarker */
-/* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8133);
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4285);
-
-
-/** The hidden marker that finds this action's comment for one config path on a PR. */
-function commentMarker(configPath) {
-    return `<!-- mkp-webhooks-sync:plan config=${encodeURIComponent(configPath)} -->`;
-}
-/**
- * Posts the plan as one comment per config path, or updates the one already there. A token
- * that cannot comment (a fork's pull request) is a warning, never a failure.
- */
-async function postPlanComment(comment) {
-    const { octokit, repository, pullNumber, log } = comment;
-    const marker = commentMarker(comment.configPath);
-    const body = fitComment(`${marker}\n${comment.markdown}`);
-    try {
-        const marked = (await (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.listAll)(octokit, 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repository, issue_number: pullNumber })).filter((c) => c.body?.includes(marker));
-        // Anyone can paste the marker into a comment: only the token's own comment is updated.
-        const self = marked.length > 0 ? await (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.tokenIdentity)(octokit, log) : undefined;
-        const existing = marked.find((c) => self !== undefined && c.user?.id === self.id);
-        if (existing) {
-            await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
-                ...repository,
-                comment_id: existing.id,
-                body,
-            });
-            log.info(`updated the plan comment on pull request #${pullNumber}`);
-        }
-        else {
-            await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-                ...repository,
-                issue_number: pullNumber,
-                body,
-            });
-            log.info(`posted the plan comment on pull request #${pullNumber}`);
-        }
-    }
-    catch (error) {
-        const { status, said } = (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__.githubAnswer)(error);
-        const why = status === 403 || status === 404
-            ? ': the github-token cannot comment here (pull requests from forks get a read-only token; the workflow needs permissions: pull-requests: write). The plan is in the job summary'
-            : '';
-        log.warning(`could not post the plan comment on pull request #${pullNumber} (${said})${why}`);
-    }
-}
-/** A last guard: never send a body GitHub would refuse, and never cut one mid-line. */
-function fitComment(body, limit = _markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .GITHUB_BODY_LIMIT */ .nY) {
-    if (body.length <= limit)
-        return body;
-    const note = "\n\n_Cut to fit GitHub's comment size limit; the job summary has the whole report._\n";
-    const cut = body.slice(0, limit - note.length);
-    return `${cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))}${note}`;
-}
-
-
 /***/ })
 
 };
 
-//# sourceMappingURL=914.index.js.map
+//# sourceMappingURL=584.index.js.map

@@ -1,8 +1,8 @@
-export const id = 440;
-export const ids = [440,133];
+export const id = 150;
+export const ids = [150,584];
 export const modules = {
 
-/***/ 8133:
+/***/ 6584:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -118,7 +118,7 @@ function causes(error) {
 
 /***/ }),
 
-/***/ 440:
+/***/ 3150:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -127,8 +127,6 @@ __webpack_require__.d(__webpack_exports__, {
   GitHubSecretsTarget: () => (/* binding */ GitHubSecretsTarget)
 });
 
-// EXTERNAL MODULE: ./src/github-api.ts
-var github_api = __webpack_require__(8133);
 // EXTERNAL MODULE: ./node_modules/libsodium-wrappers/dist/modules-esm/libsodium-wrappers.mjs + 1 modules
 var libsodium_wrappers = __webpack_require__(4768);
 ;// CONCATENATED MODULE: ./src/secrets/seal.ts
@@ -153,7 +151,9 @@ class SecretTargetError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./src/secrets/github.ts
+// EXTERNAL MODULE: ./src/github/client.ts
+var client = __webpack_require__(6584);
+;// CONCATENATED MODULE: ./src/github/secrets.ts
 
 
 
@@ -175,7 +175,7 @@ class GitHubSecretsTarget {
     constructor(settings) {
         this.scope = scopeOf(settings);
         this.description = describeScope(this.scope);
-        this.octokit = (0,github_api.githubClient)(settings.githubToken, settings.tuning);
+        this.octokit = (0,client.githubClient)(settings.githubToken, settings.tuning);
     }
     async prepare() {
         const [key, listed] = await Promise.all([
@@ -281,7 +281,7 @@ function describeScope(scope) {
 }
 /** GitHub's answer, turned into what the github-token lacks (CONTRACT §4). */
 function explain(error, access, scope) {
-    const { status, said } = (0,github_api.githubAnswer)(error);
+    const { status, said } = (0,client.githubAnswer)(error);
     const what = `${access} ${describeScope(scope)}`;
     if (status === 401) {
         return `cannot ${what} (${said}): the github-token is invalid or expired`;
@@ -305,4 +305,4 @@ function explain(error, access, scope) {
 
 };
 
-//# sourceMappingURL=440.index.js.map
+//# sourceMappingURL=150.index.js.map

@@ -3,7 +3,7 @@ import { defaults } from '@actions/github/lib/utils';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck/light.js';
-import { GITHUB_WRITE_INTERVAL_MS } from './inputs.js';
+import { GITHUB_WRITE_INTERVAL_MS } from '../inputs.js';
 
 /**
  * One Octokit for every GitHub call (secrets, PR comment, drift issue), with GitHub's retry and

@@ -1,0 +1,99 @@
+import type { Repository } from '../inputs.js';
+import type { Log } from '../log.js';
+import {
+  driftIssueBody,
+  driftIssueTitle,
+  driftMarker,
+  driftResolvedComment,
+} from '../report/drift-issue.js';
+import type { DriftIssueRole } from '../report/outputs.js';
+import { githubAnswer, listAll, tokenIdentity, type GitHubClient } from './client.js';
+
+/** Open drift issues carry this label, so finding them reads one short list. */
+export const DRIFT_LABEL = 'mkp-webhooks-drift';
+
+export interface DriftReport {
+  octokit: GitHubClient;
+  repository: Repository;
+  configPath: string;
+  /** True when drift is left after this run's own changes; false when none is. */
+  drifted: boolean;
+  /** Close-only runs (an apply on push) never open or update the issue. */
+  role?: DriftIssueRole;
+  /** The report of this run, for the issue body. */
+  markdown: string;
+  /** A link to this run, when known. */
+  runUrl?: string;
+  log: Log;
+}
+
+/**
+ * One issue per config path: opened (or updated) when a run finds drift, closed with a comment
+ * when a later run leaves none. Found by its marker, never by title. A token that cannot manage
+ * issues is a warning, never a failure.
+ */
+export async function reportDrift(report: DriftReport): Promise<void> {
+  const { octokit, repository, configPath, log } = report;
+  const marker = driftMarker(configPath);
+  try {
+    const marked = (
+      await listAll<{
+        number: number;
+        body?: string | null;
+        pull_request?: unknown;
+        user?: { id?: number } | null;
+      }>(octokit, 'GET /repos/{owner}/{repo}/issues', {
+        ...repository,
+        state: 'open',
+        labels: DRIFT_LABEL,
+      })
+    ).filter((issue) => !issue.pull_request && issue.body?.includes(marker));
+    // Anyone can open an issue with the marker and label: only the token's own is managed.
+    const self = marked.length > 0 ? await tokenIdentity(octokit, log) : undefined;
+    const open = marked.find((issue) => self !== undefined && issue.user?.id === self.id);
+
+    if (report.drifted && report.role === 'close-only') {
+      log.info(
+        'drift-issue: drift remains; a push run may close the drift issue but not open or update it',
+      );
+    } else if (report.drifted) {
+      const body = driftIssueBody(configPath, report.markdown, report.runUrl);
+      if (open) {
+        await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+          ...repository,
+          issue_number: open.number,
+          body,
+        });
+        log.info(`updated drift issue #${open.number}`);
+      } else {
+        const { data } = await octokit.request('POST /repos/{owner}/{repo}/issues', {
+          ...repository,
+          title: driftIssueTitle(configPath),
+          body,
+          labels: [DRIFT_LABEL],
+        });
+        log.info(`opened drift issue #${(data as { number: number }).number}`);
+      }
+    } else if (open) {
+      await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+        ...repository,
+        issue_number: open.number,
+        body: driftResolvedComment(configPath, report.runUrl),
+      });
+      await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+        ...repository,
+        issue_number: open.number,
+        state: 'closed',
+        state_reason: 'completed',
+      });
+      log.info(`closed drift issue #${open.number}: no drift found`);
+    }
+  } catch (error) {
+    const { status, said } = githubAnswer(error);
+    const why =
+      status === 403 || status === 404
+        ? ': the github-token cannot manage issues here (the workflow needs permissions: issues: write)'
+        : '';
+    log.warning(`could not update the drift issue (${said})${why}`);
+  }
+}
