@@ -9,7 +9,6 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   githubAnswer: () => (/* binding */ githubAnswer),
 /* harmony export */   githubClient: () => (/* binding */ githubClient),
-/* harmony export */   listAll: () => (/* binding */ listAll),
 /* harmony export */   tokenIdentity: () => (/* binding */ tokenIdentity)
 /* harmony export */ });
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1351);
@@ -95,17 +94,6 @@ async function tokenIdentity(octokit, log) {
         log.warning(`GitHub did not say who the github-token is (GraphQL viewer: ${githubAnswer(error).said})`);
     }
     return undefined;
-}
-/** Every page of a list endpoint that answers with a plain array. */
-async function listAll(octokit, route, parameters) {
-    const items = [];
-    for (let page = 1;; page++) {
-        const { data } = await octokit.request(route, { ...parameters, per_page: 100, page });
-        const list = data;
-        items.push(...list);
-        if (list.length < 100)
-            return items;
-    }
 }
 function causes(error) {
     const messages = [];
@@ -210,35 +198,40 @@ class GitHubSecretsTarget {
     }
     async listSecrets() {
         const secrets = new Map();
-        for (let page = 1;; page++) {
-            const { data, headers } = await this.call('read', 'GET', `?per_page=100&page=${page}`);
-            const answer = data;
-            if (page === 1)
-                this.clock = serverClock(headers.date);
-            for (const secret of answer.secrets)
+        let first = true;
+        for await (const page of this.pages('')) {
+            if (first)
+                this.clock = serverClock(page.headers.date);
+            first = false;
+            for (const secret of page.data)
                 secrets.set(secret.name.toUpperCase(), secret);
-            if (answer.secrets.length < 100 || secrets.size >= answer.total_count)
-                return secrets;
         }
+        return secrets;
     }
     async selectedRepositories(name) {
         const ids = [];
-        for (let page = 1;; page++) {
-            const data = (await this.request('read', 'GET', `/${encodeURIComponent(name)}/repositories?per_page=100&page=${page}`));
-            ids.push(...data.repositories.map((r) => r.id));
-            if (data.repositories.length < 100 || ids.length >= data.total_count)
-                return ids;
+        for await (const page of this.pages(`/${encodeURIComponent(name)}/repositories`)) {
+            ids.push(...page.data.map((r) => r.id));
+        }
+        return ids;
+    }
+    /** The pages of a list under this scope's secrets path, 100 a page, as GitHub links them. */
+    async *pages(suffix) {
+        const path = `${secretsPath(this.scope)}${suffix}`;
+        try {
+            for await (const page of this.octokit.paginate.iterator(`GET ${path}`, { per_page: 100 })) {
+                yield page;
+            }
+        }
+        catch (error) {
+            throw new SecretTargetError(explain(error, 'read', this.scope));
         }
     }
     /** One call under this scope's secrets path; errors become sentences that say what to fix. */
     async request(access, method, suffix, body) {
-        return (await this.call(access, method, suffix, body)).data;
-    }
-    async call(access, method, suffix, body) {
         const path = `${secretsPath(this.scope)}${suffix}`;
         try {
-            const response = await this.octokit.request(`${method} ${path}`, body ?? {});
-            return { data: response.data, headers: response.headers };
+            return (await this.octokit.request(`${method} ${path}`, body ?? {})).data;
         }
         catch (error) {
             throw new SecretTargetError(explain(error, access, this.scope));

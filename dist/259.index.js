@@ -9,7 +9,6 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   githubAnswer: () => (/* binding */ githubAnswer),
 /* harmony export */   githubClient: () => (/* binding */ githubClient),
-/* harmony export */   listAll: () => (/* binding */ listAll),
 /* harmony export */   tokenIdentity: () => (/* binding */ tokenIdentity)
 /* harmony export */ });
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1351);
@@ -96,17 +95,6 @@ async function tokenIdentity(octokit, log) {
     }
     return undefined;
 }
-/** Every page of a list endpoint that answers with a plain array. */
-async function listAll(octokit, route, parameters) {
-    const items = [];
-    for (let page = 1;; page++) {
-        const { data } = await octokit.request(route, { ...parameters, per_page: 100, page });
-        const list = data;
-        items.push(...list);
-        if (list.length < 100)
-            return items;
-    }
-}
 function causes(error) {
     const messages = [];
     for (let e = error; e instanceof Error && messages.length < 4; e = e.cause) {
@@ -173,10 +161,11 @@ async function reportDrift(report) {
     const { octokit, repository, configPath, log } = report;
     const marker = driftMarker(configPath);
     try {
-        const marked = (await (0,client.listAll)(octokit, 'GET /repos/{owner}/{repo}/issues', {
+        const marked = (await octokit.paginate('GET /repos/{owner}/{repo}/issues', {
             ...repository,
             state: 'open',
             labels: DRIFT_LABEL,
+            per_page: 100,
         })).filter((issue) => !issue.pull_request && issue.body?.includes(marker));
         // Anyone can open an issue with the marker and label: only the token's own is managed.
         const self = marked.length > 0 ? await (0,client.tokenIdentity)(octokit, log) : undefined;

@@ -132,7 +132,6 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   githubAnswer: () => (/* binding */ githubAnswer),
 /* harmony export */   githubClient: () => (/* binding */ githubClient),
-/* harmony export */   listAll: () => (/* binding */ listAll),
 /* harmony export */   tokenIdentity: () => (/* binding */ tokenIdentity)
 /* harmony export */ });
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1351);
@@ -218,17 +217,6 @@ async function tokenIdentity(octokit, log) {
         log.warning(`GitHub did not say who the github-token is (GraphQL viewer: ${githubAnswer(error).said})`);
     }
     return undefined;
-}
-/** Every page of a list endpoint that answers with a plain array. */
-async function listAll(octokit, route, parameters) {
-    const items = [];
-    for (let page = 1;; page++) {
-        const { data } = await octokit.request(route, { ...parameters, per_page: 100, page });
-        const list = data;
-        items.push(...list);
-        if (list.length < 100)
-            return items;
-    }
 }
 function causes(error) {
     const messages = [];

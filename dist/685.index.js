@@ -9,7 +9,6 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   githubAnswer: () => (/* binding */ githubAnswer),
 /* harmony export */   githubClient: () => (/* binding */ githubClient),
-/* harmony export */   listAll: () => (/* binding */ listAll),
 /* harmony export */   tokenIdentity: () => (/* binding */ tokenIdentity)
 /* harmony export */ });
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1351);
@@ -96,17 +95,6 @@ async function tokenIdentity(octokit, log) {
     }
     return undefined;
 }
-/** Every page of a list endpoint that answers with a plain array. */
-async function listAll(octokit, route, parameters) {
-    const items = [];
-    for (let page = 1;; page++) {
-        const { data } = await octokit.request(route, { ...parameters, per_page: 100, page });
-        const list = data;
-        items.push(...list);
-        if (list.length < 100)
-            return items;
-    }
-}
 function causes(error) {
     const messages = [];
     for (let e = error; e instanceof Error && messages.length < 4; e = e.cause) {
@@ -137,7 +125,11 @@ async function postPlanComment(comment) {
     const marker = (0,_report_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__/* .commentMarker */ .Q)(comment.configPath);
     const body = (0,_report_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__/* .fitComment */ .p)(`${marker}\n${comment.markdown}`);
     try {
-        const marked = (await (0,_client_js__WEBPACK_IMPORTED_MODULE_0__.listAll)(octokit, 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repository, issue_number: pullNumber })).filter((c) => c.body?.includes(marker));
+        const marked = (await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+            ...repository,
+            issue_number: pullNumber,
+            per_page: 100,
+        })).filter((c) => c.body?.includes(marker));
         // Anyone can paste the marker into a comment: only the token's own comment is updated.
         const self = marked.length > 0 ? await (0,_client_js__WEBPACK_IMPORTED_MODULE_0__.tokenIdentity)(octokit, log) : undefined;
         const existing = marked.find((c) => self !== undefined && c.user?.id === self.id);

@@ -106,21 +106,6 @@ export async function tokenIdentity(
   return undefined;
 }
 
-/** Every page of a list endpoint that answers with a plain array. */
-export async function listAll<T>(
-  octokit: GitHubClient,
-  route: string,
-  parameters: Record<string, unknown>,
-): Promise<T[]> {
-  const items: T[] = [];
-  for (let page = 1; ; page++) {
-    const { data } = await octokit.request(route, { ...parameters, per_page: 100, page });
-    const list = data as T[];
-    items.push(...list);
-    if (list.length < 100) return items;
-  }
-}
-
 function causes(error: unknown): string {
   const messages: string[] = [];
   for (let e: unknown = error; e instanceof Error && messages.length < 4; e = e.cause) {

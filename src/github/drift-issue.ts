@@ -7,7 +7,7 @@ import {
   driftResolvedComment,
 } from '../report/drift-issue.js';
 import type { DriftIssueRole } from '../report/outputs.js';
-import { githubAnswer, listAll, tokenIdentity, type GitHubClient } from './client.js';
+import { githubAnswer, tokenIdentity, type GitHubClient } from './client.js';
 
 /** Open drift issues carry this label, so finding them reads one short list. */
 export const DRIFT_LABEL = 'mkp-webhooks-drift';
@@ -37,15 +37,11 @@ export async function reportDrift(report: DriftReport): Promise<void> {
   const marker = driftMarker(configPath);
   try {
     const marked = (
-      await listAll<{
-        number: number;
-        body?: string | null;
-        pull_request?: unknown;
-        user?: { id?: number } | null;
-      }>(octokit, 'GET /repos/{owner}/{repo}/issues', {
+      await octokit.paginate('GET /repos/{owner}/{repo}/issues', {
         ...repository,
         state: 'open',
         labels: DRIFT_LABEL,
+        per_page: 100,
       })
     ).filter((issue) => !issue.pull_request && issue.body?.includes(marker));
     // Anyone can open an issue with the marker and label: only the token's own is managed.

@@ -1,7 +1,7 @@
 import type { Repository } from '../inputs.js';
 import type { Log } from '../log.js';
 import { commentMarker, fitComment } from '../report/pr-comment.js';
-import { githubAnswer, listAll, tokenIdentity, type GitHubClient } from './client.js';
+import { githubAnswer, tokenIdentity, type GitHubClient } from './client.js';
 
 export interface PlanComment {
   octokit: GitHubClient;
@@ -23,11 +23,11 @@ export async function postPlanComment(comment: PlanComment): Promise<void> {
   const body = fitComment(`${marker}\n${comment.markdown}`);
   try {
     const marked = (
-      await listAll<{ id: number; body?: string; user?: { id?: number } | null }>(
-        octokit,
-        'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
-        { ...repository, issue_number: pullNumber },
-      )
+      await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+        ...repository,
+        issue_number: pullNumber,
+        per_page: 100,
+      })
     ).filter((c) => c.body?.includes(marker));
     // Anyone can paste the marker into a comment: only the token's own comment is updated.
     const self = marked.length > 0 ? await tokenIdentity(octokit, log) : undefined;

@@ -83,25 +83,36 @@ export class GitHubSecretsTarget implements SecretTarget {
 
   private async listSecrets(): Promise<Map<string, ListedSecret>> {
     const secrets = new Map<string, ListedSecret>();
-    for (let page = 1; ; page++) {
-      const { data, headers } = await this.call('read', 'GET', `?per_page=100&page=${page}`);
-      const answer = data as { total_count: number; secrets: ListedSecret[] };
-      if (page === 1) this.clock = serverClock(headers.date);
-      for (const secret of answer.secrets) secrets.set(secret.name.toUpperCase(), secret);
-      if (answer.secrets.length < 100 || secrets.size >= answer.total_count) return secrets;
+    let first = true;
+    for await (const page of this.pages<ListedSecret>('')) {
+      if (first) this.clock = serverClock(page.headers.date);
+      first = false;
+      for (const secret of page.data) secrets.set(secret.name.toUpperCase(), secret);
     }
+    return secrets;
   }
 
   private async selectedRepositories(name: string): Promise<number[]> {
     const ids: number[] = [];
-    for (let page = 1; ; page++) {
-      const data = (await this.request(
-        'read',
-        'GET',
-        `/${encodeURIComponent(name)}/repositories?per_page=100&page=${page}`,
-      )) as { total_count: number; repositories: Array<{ id: number }> };
-      ids.push(...data.repositories.map((r) => r.id));
-      if (data.repositories.length < 100 || ids.length >= data.total_count) return ids;
+    for await (const page of this.pages<{ id: number }>(
+      `/${encodeURIComponent(name)}/repositories`,
+    )) {
+      ids.push(...page.data.map((r) => r.id));
+    }
+    return ids;
+  }
+
+  /** The pages of a list under this scope's secrets path, 100 a page, as GitHub links them. */
+  private async *pages<T>(
+    suffix: string,
+  ): AsyncGenerator<{ data: T[]; headers: { date?: string } }> {
+    const path = `${secretsPath(this.scope)}${suffix}`;
+    try {
+      for await (const page of this.octokit.paginate.iterator(`GET ${path}`, { per_page: 100 })) {
+        yield page as { data: T[]; headers: { date?: string } };
+      }
+    } catch (error) {
+      throw new SecretTargetError(explain(error, 'read', this.scope));
     }
   }
 
@@ -112,19 +123,9 @@ export class GitHubSecretsTarget implements SecretTarget {
     suffix: string,
     body?: Record<string, unknown>,
   ): Promise<unknown> {
-    return (await this.call(access, method, suffix, body)).data;
-  }
-
-  private async call(
-    access: 'read' | 'write',
-    method: 'GET' | 'PUT',
-    suffix: string,
-    body?: Record<string, unknown>,
-  ): Promise<{ data: unknown; headers: { date?: string } }> {
     const path = `${secretsPath(this.scope)}${suffix}`;
     try {
-      const response = await this.octokit.request(`${method} ${path}`, body ?? {});
-      return { data: response.data, headers: response.headers as { date?: string } };
+      return (await this.octokit.request(`${method} ${path}`, body ?? {})).data;
     } catch (error) {
       throw new SecretTargetError(explain(error, access, this.scope));
     }

@@ -1,0 +1,143 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { githubClient } from '../src/github/client.js';
+import { RecordingLog } from '../src/log.js';
+import { reportDrift } from '../src/github/drift-issue.js';
+import { postPlanComment } from '../src/github/pr-comment.js';
+import { GitHubSecretsTarget } from '../src/github/secrets.js';
+import { driftMarker } from '../src/report/drift-issue.js';
+import { commentMarker } from '../src/report/pr-comment.js';
+import { GitHubEmulator } from '../dev/emulator/github.js';
+import { settingsFor } from './harness/settings.js';
+
+/**
+ * Lists longer than one page (GitHub's Link header, 100 a page): every item is found, and the
+ * number of calls is the number of pages, never more.
+ */
+let github: GitHubEmulator;
+afterEach(async () => {
+  delete process.env.GITHUB_API_URL;
+  await github.close();
+});
+
+async function start(repositories = 1): Promise<GitHubEmulator> {
+  github = await GitHubEmulator.start({
+    repositories: Array.from({ length: repositories }, (_, i) => ({
+      fullName: i === 0 ? 'acme/shop' : `acme/repo-${i}`,
+      id: 1001 + i,
+    })),
+  });
+  process.env.GITHUB_API_URL = github.url;
+  return github;
+}
+
+const repository = { owner: 'acme', repo: 'shop' };
+const TUNING = { githubWriteIntervalMs: 0, timeoutMs: 5_000 };
+const listings = (path: string) =>
+  github.calls.filter((c) => c.method === 'GET' && c.path.includes(path));
+
+function target(inputs: Record<string, string>) {
+  return new GitHubSecretsTarget(
+    settingsFor(
+      { 'api-token': 'k', 'github-token': github.token, repository: 'acme/shop', ...inputs },
+      { MKP_GITHUB_WRITE_INTERVAL_MS: '0', GITHUB_API_URL: github.url },
+    ),
+  );
+}
+
+describe('paginated GitHub lists', () => {
+  it.each([
+    [99, 1],
+    [100, 1],
+    [101, 2],
+    [250, 3],
+  ])('%i repository secrets are read in %i call(s), every one of them', async (n, calls) => {
+    await start();
+    const scope = { kind: 'repository', repository: 'acme/shop' } as const;
+    for (let i = 0; i < n; i++) github.putSecret(scope, `S${String(i).padStart(3, '0')}`, 'v');
+    const existing = await target({ 'secrets-target': 'repository' }).prepare();
+    expect(existing.updatedAt.size).toBe(n);
+    expect(listings('/actions/secrets?').length).toBe(calls);
+  });
+
+  it('keeps all 150 selected repositories of an organization secret when rewriting it', async () => {
+    await start(150);
+    const scope = { kind: 'organization', organization: 'acme' } as const;
+    const ids = Array.from({ length: 150 }, (_, i) => 1001 + i);
+    github.putSecret(scope, 'SHARED', 'old', {
+      visibility: 'selected',
+      selected_repository_ids: ids,
+    });
+    const secrets = target({ 'secrets-target': 'organization' });
+    await secrets.prepare();
+    await secrets.write('shared', 'new');
+    expect(github.secrets(scope)[0]!.selected_repository_ids).toEqual(ids);
+    expect(github.decrypt(scope, 'SHARED')).toBe('new');
+    expect(listings('/SHARED/repositories').length).toBe(2);
+  });
+
+  it.each([
+    [150, 2],
+    [200, 2],
+  ])('finds its own plan comment among %i comments in %i listing calls', async (n, calls) => {
+    await start();
+    github.addPullRequest('acme/shop', 7);
+    const at = new Date(Date.UTC(2026, 0, 1)).getTime();
+    for (let i = 0; i < n; i++) {
+      const ours = i === n - 1;
+      github.comments.push({
+        id: 5000 + i,
+        repository: 'acme/shop',
+        issue_number: 7,
+        body: ours ? `${commentMarker('webhooks.yaml')}\nold plan` : `comment ${i}`,
+        user: { login: ours ? 'github-actions[bot]' : 'octocat' },
+        created_at: new Date(at + i * 1000).toISOString(),
+        updated_at: new Date(at + i * 1000).toISOString(),
+      });
+    }
+    await postPlanComment({
+      octokit: githubClient(github.token, TUNING),
+      repository,
+      pullNumber: 7,
+      configPath: 'webhooks.yaml',
+      markdown: 'new plan',
+      log: new RecordingLog(),
+    });
+    expect(github.comments).toHaveLength(n);
+    expect(github.comments[n - 1]!.body).toBe(`${commentMarker('webhooks.yaml')}\nnew plan`);
+    expect(github.count('PATCH', '/issues/comments/')).toBe(1);
+    expect(github.count('POST', '/comments')).toBe(0);
+    expect(listings('/issues/7/comments').length).toBe(calls);
+  });
+
+  it('finds its own drift issue among 130 open labeled issues in 2 listing calls', async () => {
+    await start();
+    const at = new Date(Date.UTC(2026, 0, 1)).getTime();
+    for (let i = 1; i <= 130; i++) {
+      const ours = i === 1; // the oldest: listed last
+      github.issues.push({
+        number: i,
+        repository: 'acme/shop',
+        title: `issue ${i}`,
+        body: ours ? `${driftMarker('webhooks.yaml')}\nold` : `issue ${i}`,
+        state: 'open',
+        labels: ['mkp-webhooks-drift'],
+        user: { login: ours ? 'github-actions[bot]' : 'octocat' },
+        created_at: new Date(at + i * 1000).toISOString(),
+        updated_at: new Date(at + i * 1000).toISOString(),
+      });
+    }
+    await reportDrift({
+      octokit: githubClient(github.token, TUNING),
+      repository,
+      configPath: 'webhooks.yaml',
+      drifted: true,
+      markdown: 'drift',
+      log: new RecordingLog(),
+    });
+    expect(github.issues).toHaveLength(130);
+    expect(github.issues[0]!.body).toContain('drift');
+    expect(github.count('PATCH', '/issues/1')).toBe(1);
+    expect(github.count('POST', '/issues')).toBe(0);
+    expect(listings('/repos/acme/shop/issues?').length).toBe(2);
+  });
+});
