@@ -5,11 +5,10 @@ export const modules = {
 /***/ 6584:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-__webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   githubAnswer: () => (/* binding */ githubAnswer),
+/* harmony export */   A: () => (/* binding */ githubAnswer),
 /* harmony export */   githubClient: () => (/* binding */ githubClient),
-/* harmony export */   tokenIdentity: () => (/* binding */ tokenIdentity)
+/* harmony export */   s: () => (/* binding */ tokenIdentity)
 /* harmony export */ });
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1351);
 /* harmony import */ var _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5555);
@@ -17,7 +16,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6856);
 /* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3251);
 /* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8422);
+/* harmony import */ var _pace_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3148);
 
 
 
@@ -28,7 +27,7 @@ __webpack_require__.r(__webpack_exports__);
  * 5xx and network failures (a timeout included) are retried by the retry plugin, rate limits
  * (403/429) by the throttling plugin alone, as their retry-after says.
  */
-function githubClient(token, tuning) {
+function githubClient(token, apiUrl, tuning) {
     const writeIntervalMs = tuning.githubWriteIntervalMs;
     const retryTwice = (_after, _options, _octokit, retries) => retries < 2;
     // @actions/github's own fetch goes through HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured) as
@@ -41,15 +40,15 @@ function githubClient(token, tuning) {
             ? AbortSignal.any([init.signal, AbortSignal.timeout(tuning.timeoutMs)])
             : AbortSignal.timeout(tuning.timeoutMs),
     });
-    return (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__.getOctokit)(token, {
-        // Read now, not when @actions/github was imported: the same process may be pointed elsewhere.
-        baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+    return (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(token, {
+        // Given, not what @actions/github read when imported: the process may be pointed elsewhere.
+        baseUrl: apiUrl,
         request: { fetch: fetchWithTimeout },
         retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
         throttle: {
             onRateLimit: retryTwice,
             onSecondaryRateLimit: retryTwice,
-            ...(writeIntervalMs === _inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .GITHUB_WRITE_INTERVAL_MS */ .ZL
+            ...(writeIntervalMs === _pace_js__WEBPACK_IMPORTED_MODULE_3__/* .GITHUB_WRITE_INTERVAL_MS */ .Z
                 ? {}
                 : {
                     write: new (bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default().Group)({ maxConcurrent: 1, minTime: writeIntervalMs }),
@@ -132,7 +131,7 @@ function driftIssueTitle(configPath) {
 }
 /** The issue body: what drifted, what to do, then the run's report; `runUrl` links the run. */
 function driftIssueBody(configPath, markdown, runUrl) {
-    return (0,pr_comment/* fitComment */.p)([
+    return (0,pr_comment/* fitComment */.pI)([
         driftMarker(configPath),
         `MijnKlantportaal webhooks no longer match \`${configPath}\`.${runUrl ? ` Found by [this run](${runUrl}).` : ''}`,
         'Webhooks to create are created by the next apply run; unmanaged webhooks must be declared in the file or removed in the manage portal. This issue closes itself when a run finds no drift.',
@@ -168,7 +167,7 @@ async function reportDrift(report) {
             per_page: 100,
         })).filter((issue) => !issue.pull_request && issue.body?.includes(marker));
         // Anyone can open an issue with the marker and label: only the token's own is managed.
-        const self = marked.length > 0 ? await (0,client.tokenIdentity)(octokit, log) : undefined;
+        const self = marked.length > 0 ? await (0,client/* tokenIdentity */.s)(octokit, log) : undefined;
         const open = marked.find((issue) => self !== undefined && issue.user?.id === self.id);
         if (report.drifted && report.role === 'close-only') {
             log.info('drift-issue: drift remains; a push run may close the drift issue but not open or update it');
@@ -209,39 +208,12 @@ async function reportDrift(report) {
         }
     }
     catch (error) {
-        const { status, said } = (0,client.githubAnswer)(error);
+        const { status, said } = (0,client/* githubAnswer */.A)(error);
         const why = status === 403 || status === 404
             ? ': the github-token cannot manage issues here (the workflow needs permissions: issues: write)'
             : '';
         log.warning(`could not update the drift issue (${said})${why}`);
     }
-}
-
-
-/***/ }),
-
-/***/ 1914:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Q: () => (/* binding */ commentMarker),
-/* harmony export */   p: () => (/* binding */ fitComment)
-/* harmony export */ });
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4285);
-// The text of the plan comment on a pull request: its marker and its size guard. Posting it is
-// src/github/pr-comment.ts.
-
-/** The hidden marker that finds this action's comment for one config path on a PR. */
-function commentMarker(configPath) {
-    return `<!-- mkp-webhooks-sync:plan config=${encodeURIComponent(configPath)} -->`;
-}
-/** A last guard: never send a body GitHub would refuse, and never cut one mid-line. */
-function fitComment(body, limit = _markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .GITHUB_BODY_LIMIT */ .nY) {
-    if (body.length <= limit)
-        return body;
-    const note = "\n\n_Cut to fit GitHub's comment size limit; the job summary has the whole report._\n";
-    const cut = body.slice(0, limit - note.length);
-    return `${cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))}${note}`;
 }
 
 

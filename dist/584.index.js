@@ -5,11 +5,10 @@ export const modules = {
 /***/ 6584:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-__webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   githubAnswer: () => (/* binding */ githubAnswer),
+/* harmony export */   A: () => (/* binding */ githubAnswer),
 /* harmony export */   githubClient: () => (/* binding */ githubClient),
-/* harmony export */   tokenIdentity: () => (/* binding */ tokenIdentity)
+/* harmony export */   s: () => (/* binding */ tokenIdentity)
 /* harmony export */ });
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1351);
 /* harmony import */ var _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5555);
@@ -17,7 +16,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6856);
 /* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3251);
 /* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8422);
+/* harmony import */ var _pace_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3148);
 
 
 
@@ -28,7 +27,7 @@ __webpack_require__.r(__webpack_exports__);
  * 5xx and network failures (a timeout included) are retried by the retry plugin, rate limits
  * (403/429) by the throttling plugin alone, as their retry-after says.
  */
-function githubClient(token, tuning) {
+function githubClient(token, apiUrl, tuning) {
     const writeIntervalMs = tuning.githubWriteIntervalMs;
     const retryTwice = (_after, _options, _octokit, retries) => retries < 2;
     // @actions/github's own fetch goes through HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured) as
@@ -41,15 +40,15 @@ function githubClient(token, tuning) {
             ? AbortSignal.any([init.signal, AbortSignal.timeout(tuning.timeoutMs)])
             : AbortSignal.timeout(tuning.timeoutMs),
     });
-    return (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__.getOctokit)(token, {
-        // Read now, not when @actions/github was imported: the same process may be pointed elsewhere.
-        baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+    return (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(token, {
+        // Given, not what @actions/github read when imported: the process may be pointed elsewhere.
+        baseUrl: apiUrl,
         request: { fetch: fetchWithTimeout },
         retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
         throttle: {
             onRateLimit: retryTwice,
             onSecondaryRateLimit: retryTwice,
-            ...(writeIntervalMs === _inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .GITHUB_WRITE_INTERVAL_MS */ .ZL
+            ...(writeIntervalMs === _pace_js__WEBPACK_IMPORTED_MODULE_3__/* .GITHUB_WRITE_INTERVAL_MS */ .Z
                 ? {}
                 : {
                     write: new (bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default().Group)({ maxConcurrent: 1, minTime: writeIntervalMs }),

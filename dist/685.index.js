@@ -5,11 +5,10 @@ export const modules = {
 /***/ 6584:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-__webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   githubAnswer: () => (/* binding */ githubAnswer),
+/* harmony export */   A: () => (/* binding */ githubAnswer),
 /* harmony export */   githubClient: () => (/* binding */ githubClient),
-/* harmony export */   tokenIdentity: () => (/* binding */ tokenIdentity)
+/* harmony export */   s: () => (/* binding */ tokenIdentity)
 /* harmony export */ });
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1351);
 /* harmony import */ var _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5555);
@@ -17,7 +16,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6856);
 /* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3251);
 /* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8422);
+/* harmony import */ var _pace_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3148);
 
 
 
@@ -28,7 +27,7 @@ __webpack_require__.r(__webpack_exports__);
  * 5xx and network failures (a timeout included) are retried by the retry plugin, rate limits
  * (403/429) by the throttling plugin alone, as their retry-after says.
  */
-function githubClient(token, tuning) {
+function githubClient(token, apiUrl, tuning) {
     const writeIntervalMs = tuning.githubWriteIntervalMs;
     const retryTwice = (_after, _options, _octokit, retries) => retries < 2;
     // @actions/github's own fetch goes through HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured) as
@@ -41,15 +40,15 @@ function githubClient(token, tuning) {
             ? AbortSignal.any([init.signal, AbortSignal.timeout(tuning.timeoutMs)])
             : AbortSignal.timeout(tuning.timeoutMs),
     });
-    return (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__.getOctokit)(token, {
-        // Read now, not when @actions/github was imported: the same process may be pointed elsewhere.
-        baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+    return (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(token, {
+        // Given, not what @actions/github read when imported: the process may be pointed elsewhere.
+        baseUrl: apiUrl,
         request: { fetch: fetchWithTimeout },
         retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
         throttle: {
             onRateLimit: retryTwice,
             onSecondaryRateLimit: retryTwice,
-            ...(writeIntervalMs === _inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .GITHUB_WRITE_INTERVAL_MS */ .ZL
+            ...(writeIntervalMs === _pace_js__WEBPACK_IMPORTED_MODULE_3__/* .GITHUB_WRITE_INTERVAL_MS */ .Z
                 ? {}
                 : {
                     write: new (bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default().Group)({ maxConcurrent: 1, minTime: writeIntervalMs }),
@@ -122,8 +121,8 @@ function causes(error) {
  */
 async function postPlanComment(comment) {
     const { octokit, repository, pullNumber, log } = comment;
-    const marker = (0,_report_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__/* .commentMarker */ .Q)(comment.configPath);
-    const body = (0,_report_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__/* .fitComment */ .p)(`${marker}\n${comment.markdown}`);
+    const marker = (0,_report_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__/* .commentMarker */ .Ql)(comment.configPath);
+    const body = (0,_report_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__/* .fitComment */ .pI)(`${marker}\n${comment.markdown}`);
     try {
         const marked = (await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
             ...repository,
@@ -131,7 +130,7 @@ async function postPlanComment(comment) {
             per_page: 100,
         })).filter((c) => c.body?.includes(marker));
         // Anyone can paste the marker into a comment: only the token's own comment is updated.
-        const self = marked.length > 0 ? await (0,_client_js__WEBPACK_IMPORTED_MODULE_0__.tokenIdentity)(octokit, log) : undefined;
+        const self = marked.length > 0 ? await (0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .tokenIdentity */ .s)(octokit, log) : undefined;
         const existing = marked.find((c) => self !== undefined && c.user?.id === self.id);
         if (existing) {
             await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
@@ -151,39 +150,12 @@ async function postPlanComment(comment) {
         }
     }
     catch (error) {
-        const { status, said } = (0,_client_js__WEBPACK_IMPORTED_MODULE_0__.githubAnswer)(error);
+        const { status, said } = (0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .githubAnswer */ .A)(error);
         const why = status === 403 || status === 404
             ? ': the github-token cannot comment here (pull requests from forks get a read-only token; the workflow needs permissions: pull-requests: write). The plan is in the job summary'
             : '';
         log.warning(`could not post the plan comment on pull request #${pullNumber} (${said})${why}`);
     }
-}
-
-
-/***/ }),
-
-/***/ 1914:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Q: () => (/* binding */ commentMarker),
-/* harmony export */   p: () => (/* binding */ fitComment)
-/* harmony export */ });
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4285);
-// The text of the plan comment on a pull request: its marker and its size guard. Posting it is
-// src/github/pr-comment.ts.
-
-/** The hidden marker that finds this action's comment for one config path on a PR. */
-function commentMarker(configPath) {
-    return `<!-- mkp-webhooks-sync:plan config=${encodeURIComponent(configPath)} -->`;
-}
-/** A last guard: never send a body GitHub would refuse, and never cut one mid-line. */
-function fitComment(body, limit = _markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .GITHUB_BODY_LIMIT */ .nY) {
-    if (body.length <= limit)
-        return body;
-    const note = "\n\n_Cut to fit GitHub's comment size limit; the job summary has the whole report._\n";
-    const cut = body.slice(0, limit - note.length);
-    return `${cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))}${note}`;
 }
 
 

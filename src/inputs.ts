@@ -1,29 +1,24 @@
+// Every action input, read and checked once into a typed Settings (CONTRACT §3), and every
+// fact of the runner's environment (the event, its payload, the API and run URLs). Only the
+// shells read this module; nothing else reads inputs or the environment. All problems are
+// reported together, before any file is read or call is made.
 import { readFileSync } from 'node:fs';
+import type { Repository } from './github/client.js';
+import { GITHUB_WRITE_INTERVAL_MS } from './github/pace.js';
 import { isLoopbackHost } from './url.js';
+import type { PullRequestEvent } from './pull-request.js';
 import type { ResyncSecrets } from './sync.js';
 import type { RateBudget } from './mkp/rate-gate.js';
 import { HTTP_DEFAULTS } from './mkp/http.js';
+import { SECRET_TARGETS, type SecretTargetKind } from './secrets/target.js';
 
-/**
- * GitHub asks for at least a second between mutating requests (secondary rate limits); the
- * throttling plugin keeps to that for secret writes, comments and issue edits.
- */
-export const GITHUB_WRITE_INTERVAL_MS = 1_000;
+export type { PullRequestEvent, Repository, SecretTargetKind };
 
-/**
- * Every action input, read and checked once into a typed Settings (CONTRACT §3). Nothing else
- * reads inputs. All problems are reported together, before any file is read or call is made.
- */
-export const SECRET_TARGETS = ['outputs', 'repository', 'environment', 'organization'] as const;
-export type SecretTargetKind = (typeof SECRET_TARGETS)[number];
 const RESYNC = ['missing', 'always', 'never'] as const;
 
 export const DEFAULT_API_URL = 'https://api.mijnklantportaal.nl/v1';
-
-export interface Repository {
-  owner: string;
-  repo: string;
-}
+/** Where GitHub's REST API is when the runner does not say (GITHUB_API_URL). */
+export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
 export interface Tuning {
   timeoutMs: number;
@@ -39,6 +34,8 @@ export interface Settings {
   dryRun: boolean;
   secretsTarget: SecretTargetKind;
   githubToken: string | undefined;
+  /** GITHUB_API_URL: github.com's REST API, or a GitHub Enterprise Server's. */
+  githubApiUrl: string;
   repository: Repository | undefined;
   environment: string | undefined;
   organization: string | undefined;
@@ -147,6 +144,7 @@ export function readSettings(
     dryRun,
     secretsTarget,
     githubToken,
+    githubApiUrl: env.GITHUB_API_URL || DEFAULT_GITHUB_API_URL,
     repository,
     environment,
     organization,
@@ -242,27 +240,30 @@ export function readTuning(
   };
 }
 
-/** The pull request a `pull_request` or `pull_request_target` run is for (CONTRACT §2). */
-export interface PullRequestEvent {
-  number: number | undefined;
-  /** `pull_request.base.sha`: the commit the base file is read at. */
-  baseSha: string | undefined;
-  /** `pull_request.base.ref`: the base branch's name, as people know it. */
-  baseRef: string | undefined;
-}
-
 export interface RunContext {
   pullRequest: PullRequestEvent | undefined;
   /** GITHUB_WORKSPACE: the folder the repository is checked out into (or above). */
   workspace: string | undefined;
+  /** A link to this workflow run, when the runner says where it is. */
+  runUrl: string | undefined;
+  /** GITHUB_STEP_SUMMARY: the file the job summary goes to; unset in local runs. */
+  stepSummary: string | undefined;
 }
 
-/** The runner's event, read from GITHUB_EVENT_NAME and the payload at GITHUB_EVENT_PATH. */
+/**
+ * The runner's event, read from GITHUB_EVENT_NAME and the payload at GITHUB_EVENT_PATH, and
+ * where the run is (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID).
+ */
 export function readRunContext(env: Record<string, string | undefined>): RunContext {
-  const workspace = env.GITHUB_WORKSPACE || undefined;
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
+  const where = {
+    workspace: env.GITHUB_WORKSPACE || undefined,
+    runUrl: server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined,
+    stepSummary: env.GITHUB_STEP_SUMMARY || undefined,
+  };
   const name = env.GITHUB_EVENT_NAME;
   if (name !== 'pull_request' && name !== 'pull_request_target') {
-    return { pullRequest: undefined, workspace };
+    return { pullRequest: undefined, ...where };
   }
   let payload: unknown;
   try {
@@ -274,6 +275,7 @@ export function readRunContext(env: Record<string, string | undefined>): RunCont
   }
   const pr = (payload as { pull_request?: Record<string, unknown> } | undefined)?.pull_request;
   const base = (pr?.base ?? {}) as { sha?: unknown; ref?: unknown };
+  const head = (pr?.head ?? {}) as { sha?: unknown };
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
   return {
     pullRequest: {
@@ -281,7 +283,8 @@ export function readRunContext(env: Record<string, string | undefined>): RunCont
       baseSha:
         typeof base.sha === 'string' && /^[0-9a-f]{40,64}$/i.test(base.sha) ? base.sha : undefined,
       baseRef: text(base.ref),
+      headSha: typeof head.sha === 'string' ? head.sha : undefined,
     },
-    workspace,
+    ...where,
   };
 }

@@ -1,7 +1,13 @@
 import * as core from '@actions/core';
 import { loadWebhooksFile } from './config/load.js';
 import { ConfigError, formatProblem, type WebhooksFile } from './config/types.js';
-import { InputError, readRunContext, readSettings, type Settings } from './inputs.js';
+import {
+  InputError,
+  readRunContext,
+  readSettings,
+  type RunContext,
+  type Settings,
+} from './inputs.js';
 import type { Log } from './log.js';
 import { connect } from './mkp/client.js';
 import { GITHUB_BODY_LIMIT } from './report/markdown.js';
@@ -12,6 +18,7 @@ import {
 } from './pull-request.js';
 import { createdJson, driftIssueRole, planJson } from './report/outputs.js';
 import { renderReport, renderValidationFailure, SUMMARY_LIMIT_BYTES } from './report/summary.js';
+import { planCommentFooter } from './report/pr-comment.js';
 import { Scrubber, scrubbingLog } from './scrub.js';
 import { OutputsTarget } from './secrets/outputs.js';
 import { openSecretTarget } from './secrets/select.js';
@@ -90,6 +97,7 @@ async function runAction(
   progress: Progress,
 ): Promise<void> {
   const settings = readSettings((name) => core.getInput(name));
+  const context = readRunContext(process.env);
   const log = scrubbingLog(scrubber, actionsLog());
   // Tokens are masked before anything can print them.
   if (settings.apiToken) log.mask(settings.apiToken);
@@ -110,6 +118,7 @@ async function runAction(
       log.error(problem.message, problem);
     }
     await writeSummary(
+      context,
       scrubber.scrub(
         renderValidationFailure(settings.config, error.problems, {
           maxLength: SUMMARY_LIMIT_BYTES,
@@ -118,6 +127,7 @@ async function runAction(
     );
     await publishSafely(
       settings,
+      context,
       () =>
         scrubber.scrub(
           renderValidationFailure(settings.config, error.problems, {
@@ -138,7 +148,7 @@ async function runAction(
   }
   for (const notice of file.notices ?? []) core.notice(notice.message, annotation(notice));
   log.info(`${settings.config}: ${plural(file.subscriptions.length, 'subscription')} declared`);
-  const base = await pullRequestBase(settings);
+  const base = await pullRequestBase(settings, context);
   // The base file may read other ${VAR}s: their values are masked and scrubbed alike.
   for (const value of base?.state === 'read' ? (base.file.substitutedValues ?? []) : []) {
     for (const line of scrubber.add(value, 'variable')) core.setSecret(line);
@@ -179,6 +189,7 @@ async function runAction(
     core.setFailed('the step outputs could not be written');
   }
   await writeSummary(
+    context,
     scrubber.scrub(
       renderReport(result, {
         maxLength: SUMMARY_LIMIT_BYTES,
@@ -193,6 +204,7 @@ async function runAction(
   if (result.cancelled === undefined) {
     await publishSafely(
       settings,
+      context,
       (maxLength) =>
         scrubber.scrub(
           renderReport(result, {
@@ -215,7 +227,7 @@ async function publishSafely(...args: Parameters<typeof publish>): Promise<void>
   try {
     await publish(...args);
   } catch (error) {
-    args[3].warning(
+    args[4].warning(
       `could not post the PR comment or drift issue: ${describe(error)}; the run's own result stands`,
     );
   }
@@ -227,6 +239,7 @@ async function publishSafely(...args: Parameters<typeof publish>): Promise<void>
  */
 async function publish(
   settings: Settings,
+  context: RunContext,
   markdown: (maxLength?: number) => string,
   drifted: boolean | undefined,
   log: Log,
@@ -247,13 +260,10 @@ async function publish(
   const wantIssue = driftIssue && drifted !== undefined && role !== 'none';
   if (!githubToken || !repository || (!wantComment && !wantIssue)) return;
 
-  const [{ githubClient }, { context }] = await Promise.all([
-    import('./github/client.js'),
-    import('@actions/github'),
-  ]);
-  const octokit = githubClient(githubToken, settings.tuning);
+  const { githubClient } = await import('./github/client.js');
+  const octokit = githubClient(githubToken, settings.githubApiUrl, settings.tuning);
   if (wantComment) {
-    const pullNumber = context.payload.pull_request?.number;
+    const pullNumber = context.pullRequest?.number;
     if (typeof pullNumber !== 'number') {
       log.warning('pr-comment: the event payload names no pull request; no comment');
     } else {
@@ -263,7 +273,7 @@ async function publish(
         repository,
         pullNumber,
         configPath: settings.config,
-        markdown: `${markdown(GITHUB_BODY_LIMIT - 500)}\n${runFooter(context.payload.pull_request?.head?.sha)}`,
+        markdown: `${markdown(GITHUB_BODY_LIMIT - 500)}\n${planCommentFooter(context.pullRequest?.headSha, context.runUrl)}`,
         log,
       });
     }
@@ -277,21 +287,25 @@ async function publish(
       drifted: drifted!,
       role,
       markdown: markdown(GITHUB_BODY_LIMIT - 2_000),
-      runUrl: runUrl(),
+      runUrl: context.runUrl,
       log,
     });
   }
 }
 
 /** On a pull request: the base branch's file, or why it could not be read (a notice). */
-async function pullRequestBase(settings: Settings): Promise<PullRequestBase | undefined> {
-  const { pullRequest: event, workspace } = readRunContext(process.env);
+async function pullRequestBase(
+  settings: Settings,
+  context: RunContext,
+): Promise<PullRequestBase | undefined> {
+  const { pullRequest: event, workspace } = context;
   if (!event) return undefined;
   let base: PullRequestBase;
   try {
     const { readBaseFile } = await import('./github/base-file.js');
     base = await readBaseFile({
       githubToken: settings.githubToken,
+      githubApiUrl: settings.githubApiUrl,
       tuning: settings.tuning,
       repository: settings.repository,
       event,
@@ -358,8 +372,8 @@ function report(result: SyncResult, settings: Settings, scrubber: Scrubber): voi
   }
 }
 
-async function writeSummary(markdown: string): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return; // not on a runner (local runs)
+async function writeSummary(context: RunContext, markdown: string): Promise<void> {
+  if (!context.stepSummary) return; // not on a runner (local runs)
   try {
     await core.summary.addRaw(markdown, true).write();
   } catch (error) {
@@ -379,19 +393,4 @@ function actionsLog(): Log {
 
 function annotation(position: { file: string; line: number; column: number }) {
   return { file: position.file, startLine: position.line, startColumn: position.column };
-}
-
-/** A link to this workflow run, when the runner says where it is. */
-function runUrl(): string | undefined {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = process.env;
-  return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
-}
-
-/** Which commit and run a PR comment speaks for, so a reader can tell whether it is current. */
-function runFooter(sha: unknown): string {
-  const parts = [
-    typeof sha === 'string' ? `Plan for ${sha.slice(0, 7)}` : 'Plan',
-    runUrl() ? `[workflow run](${runUrl()})` : undefined,
-  ];
-  return `_${parts.filter(Boolean).join(' · ')}_`;
 }

@@ -6,6 +6,17 @@ import type { RemoteWebhook } from './mkp/types.js';
 import { subscriptionKey } from './matching.js';
 import type { Plan } from './plan.js';
 
+/** The pull request a `pull_request` or `pull_request_target` run is for (CONTRACT §2). */
+export interface PullRequestEvent {
+  number: number | undefined;
+  /** `pull_request.base.sha`: the commit the base file is read at. */
+  baseSha: string | undefined;
+  /** `pull_request.base.ref`: the base branch's name, as people know it. */
+  baseRef: string | undefined;
+  /** `pull_request.head.sha`: the commit the plan comment speaks for. */
+  headSha?: string;
+}
+
 /** The base branch's side of a pull request, as far as it could be read. */
 export type PullRequestBase =
   /** The file at the base commit, valid. */

@@ -95,7 +95,7 @@ describe('paginated GitHub lists', () => {
       });
     }
     await postPlanComment({
-      octokit: githubClient(github.token, TUNING),
+      octokit: githubClient(github.token, github.url, TUNING),
       repository,
       pullNumber: 7,
       configPath: 'webhooks.yaml',
@@ -127,7 +127,7 @@ describe('paginated GitHub lists', () => {
       });
     }
     await reportDrift({
-      octokit: githubClient(github.token, TUNING),
+      octokit: githubClient(github.token, github.url, TUNING),
       repository,
       configPath: 'webhooks.yaml',
       drifted: true,

@@ -20,7 +20,8 @@ afterEach(async () => {
 });
 
 const repository = { owner: 'acme', repo: 'shop' };
-const octokit = () => githubClient(github.token, { githubWriteIntervalMs: 0, timeoutMs: 2_000 });
+const octokit = () =>
+  githubClient(github.token, github.url, { githubWriteIntervalMs: 0, timeoutMs: 2_000 });
 
 describe('plan comment', () => {
   const post = (markdown: string, configPath = 'webhooks.yaml', log = new RecordingLog()) =>
@@ -89,7 +90,10 @@ describe('plan comment', () => {
         planted(11, 'mallory', `${marker}\nedit me`, '2024-01-01T00:00:00Z');
         planted(12, 'other-app[bot]', `${marker}\nnot yours`, '2024-01-01T00:00:01Z');
         const log = new RecordingLog();
-        const client = githubClient(gh.token, { githubWriteIntervalMs: 0, timeoutMs: 2_000 });
+        const client = githubClient(gh.token, gh.url, {
+          githubWriteIntervalMs: 0,
+          timeoutMs: 2_000,
+        });
         const postWith = (markdown: string) =>
           postPlanComment({
             octokit: client,

@@ -63,7 +63,7 @@ async function run(
 ) {
   const settings = settingsFor(
     { 'api-token': mkp.token, 'github-token': github.token, repository: 'acme/shop', ...inputs },
-    { MKP_GITHUB_WRITE_INTERVAL_MS: '0', ...env },
+    { MKP_GITHUB_WRITE_INTERVAL_MS: '0', GITHUB_API_URL: github.url, ...env },
   );
   const log = new RecordingLog();
   const result = await sync({

@@ -71,6 +71,7 @@ describe('readBaseFile', () => {
   const request = () => ({
     octokit: getOctokit(github!.token, { baseUrl: github!.url, retry: { enabled: false } }),
     githubToken: github!.token,
+    githubApiUrl: github!.url,
     tuning: TUNING,
     repository: { owner: 'acme', repo: 'shop' },
     event,

@@ -66,7 +66,7 @@ async function apply(
               repository: 'acme/shop',
               'secrets-target': 'repository',
             },
-            { MKP_GITHUB_WRITE_INTERVAL_MS: '0' },
+            { MKP_GITHUB_WRITE_INTERVAL_MS: '0', GITHUB_API_URL: github.url },
           ),
         )
       : new OutputsTarget());

@@ -5,14 +5,21 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { MAX_FILE_BYTES, parseWebhooksFile } from '../config/load.js';
 import { ConfigError } from '../config/types.js';
-import { githubAnswer, githubClient, type GitHubClient, type GitHubTuning } from './client.js';
-import type { PullRequestEvent, Repository } from '../inputs.js';
-import type { PullRequestBase } from '../pull-request.js';
+import type { PullRequestBase, PullRequestEvent } from '../pull-request.js';
+import {
+  githubAnswer,
+  githubClient,
+  type GitHubClient,
+  type GitHubTuning,
+  type Repository,
+} from './client.js';
 
 export interface BaseFileRequest {
   /** Builds the client; default: one with the github-token. Tests pass their own. */
   octokit?: GitHubClient;
   githubToken: string | undefined;
+  /** GITHUB_API_URL, for the default client. */
+  githubApiUrl: string;
   tuning: GitHubTuning;
   repository: Repository | undefined;
   event: PullRequestEvent;
@@ -38,7 +45,8 @@ export async function readBaseFile(request: BaseFileRequest): Promise<PullReques
     return unreadable(`${configPath} is outside the repository's checkout`);
   }
 
-  const octokit = request.octokit ?? githubClient(request.githubToken, request.tuning);
+  const octokit =
+    request.octokit ?? githubClient(request.githubToken, request.githubApiUrl, request.tuning);
   const encoded = path.split('/').map(encodeURIComponent).join('/');
   let data: unknown;
   try {

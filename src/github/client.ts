@@ -3,14 +3,18 @@ import { defaults } from '@actions/github/lib/utils';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck/light.js';
-import { GITHUB_WRITE_INTERVAL_MS } from '../inputs.js';
+import { GITHUB_WRITE_INTERVAL_MS } from './pace.js';
 
-/**
- * One Octokit for every GitHub call (secrets, PR comment, drift issue), with GitHub's retry and
- * throttling plugins. @actions/github reads GITHUB_API_URL, so GitHub Enterprise Server works.
- * Loaded only by runs that talk to GitHub.
- */
+// One Octokit for every GitHub call (secrets, base file, PR comment, drift issue), with GitHub's
+// retry and throttling plugins, pointed at the API the runner names (GITHUB_API_URL, read by
+// the inputs), so GitHub Enterprise Server works. Loaded only by runs that talk to GitHub.
 export type GitHubClient = ReturnType<typeof getOctokit>;
+
+/** A repository as the REST paths name it. */
+export interface Repository {
+  owner: string;
+  repo: string;
+}
 
 export interface GitHubTuning {
   /** pace of mutating requests (tests, GitHub Enterprise Server) */
@@ -23,7 +27,7 @@ export interface GitHubTuning {
  * 5xx and network failures (a timeout included) are retried by the retry plugin, rate limits
  * (403/429) by the throttling plugin alone, as their retry-after says.
  */
-export function githubClient(token: string, tuning: GitHubTuning): GitHubClient {
+export function githubClient(token: string, apiUrl: string, tuning: GitHubTuning): GitHubClient {
   const writeIntervalMs = tuning.githubWriteIntervalMs;
   const retryTwice = (_after: number, _options: unknown, _octokit: unknown, retries: number) =>
     retries < 2;
@@ -41,8 +45,8 @@ export function githubClient(token: string, tuning: GitHubTuning): GitHubClient 
   return getOctokit(
     token,
     {
-      // Read now, not when @actions/github was imported: the same process may be pointed elsewhere.
-      baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+      // Given, not what @actions/github read when imported: the process may be pointed elsewhere.
+      baseUrl: apiUrl,
       request: { fetch: fetchWithTimeout },
       retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
       throttle: {

@@ -1,4 +1,3 @@
-import type { Repository } from '../inputs.js';
 import type { Log } from '../log.js';
 import {
   driftIssueBody,
@@ -7,7 +6,7 @@ import {
   driftResolvedComment,
 } from '../report/drift-issue.js';
 import type { DriftIssueRole } from '../report/outputs.js';
-import { githubAnswer, tokenIdentity, type GitHubClient } from './client.js';
+import { githubAnswer, tokenIdentity, type GitHubClient, type Repository } from './client.js';
 
 /** Open drift issues carry this label, so finding them reads one short list. */
 export const DRIFT_LABEL = 'mkp-webhooks-drift';

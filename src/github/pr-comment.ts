@@ -1,7 +1,6 @@
-import type { Repository } from '../inputs.js';
 import type { Log } from '../log.js';
 import { commentMarker, fitComment } from '../report/pr-comment.js';
-import { githubAnswer, tokenIdentity, type GitHubClient } from './client.js';
+import { githubAnswer, tokenIdentity, type GitHubClient, type Repository } from './client.js';
 
 export interface PlanComment {
   octokit: GitHubClient;

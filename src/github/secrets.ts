@@ -1,13 +1,32 @@
-import type { Settings } from '../inputs.js';
+// Repository, environment and organization secrets through Octokit (at GITHUB_API_URL, so
+// GitHub Enterprise Server works too). The public key and the names already there are read
+// once per run; each value is sealed and written with the key's id.
 import { sealSecret } from '../secrets/seal.js';
-import { SecretTargetError, type SecretTarget, type TargetSecrets } from '../secrets/target.js';
-import { githubAnswer, githubClient, type GitHubClient } from './client.js';
+import {
+  SecretTargetError,
+  type SecretTarget,
+  type SecretTargetKind,
+  type TargetSecrets,
+} from '../secrets/target.js';
+import {
+  githubAnswer,
+  githubClient,
+  type GitHubClient,
+  type GitHubTuning,
+  type Repository,
+} from './client.js';
 
-/**
- * Repository, environment and organization secrets through Octokit (which honours
- * GITHUB_API_URL, so GitHub Enterprise Server works too). The public key and the names already
- * there are read once per run; each value is sealed and written with the key's id.
- */
+/** Where the secrets go and how to reach GitHub: the few settings a GitHub store needs. */
+export interface GitHubSecretsOptions {
+  secretsTarget: SecretTargetKind;
+  repository: Repository | undefined;
+  environment: string | undefined;
+  organization: string | undefined;
+  githubToken: string | undefined;
+  githubApiUrl: string;
+  tuning: GitHubTuning;
+}
+
 type Scope =
   | { kind: 'repository'; owner: string; repo: string }
   | { kind: 'environment'; owner: string; repo: string; environment: string }
@@ -43,10 +62,10 @@ export class GitHubSecretsTarget implements SecretTarget {
   /** GitHub's Date header of the first listing page (ms). */
   private clock: number | undefined;
 
-  constructor(settings: Settings) {
-    this.scope = scopeOf(settings);
+  constructor(options: GitHubSecretsOptions) {
+    this.scope = scopeOf(options);
     this.description = describeScope(this.scope);
-    this.octokit = githubClient(settings.githubToken!, settings.tuning);
+    this.octokit = githubClient(options.githubToken!, options.githubApiUrl, options.tuning);
   }
 
   async prepare(): Promise<TargetSecrets> {
@@ -132,17 +151,17 @@ export class GitHubSecretsTarget implements SecretTarget {
   }
 }
 
-function scopeOf(settings: Settings): Scope {
-  const { owner, repo } = settings.repository ?? { owner: '', repo: '' };
-  switch (settings.secretsTarget) {
+function scopeOf(options: GitHubSecretsOptions): Scope {
+  const { owner, repo } = options.repository ?? { owner: '', repo: '' };
+  switch (options.secretsTarget) {
     case 'repository':
       return { kind: 'repository', owner, repo };
     case 'environment':
-      return { kind: 'environment', owner, repo, environment: settings.environment! };
+      return { kind: 'environment', owner, repo, environment: options.environment! };
     case 'organization':
-      return { kind: 'organization', org: settings.organization! };
+      return { kind: 'organization', org: options.organization! };
     default:
-      throw new SecretTargetError(`${settings.secretsTarget} is not a GitHub secret store`);
+      throw new SecretTargetError(`${options.secretsTarget} is not a GitHub secret store`);
   }
 }
 

@@ -2,6 +2,10 @@
  * Where the secrets of webhooks go. The sync knows only this interface; the Action picks one
  * implementation from `secrets-target`.
  */
+export const SECRET_TARGETS = ['outputs', 'repository', 'environment', 'organization'] as const;
+/** The `secrets-target` input: where secrets go. */
+export type SecretTargetKind = (typeof SECRET_TARGETS)[number];
+
 export interface SecretTarget {
   /** For people: "step outputs", "repository secrets of acme/shop". */
   readonly description: string;

@@ -1,15 +1,14 @@
-export const id = 150;
-export const ids = [150,584];
+export const id = 654;
+export const ids = [654,584];
 export const modules = {
 
 /***/ 6584:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-__webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   githubAnswer: () => (/* binding */ githubAnswer),
+/* harmony export */   A: () => (/* binding */ githubAnswer),
 /* harmony export */   githubClient: () => (/* binding */ githubClient),
-/* harmony export */   tokenIdentity: () => (/* binding */ tokenIdentity)
+/* harmony export */   s: () => (/* binding */ tokenIdentity)
 /* harmony export */ });
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1351);
 /* harmony import */ var _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5555);
@@ -17,7 +16,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6856);
 /* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3251);
 /* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8422);
+/* harmony import */ var _pace_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3148);
 
 
 
@@ -28,7 +27,7 @@ __webpack_require__.r(__webpack_exports__);
  * 5xx and network failures (a timeout included) are retried by the retry plugin, rate limits
  * (403/429) by the throttling plugin alone, as their retry-after says.
  */
-function githubClient(token, tuning) {
+function githubClient(token, apiUrl, tuning) {
     const writeIntervalMs = tuning.githubWriteIntervalMs;
     const retryTwice = (_after, _options, _octokit, retries) => retries < 2;
     // @actions/github's own fetch goes through HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured) as
@@ -41,15 +40,15 @@ function githubClient(token, tuning) {
             ? AbortSignal.any([init.signal, AbortSignal.timeout(tuning.timeoutMs)])
             : AbortSignal.timeout(tuning.timeoutMs),
     });
-    return (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__.getOctokit)(token, {
-        // Read now, not when @actions/github was imported: the same process may be pointed elsewhere.
-        baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+    return (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(token, {
+        // Given, not what @actions/github read when imported: the process may be pointed elsewhere.
+        baseUrl: apiUrl,
         request: { fetch: fetchWithTimeout },
         retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
         throttle: {
             onRateLimit: retryTwice,
             onSecondaryRateLimit: retryTwice,
-            ...(writeIntervalMs === _inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .GITHUB_WRITE_INTERVAL_MS */ .ZL
+            ...(writeIntervalMs === _pace_js__WEBPACK_IMPORTED_MODULE_3__/* .GITHUB_WRITE_INTERVAL_MS */ .Z
                 ? {}
                 : {
                     write: new (bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default().Group)({ maxConcurrent: 1, minTime: writeIntervalMs }),
@@ -106,7 +105,7 @@ function causes(error) {
 
 /***/ }),
 
-/***/ 3150:
+/***/ 7654:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -130,18 +129,14 @@ async function sealSecret(value, publicKey) {
     return libsodium_wrappers/* default.to_base64 */.Ay.to_base64(sealed, libsodium_wrappers/* default.base64_variants */.Ay.base64_variants.ORIGINAL);
 }
 
-;// CONCATENATED MODULE: ./src/secrets/target.ts
-/** Raised by a target for a write or read it could not do; the message says what to fix. */
-class SecretTargetError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'SecretTargetError';
-    }
-}
-
+// EXTERNAL MODULE: ./src/secrets/target.ts
+var target = __webpack_require__(2676);
 // EXTERNAL MODULE: ./src/github/client.ts
 var client = __webpack_require__(6584);
 ;// CONCATENATED MODULE: ./src/github/secrets.ts
+// Repository, environment and organization secrets through Octokit (at GITHUB_API_URL, so
+// GitHub Enterprise Server works too). The public key and the names already there are read
+// once per run; each value is sealed and written with the key's id.
 
 
 
@@ -160,10 +155,10 @@ class GitHubSecretsTarget {
     existing = new Map();
     /** GitHub's Date header of the first listing page (ms). */
     clock;
-    constructor(settings) {
-        this.scope = scopeOf(settings);
+    constructor(options) {
+        this.scope = scopeOf(options);
         this.description = describeScope(this.scope);
-        this.octokit = (0,client.githubClient)(settings.githubToken, settings.tuning);
+        this.octokit = (0,client.githubClient)(options.githubToken, options.githubApiUrl, options.tuning);
     }
     async prepare() {
         const [key, listed] = await Promise.all([
@@ -179,7 +174,7 @@ class GitHubSecretsTarget {
     }
     async write(name, value) {
         if (!this.key)
-            throw new SecretTargetError('the secret target was not prepared');
+            throw new target/* SecretTargetError */.m('the secret target was not prepared');
         const body = {
             encrypted_value: await sealSecret(value, this.key.key),
             key_id: this.key.key_id,
@@ -224,7 +219,7 @@ class GitHubSecretsTarget {
             }
         }
         catch (error) {
-            throw new SecretTargetError(explain(error, 'read', this.scope));
+            throw new target/* SecretTargetError */.m(explain(error, 'read', this.scope));
         }
     }
     /** One call under this scope's secrets path; errors become sentences that say what to fix. */
@@ -234,21 +229,21 @@ class GitHubSecretsTarget {
             return (await this.octokit.request(`${method} ${path}`, body ?? {})).data;
         }
         catch (error) {
-            throw new SecretTargetError(explain(error, access, this.scope));
+            throw new target/* SecretTargetError */.m(explain(error, access, this.scope));
         }
     }
 }
-function scopeOf(settings) {
-    const { owner, repo } = settings.repository ?? { owner: '', repo: '' };
-    switch (settings.secretsTarget) {
+function scopeOf(options) {
+    const { owner, repo } = options.repository ?? { owner: '', repo: '' };
+    switch (options.secretsTarget) {
         case 'repository':
             return { kind: 'repository', owner, repo };
         case 'environment':
-            return { kind: 'environment', owner, repo, environment: settings.environment };
+            return { kind: 'environment', owner, repo, environment: options.environment };
         case 'organization':
-            return { kind: 'organization', org: settings.organization };
+            return { kind: 'organization', org: options.organization };
         default:
-            throw new SecretTargetError(`${settings.secretsTarget} is not a GitHub secret store`);
+            throw new target/* SecretTargetError */.m(`${options.secretsTarget} is not a GitHub secret store`);
     }
 }
 function secretsPath(scope) {
@@ -274,7 +269,7 @@ function describeScope(scope) {
 }
 /** GitHub's answer, turned into what the github-token lacks (CONTRACT §4). */
 function explain(error, access, scope) {
-    const { status, said } = (0,client.githubAnswer)(error);
+    const { status, said } = (0,client/* githubAnswer */.A)(error);
     const what = `${access} ${describeScope(scope)}`;
     if (status === 401) {
         return `cannot ${what} (${said}): the github-token is invalid or expired`;
@@ -298,4 +293,4 @@ function explain(error, access, scope) {
 
 };
 
-//# sourceMappingURL=150.index.js.map
+//# sourceMappingURL=654.index.js.map

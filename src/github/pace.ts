@@ -1,0 +1,4 @@
+// GitHub asks for at least a second between mutating requests (secondary rate limits); the
+// throttling plugin keeps to that for secret writes, comments and issue edits. Its own module,
+// so the inputs can name the default without loading Octokit.
+export const GITHUB_WRITE_INTERVAL_MS = 1_000;
