@@ -116,8 +116,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: DRIFT_LABEL
 
-// EXTERNAL MODULE: ./src/report/pr-comment.ts
-var pr_comment = __webpack_require__(1914);
+// EXTERNAL MODULE: ./src/report/github-body.ts
+var github_body = __webpack_require__(3876);
 ;// CONCATENATED MODULE: ./src/report/drift-issue.ts
 // The text of the drift issue: its marker, title, body and closing comment. Opening, updating
 // and closing it is src/github/drift-issue.ts.
@@ -131,7 +131,7 @@ function driftIssueTitle(configPath) {
 }
 /** The issue body: what drifted, what to do, then the run's report; `runUrl` links the run. */
 function driftIssueBody(configPath, markdown, runUrl) {
-    return (0,pr_comment/* fitComment */.pI)([
+    return (0,github_body/* fitComment */.pI)([
         driftMarker(configPath),
         `MijnKlantportaal webhooks no longer match \`${configPath}\`.${runUrl ? ` Found by [this run](${runUrl}).` : ''}`,
         'Webhooks to create are created by the next apply run; unmanaged webhooks must be declared in the file or removed in the manage portal. This issue closes itself when a run finds no drift.',

@@ -111,8 +111,10 @@ function causes(error) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   postPlanComment: () => (/* binding */ postPlanComment)
 /* harmony export */ });
-/* harmony import */ var _report_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1914);
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6584);
+/* harmony import */ var _report_github_body_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3876);
+/* harmony import */ var _report_pr_comment_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1914);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6584);
+
 
 
 /**
@@ -121,8 +123,8 @@ function causes(error) {
  */
 async function postPlanComment(comment) {
     const { octokit, repository, pullNumber, log } = comment;
-    const marker = (0,_report_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__/* .commentMarker */ .Ql)(comment.configPath);
-    const body = (0,_report_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__/* .fitComment */ .pI)(`${marker}\n${comment.markdown}`);
+    const marker = (0,_report_pr_comment_js__WEBPACK_IMPORTED_MODULE_2__/* .commentMarker */ .Q)(comment.configPath);
+    const body = (0,_report_github_body_js__WEBPACK_IMPORTED_MODULE_0__/* .fitComment */ .pI)(`${marker}\n${comment.markdown}`);
     try {
         const marked = (await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
             ...repository,
@@ -130,7 +132,7 @@ async function postPlanComment(comment) {
             per_page: 100,
         })).filter((c) => c.body?.includes(marker));
         // Anyone can paste the marker into a comment: only the token's own comment is updated.
-        const self = marked.length > 0 ? await (0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .tokenIdentity */ .s)(octokit, log) : undefined;
+        const self = marked.length > 0 ? await (0,_client_js__WEBPACK_IMPORTED_MODULE_1__/* .tokenIdentity */ .s)(octokit, log) : undefined;
         const existing = marked.find((c) => self !== undefined && c.user?.id === self.id);
         if (existing) {
             await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
@@ -150,7 +152,7 @@ async function postPlanComment(comment) {
         }
     }
     catch (error) {
-        const { status, said } = (0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .githubAnswer */ .A)(error);
+        const { status, said } = (0,_client_js__WEBPACK_IMPORTED_MODULE_1__/* .githubAnswer */ .A)(error);
         const why = status === 403 || status === 404
             ? ': the github-token cannot comment here (pull requests from forks get a read-only token; the workflow needs permissions: pull-requests: write). The plan is in the job summary'
             : '';

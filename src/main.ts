@@ -10,7 +10,6 @@ import {
 } from './inputs.js';
 import type { Log } from './log.js';
 import { connect } from './mkp/client.js';
-import { GITHUB_BODY_LIMIT } from './report/markdown.js';
 import {
   pullRequestChanges,
   type PullRequestBase,
@@ -18,6 +17,7 @@ import {
 } from './pull-request.js';
 import { createdJson, driftIssueRole, planJson } from './report/outputs.js';
 import { renderReport, renderValidationFailure, SUMMARY_LIMIT_BYTES } from './report/summary.js';
+import { REPORT_BUDGET } from './report/github-body.js';
 import { planCommentFooter } from './report/pr-comment.js';
 import { Scrubber, scrubbingLog } from './scrub.js';
 import { OutputsTarget } from './secrets/outputs.js';
@@ -128,12 +128,9 @@ async function runAction(
     await publishSafely(
       settings,
       context,
-      () =>
+      (maxLength) =>
         scrubber.scrub(
-          renderValidationFailure(settings.config, error.problems, {
-            heading: '###',
-            maxLength: GITHUB_BODY_LIMIT - 2_000,
-          }),
+          renderValidationFailure(settings.config, error.problems, { heading: '###', maxLength }),
         ),
       undefined,
       log,
@@ -240,7 +237,7 @@ async function publishSafely(...args: Parameters<typeof publish>): Promise<void>
 async function publish(
   settings: Settings,
   context: RunContext,
-  markdown: (maxLength?: number) => string,
+  markdown: (maxLength: number) => string,
   drifted: boolean | undefined,
   log: Log,
   mode: SyncResult['mode'] = 'unchecked',
@@ -273,7 +270,7 @@ async function publish(
         repository,
         pullNumber,
         configPath: settings.config,
-        markdown: `${markdown(GITHUB_BODY_LIMIT - 500)}\n${planCommentFooter(context.pullRequest?.headSha, context.runUrl)}`,
+        markdown: `${markdown(REPORT_BUDGET.comment)}\n${planCommentFooter(context.pullRequest?.headSha, context.runUrl)}`,
         log,
       });
     }
@@ -286,7 +283,7 @@ async function publish(
       configPath: settings.config,
       drifted: drifted!,
       role,
-      markdown: markdown(GITHUB_BODY_LIMIT - 2_000),
+      markdown: markdown(REPORT_BUDGET.issue),
       runUrl: context.runUrl,
       log,
     });

@@ -2,8 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Subscription, WebhooksFile } from '../src/config/types.js';
 import type { RemoteWebhook } from '../src/mkp/types.js';
 import { makePlan } from '../src/plan.js';
-import { GITHUB_BODY_LIMIT } from '../src/report/markdown.js';
-import { fitComment } from '../src/report/pr-comment.js';
+import { fitComment, GITHUB_BODY_LIMIT } from '../src/report/github-body.js';
 import {
   renderReport,
   renderValidationFailure,

@@ -1,5 +1,6 @@
 import type { Log } from '../log.js';
-import { commentMarker, fitComment } from '../report/pr-comment.js';
+import { fitComment } from '../report/github-body.js';
+import { commentMarker } from '../report/pr-comment.js';
 import { githubAnswer, tokenIdentity, type GitHubClient, type Repository } from './client.js';
 
 export interface PlanComment {

@@ -1,6 +1,6 @@
 // The text of the drift issue: its marker, title, body and closing comment. Opening, updating
 // and closing it is src/github/drift-issue.ts.
-import { fitComment } from './pr-comment.js';
+import { fitComment } from './github-body.js';
 
 /** The hidden marker that identifies the drift issue of one config path. */
 export function driftMarker(configPath: string): string {

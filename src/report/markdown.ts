@@ -16,6 +16,3 @@ export function code(text: string): string {
   const fence = clean.includes('`') ? '``' : '`';
   return `${fence}${fence === '``' ? ' ' : ''}${clean}${fence === '``' ? ' ' : ''}${fence}`;
 }
-
-/** GitHub refuses comment and issue bodies longer than this. */
-export const GITHUB_BODY_LIMIT = 65_536;
