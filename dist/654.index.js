@@ -114,6 +114,8 @@ __webpack_require__.d(__webpack_exports__, {
   GitHubSecretsTarget: () => (/* binding */ GitHubSecretsTarget)
 });
 
+// EXTERNAL MODULE: ./src/config/secret-names.ts
+var secret_names = __webpack_require__(9905);
 // EXTERNAL MODULE: ./node_modules/libsodium-wrappers/dist/modules-esm/libsodium-wrappers.mjs + 1 modules
 var libsodium_wrappers = __webpack_require__(4768);
 ;// CONCATENATED MODULE: ./src/secrets/seal.ts
@@ -140,6 +142,7 @@ var client = __webpack_require__(6584);
 
 
 
+
 /** A Date header as ms, or undefined when absent or unreadable. */
 function serverClock(date) {
     const ms = date === undefined ? NaN : Date.parse(date);
@@ -151,7 +154,7 @@ class GitHubSecretsTarget {
     scope;
     octokit;
     key;
-    /** Upper-cased name -> visibility (organization secrets) of the secrets already there. */
+    /** secretNameKey -> visibility (organization secrets) of the secrets already there. */
     existing = new Map();
     /** GitHub's Date header of the first listing page (ms). */
     clock;
@@ -181,15 +184,15 @@ class GitHubSecretsTarget {
         };
         if (this.scope.kind === 'organization') {
             // Writing without visibility and repositories would reset them: keep what is there.
-            const upper = name.toUpperCase();
-            const visibility = this.existing.has(upper) ? this.existing.get(upper) : 'private';
+            const key = (0,secret_names/* secretNameKey */.Tb)(name);
+            const visibility = this.existing.has(key) ? this.existing.get(key) : 'private';
             body.visibility = visibility ?? 'private';
             if (visibility === 'selected') {
-                body.selected_repository_ids = await this.selectedRepositories(upper);
+                body.selected_repository_ids = await this.selectedRepositories(key);
             }
         }
         await this.request('write', 'PUT', `/${encodeURIComponent(name)}`, body);
-        this.existing.set(name.toUpperCase(), body.visibility);
+        this.existing.set((0,secret_names/* secretNameKey */.Tb)(name), body.visibility);
     }
     async listSecrets() {
         const secrets = new Map();
@@ -199,7 +202,7 @@ class GitHubSecretsTarget {
                 this.clock = serverClock(page.headers.date);
             first = false;
             for (const secret of page.data)
-                secrets.set(secret.name.toUpperCase(), secret);
+                secrets.set((0,secret_names/* secretNameKey */.Tb)(secret.name), secret);
         }
         return secrets;
     }

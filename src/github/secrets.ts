@@ -1,6 +1,7 @@
 // Repository, environment and organization secrets through Octokit (at GITHUB_API_URL, so
 // GitHub Enterprise Server works too). The public key and the names already there are read
 // once per run; each value is sealed and written with the key's id.
+import { secretNameKey } from '../config/secret-names.js';
 import { sealSecret } from '../secrets/seal.js';
 import {
   SecretTargetError,
@@ -57,7 +58,7 @@ export class GitHubSecretsTarget implements SecretTarget {
   private readonly scope: Scope;
   private readonly octokit: GitHubClient;
   private key: PublicKey | undefined;
-  /** Upper-cased name -> visibility (organization secrets) of the secrets already there. */
+  /** secretNameKey -> visibility (organization secrets) of the secrets already there. */
   private existing = new Map<string, Visibility | undefined>();
   /** GitHub's Date header of the first listing page (ms). */
   private clock: number | undefined;
@@ -89,15 +90,15 @@ export class GitHubSecretsTarget implements SecretTarget {
     };
     if (this.scope.kind === 'organization') {
       // Writing without visibility and repositories would reset them: keep what is there.
-      const upper = name.toUpperCase();
-      const visibility = this.existing.has(upper) ? this.existing.get(upper) : 'private';
+      const key = secretNameKey(name);
+      const visibility = this.existing.has(key) ? this.existing.get(key) : 'private';
       body.visibility = visibility ?? 'private';
       if (visibility === 'selected') {
-        body.selected_repository_ids = await this.selectedRepositories(upper);
+        body.selected_repository_ids = await this.selectedRepositories(key);
       }
     }
     await this.request('write', 'PUT', `/${encodeURIComponent(name)}`, body);
-    this.existing.set(name.toUpperCase(), body.visibility as Visibility | undefined);
+    this.existing.set(secretNameKey(name), body.visibility as Visibility | undefined);
   }
 
   private async listSecrets(): Promise<Map<string, ListedSecret>> {
@@ -106,7 +107,7 @@ export class GitHubSecretsTarget implements SecretTarget {
     for await (const page of this.pages<ListedSecret>('')) {
       if (first) this.clock = serverClock(page.headers.date);
       first = false;
-      for (const secret of page.data) secrets.set(secret.name.toUpperCase(), secret);
+      for (const secret of page.data) secrets.set(secretNameKey(secret.name), secret);
     }
     return secrets;
   }

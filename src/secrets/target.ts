@@ -30,7 +30,7 @@ export class SecretTargetError extends Error {
 
 /** The secrets already at a target, as its listing tells (names and dates only, never values). */
 export interface TargetSecrets {
-  /** Upper-cased secret name -> when it was last written (ISO 8601, the target's clock). */
+  /** secretNameKey(name) -> when it was last written (ISO 8601, the target's clock). */
   updatedAt: ReadonlyMap<string, string | undefined>;
   /** The target's clock when it answered (its Date header, ms), to compare with another clock. */
   clock?: number;
