@@ -40,7 +40,7 @@ function githubClient(token, apiUrl, tuning) {
             ? AbortSignal.any([init.signal, AbortSignal.timeout(tuning.timeoutMs)])
             : AbortSignal.timeout(tuning.timeoutMs),
     });
-    return (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(token, {
+    const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(token, {
         // Given, not what @actions/github read when imported: the process may be pointed elsewhere.
         baseUrl: apiUrl,
         request: { fetch: fetchWithTimeout },
@@ -60,6 +60,27 @@ function githubClient(token, apiUrl, tuning) {
                 }),
         },
     }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_4__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_5__/* .throttling */ .A);
+    // Pages are followed as GitHub's Link header says: the token goes to the API's origin only,
+    // whatever a proxy or a misconfigured server writes there. Refused before any retry.
+    const apiOrigin = originOf(apiUrl);
+    octokit.hook.before('request', (options) => {
+        const url = String(options.url);
+        if (apiOrigin === undefined || !/^[a-z][a-z0-9+.-]*:/i.test(url))
+            return;
+        const origin = originOf(url);
+        if (origin !== apiOrigin) {
+            throw new Error(`GitHub linked to ${origin ?? 'an unreadable URL'}, outside ${apiOrigin}; the github-token is not sent there`);
+        }
+    });
+    return octokit;
+}
+function originOf(url) {
+    try {
+        return new URL(url).origin;
+    }
+    catch {
+        return undefined;
+    }
 }
 /** GitHub's status and message, for sentences like "GitHub answered 403: Resource not ...". */
 function githubAnswer(error) {

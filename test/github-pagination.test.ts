@@ -1,3 +1,5 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { githubClient } from '../src/github/client.js';
 import { RecordingLog } from '../src/log.js';
@@ -139,5 +141,62 @@ describe('paginated GitHub lists', () => {
     expect(github.count('PATCH', '/issues/1')).toBe(1);
     expect(github.count('POST', '/issues')).toBe(0);
     expect(listings('/repos/acme/shop/issues?').length).toBe(2);
+  });
+});
+
+describe('a next-page link to another origin', () => {
+  const servers: Server[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    servers.length = 0;
+  });
+  async function serve(answer: (req: IncomingMessage) => { body: unknown; link?: string }) {
+    const seen: IncomingMessage[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req);
+      const { body, link } = answer(req);
+      res.writeHead(200, { 'content-type': 'application/json', ...(link ? { link } : {}) });
+      res.end(JSON.stringify(body));
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  }
+
+  it('is not followed: the github-token never leaves the API origin', async () => {
+    const elsewhere = await serve(() => ({ body: [] }));
+    const api = await serve((req) =>
+      req.url?.includes('/public-key')
+        ? { body: { key_id: '1', key: Buffer.alloc(32).toString('base64') } }
+        : req.url?.includes('/secrets')
+          ? {
+              body: { total_count: 2, secrets: [{ name: 'A' }] },
+              link: `<${elsewhere.url}/repos/acme/shop/actions/secrets?per_page=100&page=2>; rel="next"`,
+            }
+          : { body: [], link: `<${elsewhere.url}/repos/acme/shop/issues?page=2>; rel="next"` },
+    );
+    const log = new RecordingLog();
+    await reportDrift({
+      octokit: githubClient('gh-token', api.url, TUNING),
+      repository,
+      configPath: 'webhooks.yaml',
+      drifted: true,
+      markdown: 'drift',
+      log,
+    });
+    expect(log.lines.join('\n')).toContain('the github-token is not sent there');
+
+    const secrets = new GitHubSecretsTarget({
+      secretsTarget: 'repository',
+      repository,
+      environment: undefined,
+      organization: undefined,
+      githubToken: 'gh-token',
+      githubApiUrl: api.url,
+      tuning: TUNING,
+    });
+    await expect(secrets.prepare()).rejects.toThrow(/not sent there/);
+    expect(elsewhere.seen).toHaveLength(0);
+    expect(api.seen.length).toBeGreaterThan(0);
   });
 });

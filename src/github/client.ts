@@ -42,7 +42,7 @@ export function githubClient(token: string, apiUrl: string, tuning: GitHubTuning
         ? AbortSignal.any([init.signal, AbortSignal.timeout(tuning.timeoutMs)])
         : AbortSignal.timeout(tuning.timeoutMs),
     });
-  return getOctokit(
+  const octokit = getOctokit(
     token,
     {
       // Given, not what @actions/github read when imported: the process may be pointed elsewhere.
@@ -67,6 +67,28 @@ export function githubClient(token: string, apiUrl: string, tuning: GitHubTuning
     retry,
     throttling,
   );
+  // Pages are followed as GitHub's Link header says: the token goes to the API's origin only,
+  // whatever a proxy or a misconfigured server writes there. Refused before any retry.
+  const apiOrigin = originOf(apiUrl);
+  octokit.hook.before('request', (options) => {
+    const url = String(options.url);
+    if (apiOrigin === undefined || !/^[a-z][a-z0-9+.-]*:/i.test(url)) return;
+    const origin = originOf(url);
+    if (origin !== apiOrigin) {
+      throw new Error(
+        `GitHub linked to ${origin ?? 'an unreadable URL'}, outside ${apiOrigin}; the github-token is not sent there`,
+      );
+    }
+  });
+  return octokit;
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 /** GitHub's status and message, for sentences like "GitHub answered 403: Resource not ...". */
