@@ -16,10 +16,6 @@ import { settingsFor } from './harness/settings.js';
  * number of calls is the number of pages, never more.
  */
 let github: GitHubEmulator;
-afterEach(async () => {
-  delete process.env.GITHUB_API_URL;
-  await github.close();
-});
 
 async function start(repositories = 1): Promise<GitHubEmulator> {
   github = await GitHubEmulator.start({
@@ -47,6 +43,11 @@ function target(inputs: Record<string, string>) {
 }
 
 describe('paginated GitHub lists', () => {
+  afterEach(async () => {
+    delete process.env.GITHUB_API_URL;
+    await github.close();
+  });
+
   it.each([
     [99, 1],
     [100, 1],
