@@ -9,9 +9,9 @@ import { checkedPlanJson, createdJson, planJson } from './report/outputs.js';
 import { renderProblems, renderText } from './report/terminal.js';
 import { Scrubber, scrubbingLog } from './scrub.js';
 import { closest } from './config/suggest.js';
-import { describe, sync, type SyncResult } from './sync.js';
+import { sync, type SyncResult } from './sync.js';
 import { createdIn, succeeded } from './verdicts.js';
-import { plural } from './wording.js';
+import { messageOf, plural } from './wording.js';
 import packageJson from '../package.json' with { type: 'json' };
 
 const { version } = packageJson;
@@ -233,7 +233,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
       err(`error: ${error.message}; see ${BIN} --help\n`);
       return 2;
     }
-    err(`error: ${describe(error)}\n`);
+    err(`error: ${messageOf(error)}\n`);
     return 1;
   }
 }
@@ -266,7 +266,7 @@ function parseCommandLine(argv: string[]): { command: Command | undefined; value
       >,
     });
   } catch (error) {
-    throw new UsageError(describe(error));
+    throw new UsageError(messageOf(error));
   }
   const [first, ...rest] = parsed.positionals;
   const command = COMMANDS.find((c) => c === first);

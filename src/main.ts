@@ -23,9 +23,9 @@ import { Scrubber, scrubbingLog } from './scrub.js';
 import { OutputsTarget } from './secrets/outputs.js';
 import { openSecretTarget } from './secrets/select.js';
 import type { SecretTarget } from './secrets/target.js';
-import { describe, sync, type SyncResult } from './sync.js';
+import { sync, type SyncResult } from './sync.js';
 import { alreadyDone, changed, drift, driftLeft, succeeded } from './verdicts.js';
-import { plural } from './wording.js';
+import { messageOf, plural } from './wording.js';
 
 /**
  * The Actions shell: inputs -> sync -> outputs, job summary and exit status. Everything it
@@ -44,7 +44,7 @@ export async function run(): Promise<void> {
       core.setFailed(`${plural(error.problems.length, 'invalid input')}; nothing was read or sent`);
     } else {
       // Not foreseen: still one sentence, never a stack trace.
-      core.setFailed(scrubber.scrub(`unexpected error: ${describe(error)}`));
+      core.setFailed(scrubber.scrub(`unexpected error: ${messageOf(error)}`));
     }
   } finally {
     cancellation.stop();
@@ -181,7 +181,7 @@ async function runAction(
   try {
     writeOutputs(result, target, changes);
   } catch (error) {
-    log.error(`could not write the step outputs: ${describe(error)}`);
+    log.error(`could not write the step outputs: ${messageOf(error)}`);
     log.info(alreadyDone(result));
     core.setFailed('the step outputs could not be written');
   }
@@ -216,7 +216,7 @@ async function runAction(
       result.mode,
     );
   }
-  report(result, settings, scrubber);
+  setExitStatus(result, settings, scrubber);
 }
 
 /** The publish phase never fails a run (CONTRACT §4): whatever goes wrong is a warning. */
@@ -225,7 +225,7 @@ async function publishSafely(...args: Parameters<typeof publish>): Promise<void>
     await publish(...args);
   } catch (error) {
     args[4].warning(
-      `could not post the PR comment or drift issue: ${describe(error)}; the run's own result stands`,
+      `could not post the PR comment or drift issue: ${messageOf(error)}; the run's own result stands`,
     );
   }
 }
@@ -316,7 +316,7 @@ async function pullRequestBase(
     base = {
       state: 'unreadable',
       ref: event.baseRef ?? 'the base branch',
-      reason: describe(error),
+      reason: messageOf(error),
     };
   }
   if (base.state === 'unreadable') {
@@ -350,7 +350,7 @@ function writeOutputs(
 }
 
 /** Exit status of CONTRACT §4: failures first, then drift when fail-on-drift is on. */
-function report(result: SyncResult, settings: Settings, scrubber: Scrubber): void {
+function setExitStatus(result: SyncResult, settings: Settings, scrubber: Scrubber): void {
   if (result.mode === 'unchecked') {
     core.info('no api-token: the file is valid; the account was not checked');
   }
@@ -374,7 +374,7 @@ async function writeSummary(context: RunContext, markdown: string): Promise<void
   try {
     await core.summary.addRaw(markdown, true).write();
   } catch (error) {
-    core.warning(`could not write the job summary: ${describe(error)}`);
+    core.warning(`could not write the job summary: ${messageOf(error)}`);
   }
 }
 

@@ -13,8 +13,8 @@ import { sameButSpelling, subscriptionKey } from './matching.js';
 import { makePlan, shownRecordUrl, type Plan } from './plan.js';
 import { isStale, STALE_REASON, type Clocks } from './secrets/stale.js';
 import type { SecretTarget, TargetSecrets } from './secrets/target.js';
-import { redactUrl, shownUrl } from './url.js';
-import { duplicatesSentence, plural } from './wording.js';
+import { redactUrl } from './url.js';
+import { duplicatesSentence, messageOf, plural, shownSubscription } from './wording.js';
 
 export type ResyncSecrets = 'missing' | 'always' | 'never';
 export type RunMode = 'apply' | 'dry-run' | 'unchecked';
@@ -135,8 +135,8 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   const [listing, existing] = both;
   for (const outcome of [listing, existing]) {
     if (outcome.ok) continue;
-    result.failures.push(describe(outcome.error));
-    log.error(describe(outcome.error));
+    result.failures.push(messageOf(outcome.error));
+    log.error(messageOf(outcome.error));
   }
   if (!listing.ok || !existing.ok) {
     log.error(
@@ -205,8 +205,8 @@ function guardSpellings(
     if (!twin) continue;
     const message = `the account already has ${twin.id}, ${twin.type} to \`${redactUrl(twin.url)}\`, which differs from the file only in a trailing slash, percent-encoding or the case of the path (the API may store URLs that way); declare it as \`${redactUrl(twin.url)}\`. ${dryRun ? 'An apply does not create it' : 'Nothing was created'}, so that no second record is made`;
     guarded.push({ subscription, message });
-    if (dryRun) log.warning(`${label(subscription)}: ${message}`);
-    else log.error(`not creating ${label(subscription)}: ${message}`);
+    if (dryRun) log.warning(`${shownSubscription(subscription)}: ${message}`);
+    else log.error(`not creating ${shownSubscription(subscription)}: ${message}`);
   }
   return guarded;
 }
@@ -227,7 +227,7 @@ async function createMissing(
   const rounds = options.maxCreateRounds ?? 3;
   const fail = (outcome: Outcome, message: string): void => {
     outcome.create = { state: 'failed', message };
-    log.error(`failed to create ${label(outcome.subscription)}: ${message}`);
+    log.error(`failed to create ${shownSubscription(outcome.subscription)}: ${message}`);
   };
   const succeed = (outcome: Outcome, record: RemoteWebhook, adopted: boolean): void => {
     known.add(record.id);
@@ -235,7 +235,7 @@ async function createMissing(
     outcome.create = { state: 'created', adopted };
     checkAnswer(outcome, log);
     const found = adopted ? ' (found on the account after the answer was lost)' : '';
-    log.info(`created ${++made}/${total} ${label(outcome.subscription)}${found}`);
+    log.info(`created ${++made}/${total} ${shownSubscription(outcome.subscription)}${found}`);
   };
   for (let round = 1; pending.length > 0; round++) {
     const unknown: Array<{ outcome: Outcome; error: ApiError }> = [];
@@ -255,7 +255,7 @@ async function createMissing(
         if (error instanceof ApiError && error.failure === 'outcome-unknown') {
           unknown.push({ outcome, error });
         } else {
-          fail(outcome, describe(error));
+          fail(outcome, messageOf(error));
         }
       } finally {
         inFlight.delete(outcome);
@@ -273,7 +273,7 @@ async function createMissing(
     }
     if (cancel.aborted) {
       for (const { outcome, error } of unknown) {
-        fail(outcome, `${describe(error)}; the run was cancelled before it could look`);
+        fail(outcome, `${messageOf(error)}; the run was cancelled before it could look`);
       }
       return;
     }
@@ -282,7 +282,7 @@ async function createMissing(
       for (const { outcome, error } of unknown) {
         fail(
           outcome,
-          `${describe(error)}; the next run lists the account first and creates it only if it is still missing`,
+          `${messageOf(error)}; the next run lists the account first and creates it only if it is still missing`,
         );
       }
       return;
@@ -297,7 +297,7 @@ async function createMissing(
       for (const { outcome } of unknown) {
         fail(
           outcome,
-          `the create ended without a clear answer and the account could not be listed again (${describe(error)}); the next run lists first and creates it only if it is still missing`,
+          `the create ended without a clear answer and the account could not be listed again (${messageOf(error)}); the next run lists first and creates it only if it is still missing`,
         );
       }
       return;
@@ -336,7 +336,7 @@ function checkAnswer(outcome: Outcome, log: Log): void {
     record.type === subscription.event
       ? `the API stored it as ${record.id}, ${stored}: declare it as \`${redactUrl(record.url)}\` so that later runs match it (until then they create nothing for it)`
       : `the API stored it as ${record.id}, ${stored}, another event than was asked: remove ${record.id} in the manage portal`;
-  log.error(`created ${label(subscription)}, but ${create.storedOtherwise}`);
+  log.error(`created ${shownSubscription(subscription)}, but ${create.storedOtherwise}`);
 }
 
 /**
@@ -402,7 +402,7 @@ async function deliverSecrets(
         }
       } catch (error) {
         if (cancel.closed) return;
-        const message = describe(error);
+        const message = messageOf(error);
         outcome.secret = { reason, state: 'failed', message };
         log.error(`failed to write secret ${subscription.secretName}: ${message}`);
       } finally {
@@ -444,15 +444,6 @@ function warnAboutDuplicates(plan: Plan, declared: Subscription[], log: Log): vo
     const url = shownRecordUrl(group[0]!, declared);
     log.warning(`duplicate webhooks on the account: ${duplicatesSentence(group, url)}`);
   }
-}
-
-export function label(subscription: Subscription): string {
-  return `${subscription.event} ${shownUrl(subscription)}`;
-}
-
-/** An error as one sentence for people; never a stack trace. */
-export function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };

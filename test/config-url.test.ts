@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { substituteVariables } from '../src/config/variables.js';
 import { webhookUrlProblem } from '../src/config/webhook-url.js';
-import { code } from '../src/config/wording.js';
+import { quoted } from '../src/config/wording.js';
 
 describe('substituteVariables', () => {
   const env = { HOST: 'hooks.example.com', TOKEN: 't0k', EMPTY: '', NESTED: '${HOST}' };
@@ -132,9 +132,9 @@ describe('webhook hosts MijnKlantportaal cannot reach (CONTRACT §1)', () => {
 
 describe('values in messages', () => {
   it('are one line, shortened, and cannot close their backticks', () => {
-    expect(code('a\nb\tc`d')).toBe("`a\\nb\\tc'd`");
-    expect(code('x'.repeat(100))).toBe(`\`${'x'.repeat(59)}…\``);
-    expect(code('')).toBe('(empty)');
-    expect(code('abc\u202edef')).toBe('`abc\\u202edef`');
+    expect(quoted('a\nb\tc`d')).toBe("`a\\nb\\tc'd`");
+    expect(quoted('x'.repeat(100))).toBe(`\`${'x'.repeat(59)}…\``);
+    expect(quoted('')).toBe('(empty)');
+    expect(quoted('abc\u202edef')).toBe('`abc\\u202edef`');
   });
 });

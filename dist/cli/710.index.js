@@ -68,12 +68,12 @@ async function importAccount(options) {
         log.warning(`skipped ${record.id} (${record.type} ${(0,_url_js__WEBPACK_IMPORTED_MODULE_6__/* .redactUrl */ .BO)(record.url)}): ${reason}`);
     }
     for (const group of adoption.duplicates) {
-        const sentence = (0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .duplicatesSentence */ .k)(group, (0,_url_js__WEBPACK_IMPORTED_MODULE_6__/* .redactUrl */ .BO)(group[0].url));
+        const sentence = (0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .duplicatesSentence */ .ke)(group, (0,_url_js__WEBPACK_IMPORTED_MODULE_6__/* .redactUrl */ .BO)(group[0].url));
         log.warning(`duplicates: ${sentence}; the file declares one of them`);
     }
     const exposed = adoption.entries.filter((entry) => (0,_url_js__WEBPACK_IMPORTED_MODULE_6__/* .hasHiddenParts */ .pb)(entry.url));
     if (exposed.length > 0) {
-        log.warning(`${(0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .plural */ .L)(exposed.length, 'URL')} carry user-info or query values, written whole: ${exposed.map((e) => (0,_url_js__WEBPACK_IMPORTED_MODULE_6__/* .redactUrl */ .BO)(e.url)).join(', ')}. The file goes into git; move such values into \${VAR} (read from the environment) to keep them out of it`);
+        log.warning(`${(0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .plural */ .LS)(exposed.length, 'URL')} carry user-info or query values, written whole: ${exposed.map((e) => (0,_url_js__WEBPACK_IMPORTED_MODULE_6__/* .redactUrl */ .BO)(e.url)).join(', ')}. The file goes into git; move such values into \${VAR} (read from the environment) to keep them out of it`);
     }
     if (toStdout)
         options.out(text);
@@ -81,9 +81,9 @@ async function importAccount(options) {
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(output, text);
     const subscriptions = adoption.entries.reduce((n, e) => n + e.events.length, 0);
     if (listed.length > records.length) {
-        log.info(`${(0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .plural */ .L)(listed.length - records.length, 'record')} outside --owns left out`);
+        log.info(`${(0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .plural */ .LS)(listed.length - records.length, 'record')} outside --owns left out`);
     }
-    log.info(`imported ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .plural */ .L)(records.length, 'record')} as ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .plural */ .L)(adoption.entries.length, 'entry', 'entries')} (${(0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .plural */ .L)(subscriptions, 'subscription')}) into ${toStdout ? 'stdout' : output}; ${adoption.skipped.length} skipped, ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .plural */ .L)(adoption.duplicates.length, 'duplicate group')}. No secret was written.`);
+    log.info(`imported ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .plural */ .LS)(records.length, 'record')} as ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .plural */ .LS)(adoption.entries.length, 'entry', 'entries')} (${(0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .plural */ .LS)(subscriptions, 'subscription')}) into ${toStdout ? 'stdout' : output}; ${adoption.skipped.length} skipped, ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .plural */ .LS)(adoption.duplicates.length, 'duplicate group')}. No secret was written.`);
     return 0;
 }
 

@@ -9,7 +9,7 @@ import { webhooksSchema } from './schema.js';
 import { secretTemplateProblem } from './secret-names.js';
 import { closest } from './suggest.js';
 import type { ConfigProblem } from './types.js';
-import { alternatives, code, kindOf } from './wording.js';
+import { alternatives, quoted, kindOf } from './wording.js';
 
 export interface SchemaProblems {
   problems: ConfigProblem[];
@@ -106,9 +106,9 @@ function valueProblem(path: DataPath, value: unknown, error: ErrorObject): strin
     case 'name pattern':
       return value === ''
         ? '`name` is empty'
-        : `name ${code(String(value))} may contain only lowercase letters, digits and '-', and must start with a letter or digit`;
+        : `name ${quoted(String(value))} may contain only lowercase letters, digits and '-', and must start with a letter or digit`;
     case 'name maxLength':
-      return `name ${code(String(value))} is longer than ${limit(error)} characters`;
+      return `name ${quoted(String(value))} is longer than ${limit(error)} characters`;
     case 'url minLength':
       return '`url` is empty';
     case 'url maxLength':
@@ -157,7 +157,7 @@ function wrongType(path: DataPath, value: unknown): string {
         : `\`event\` must be an event name, not ${kind}`;
     case 'events':
       return typeof value === 'string'
-        ? `\`events\` must be a list: use \`event\` for a single event, or write ${code(`[${value}]`)}`
+        ? `\`events\` must be a list: use \`event\` for a single event, or write ${quoted(`[${value}]`)}`
         : `\`events\` must be a list of event names, not ${kind}`;
     case 'events item':
       return `an item of \`events\` must be an event name, not ${kind}`;
@@ -183,15 +183,15 @@ function wrongType(path: DataPath, value: unknown): string {
 function unknownKey(key: string, known: readonly string[]): string {
   const suggestion = closest(key, known);
   return suggestion
-    ? `unknown key ${code(key)} (did you mean \`${suggestion}\`?)`
-    : `unknown key ${code(key)} (the keys here are ${alternatives(known)})`;
+    ? `unknown key ${quoted(key)} (did you mean \`${suggestion}\`?)`
+    : `unknown key ${quoted(key)} (the keys here are ${alternatives(known)})`;
 }
 
 function unknownEvent(event: string): string {
   const suggestion = closest(event, EVENT_TYPES);
   return suggestion
-    ? `unknown event ${code(event)} (did you mean \`${suggestion}\`?)`
-    : `unknown event ${code(event)}: the events are ${EVENT_TYPES.join(', ')}`;
+    ? `unknown event ${quoted(event)} (did you mean \`${suggestion}\`?)`
+    : `unknown event ${quoted(event)}: the events are ${EVENT_TYPES.join(', ')}`;
 }
 
 function missing(key: string): string {

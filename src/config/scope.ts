@@ -6,7 +6,7 @@ import type { SourcePosition } from '../log.js';
 import { normalizeUrl, shownUrl } from '../url.js';
 import type { FilePositions } from './positions.js';
 import type { ConfigProblem, Glob, IgnoreRule, Scope, Subscription, UrlPattern } from './types.js';
-import { code } from './wording.js';
+import { quoted } from './wording.js';
 
 /** One URL pattern, normalised, with where the file writes it. */
 export const WHOLE_ACCOUNT: Scope = { owns: null, ignore: [] };
@@ -24,17 +24,17 @@ export function compilePattern(text: string): Glob {
   const scheme = /^(https?):\/\//i.exec(text);
   if (!scheme) {
     throw new Error(
-      `${code(text)} is not a URL pattern: write an absolute http(s) URL, as in \`https://hooks.example.com/*\``,
+      `${quoted(text)} is not a URL pattern: write an absolute http(s) URL, as in \`https://hooks.example.com/*\``,
     );
   }
-  if (text.includes(STAR)) throw new Error(`${code(text)} is not a usable URL pattern`);
+  if (text.includes(STAR)) throw new Error(`${quoted(text)} is not a usable URL pattern`);
   const stars = text.split('*').length - 1;
   let href: string;
   try {
     href = normalizeUrl(text.replaceAll('*', STAR));
   } catch {
     throw new Error(
-      `${code(text)} is not a URL pattern: it does not parse as a URL once \`*\` stands for some text (a \`*\` in the port, or a character a host may not hold?)`,
+      `${quoted(text)} is not a URL pattern: it does not parse as a URL once \`*\` stands for some text (a \`*\` in the port, or a character a host may not hold?)`,
     );
   }
   // A `*` inside an internationalised host label ends up inside its punycode form.
@@ -42,7 +42,7 @@ export function compilePattern(text: string): Glob {
   const mangled = host.split('.').some((label) => label.startsWith('xn--') && label.includes(STAR));
   if (mangled || href.split(STAR).length - 1 !== stars) {
     throw new Error(
-      `${code(text)}: a \`*\` inside a non-ASCII host label cannot be matched; put the \`*\` in a label of its own`,
+      `${quoted(text)}: a \`*\` inside a non-ASCII host label cannot be matched; put the \`*\` in a label of its own`,
     );
   }
   // WHATWG gives `https://host` the path `/`; a pattern ending in `*` right after the host
@@ -152,7 +152,7 @@ export function scopeOf(
             const where = positions.at(['ignore', index, 'events', item]);
             problems.push({
               ...where,
-              message: `event ${code(event)} is listed twice in \`events\``,
+              message: `event ${quoted(event)} is listed twice in \`events\``,
             });
           } else {
             events!.push(event);
@@ -172,12 +172,12 @@ export function disownedProblems(
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const s of subscriptions) {
-    const pair = `${code(s.event)} to ${code(shownUrl(s))}`;
+    const pair = `${quoted(s.event)} to ${quoted(shownUrl(s))}`;
     const where: SourcePosition = s.position;
     if (scope.owns && !scope.owns.some((p) => matchesPattern(p.matcher, s.url))) {
       problems.push({
         ...where,
-        message: `${pair} is outside \`owns\` (${scope.owns.map((p) => code(p.text)).join(', ')}): a file cannot both declare and disown a webhook; add a pattern to \`owns\` or move the entry to the file that owns it`,
+        message: `${pair} is outside \`owns\` (${scope.owns.map((p) => quoted(p.text)).join(', ')}): a file cannot both declare and disown a webhook; add a pattern to \`owns\` or move the entry to the file that owns it`,
       });
       continue;
     }

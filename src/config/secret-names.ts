@@ -4,7 +4,7 @@
 // variable and a step output alike.
 import { upperSnake } from '../events.js';
 import { closest } from './suggest.js';
-import { character, code } from './wording.js';
+import { character, quoted } from './wording.js';
 
 /** Upper case only: GitHub compares secret names case-insensitively, so one spelling is kept. */
 export const SECRET_NAME_PATTERN = /^[A-Z_][A-Z0-9_]*$/;
@@ -62,7 +62,7 @@ export function expandSecretTemplate(template: string, name: string | null, even
 /** What is wrong with a secret name, or undefined when GitHub and this action accept it. */
 export function secretNameProblem(secretName: string): string | undefined {
   if (secretName === '') return 'the secret name is empty';
-  const shown = code(secretName);
+  const shown = quoted(secretName);
   if (secretName.length > SECRET_NAME_MAX_LENGTH) {
     return `secret name ${shown} is longer than ${SECRET_NAME_MAX_LENGTH} characters (${secretName.length})`;
   }
@@ -85,7 +85,7 @@ export function secretNameProblem(secretName: string): string | undefined {
 export function outputNameProblem(secretName: string): string | undefined {
   const output = STANDARD_OUTPUT_NAMES.find((o) => o.toUpperCase() === secretName.toUpperCase());
   if (output === undefined) return undefined;
-  return `secret name ${code(secretName)} is the name of the action's output ${code(output)} (output names are compared without regard to case): with secrets-target: outputs it would replace that output; choose another \`secret\` template`;
+  return `secret name ${quoted(secretName)} is the name of the action's output ${quoted(output)} (output names are compared without regard to case): with secrets-target: outputs it would replace that output; choose another \`secret\` template`;
 }
 
 /**
@@ -102,7 +102,7 @@ export function secretTemplateProblem(template: string): string | undefined {
     const hint = suggestion
       ? `did you mean \`{${suggestion}}\`?`
       : `the placeholders are ${SECRET_PLACEHOLDERS.map((p) => `{${p}}`).join(' and ')}`;
-    return `unknown placeholder ${code(match[0])} in \`secret\` (${hint})`;
+    return `unknown placeholder ${quoted(match[0])} in \`secret\` (${hint})`;
   }
   const rest = template.replace(/\{(NAME|EVENT)\}/g, '');
   const bad = [...rest].find((c) => !TEMPLATE_CHARACTER.test(c));

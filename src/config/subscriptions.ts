@@ -17,7 +17,7 @@ import {
 import type { ConfigProblem, Subscription } from './types.js';
 import { substituteVariables, type Environment } from './variables.js';
 import { webhookUrlProblem } from './webhook-url.js';
-import { code } from './wording.js';
+import { quoted } from './wording.js';
 
 export interface EntryRules {
   data: unknown;
@@ -75,7 +75,7 @@ export function subscriptionsOf({
       const where = positions.at(pathOf('name'));
       const first = nameLines.get(name);
       if (first !== undefined) {
-        report(where, `name ${code(name)} is already used by the entry on line ${first}`);
+        report(where, `name ${quoted(name)} is already used by the entry on line ${first}`);
       } else {
         nameLines.set(name, where.line);
       }
@@ -105,7 +105,7 @@ export function subscriptionsOf({
         if (!isEventType(event)) return;
         const path = pathOf('events', item);
         if (listed.has(event)) {
-          report(positions.at(path), `event ${code(event)} is listed twice in \`events\``);
+          report(positions.at(path), `event ${quoted(event)} is listed twice in \`events\``);
           return;
         }
         listed.add(event);
@@ -138,7 +138,7 @@ export function subscriptionsOf({
     if (shared) {
       report(
         secretWhere ?? positions.at(pathOf()),
-        `\`secret\` ${code(secretTemplate!)} has no {EVENT}, so the ${events.length} events of this entry would share one secret name: add {EVENT}, as in ${code(`${secretTemplate}_{EVENT}`)}`,
+        `\`secret\` ${quoted(secretTemplate!)} has no {EVENT}, so the ${events.length} events of this entry would share one secret name: add {EVENT}, as in ${quoted(`${secretTemplate}_{EVENT}`)}`,
       );
     }
 
@@ -170,7 +170,7 @@ export function subscriptionsOf({
           const normalised = first.url === url ? '' : ' (the same URL once normalised)';
           report(
             position,
-            `${code(event)} to ${code(shownUrl({ url, template }))} is already declared on line ${first.line}${normalised}`,
+            `${quoted(event)} to ${quoted(shownUrl({ url, template }))} is already declared on line ${first.line}${normalised}`,
           );
         } else {
           pairs.set(key, { line: position.line, url });
@@ -184,7 +184,7 @@ export function subscriptionsOf({
         if (first !== undefined) {
           report(
             secretWhere ?? position,
-            `secret name ${code(secretName)} is already used by the subscription on line ${first} (secret names are compared without regard to case): give the entries different names or \`secret\` templates`,
+            `secret name ${quoted(secretName)} is already used by the subscription on line ${first} (secret names are compared without regard to case): give the entries different names or \`secret\` templates`,
           );
         } else {
           secretNameLines.set(key, position.line);
@@ -231,7 +231,7 @@ function checkedUrl(
   for (const variable of refused) {
     report(
       where,
-      `\`url\` uses \`\${${variable}}\`: variables starting with ${RUNNER_PREFIXES.map((p) => code(p)).join(', ')} belong to the runner and may hold its tokens; put the value in a variable of your own (\`env:\` in the workflow)`,
+      `\`url\` uses \`\${${variable}}\`: variables starting with ${RUNNER_PREFIXES.map((p) => quoted(p)).join(', ')} belong to the runner and may hold its tokens; put the value in a variable of your own (\`env:\` in the workflow)`,
     );
   }
   // Validate-only: a variable this run lacks (a fork's PR has no secrets) cannot be checked.

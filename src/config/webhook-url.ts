@@ -1,6 +1,6 @@
 import { redactTemplate, redactUrl } from '../url.js';
 import { URL_MAX_LENGTH } from './schema.js';
-import { code } from './wording.js';
+import { quoted } from './wording.js';
 
 /**
  * The rules for a webhook URL after `${VAR}` substitution: absolute, https, no fragment.
@@ -26,10 +26,10 @@ export function webhookUrlProblem(
       ? `${subject} must be an absolute URL starting with https://, not a relative one`
       : `${subject} is not a valid URL`;
   }
-  const shown = code(template === undefined ? redactUrl(url) : redactTemplate(template));
+  const shown = quoted(template === undefined ? redactUrl(url) : redactTemplate(template));
   if (parsed.protocol === 'http:') return `${subject} must use https://, not http:// (${shown})`;
   if (parsed.protocol !== 'https:') {
-    return `${subject} must be an https:// URL, not ${code(parsed.protocol)} (${shown})`;
+    return `${subject} must be an https:// URL, not ${quoted(parsed.protocol)} (${shown})`;
   }
   // WHATWG drops an empty fragment (`…/hook#`) from .hash, so look at the text itself.
   if (url.includes('#')) {
@@ -37,7 +37,7 @@ export function webhookUrlProblem(
   }
   const unreachable = unreachableHost(parsed.hostname);
   if (unreachable !== undefined) {
-    const host = template === undefined ? `${code(parsed.hostname)}, ` : '';
+    const host = template === undefined ? `${quoted(parsed.hostname)}, ` : '';
     return `${subject} points to ${host}${unreachable}: MijnKlantportaal cannot reach it from the internet, and such a URL would aim the service at internal systems (${shown})`;
   }
   if (looksLikeHost(parsed.username)) {

@@ -7,7 +7,7 @@ const SHOWN_LENGTH = 60;
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** `value` as it appears in a message. */
-export function code(value: string): string {
+export function quoted(value: string): string {
   if (value === '') return '(empty)';
   let shown = value.length > SHOWN_LENGTH ? `${value.slice(0, SHOWN_LENGTH - 1)}…` : value;
   shown = shown.replace(INVISIBLE, (c) => {

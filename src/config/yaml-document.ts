@@ -3,7 +3,7 @@
 import { isScalar, LineCounter, parseDocument, visit, type YAMLError } from 'yaml';
 import type { ConfigProblem } from './types.js';
 import { FilePositions } from './positions.js';
-import { code } from './wording.js';
+import { quoted } from './wording.js';
 
 /**
  * Guards against alias bombs ("billion laughs"): yaml refuses to expand aliases beyond this
@@ -57,7 +57,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
           problems.push(
             problem(
               pair.key.range?.[0] ?? 0,
-              `duplicate key ${code(key)}: a key may appear only once in a mapping`,
+              `duplicate key ${quoted(key)}: a key may appear only once in a mapping`,
             ),
           );
         }
@@ -78,7 +78,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
       problems.push(
         problem(
           alias,
-          `alias ${code(`*${name}`)} has no anchor: define ${code(`&${name}`)} before using it`,
+          `alias ${quoted(`*${name}`)} has no anchor: define ${quoted(`&${name}`)} before using it`,
         ),
       );
     } else if (/alias count/i.test(message)) {
@@ -162,7 +162,7 @@ function describeYamlError(error: YAMLError): string {
       return 'the file holds more than one YAML document (a second `---`): write all webhooks in one document';
     case 'TAG_RESOLVE_FAILED': {
       const tag = /Unresolved tag: (\S+)/.exec(error.message)?.[1];
-      return `unknown YAML tag${tag ? ` ${code(tag)}` : ''}: this file uses no tags, remove it`;
+      return `unknown YAML tag${tag ? ` ${quoted(tag)}` : ''}: this file uses no tags, remove it`;
     }
     case 'RESOURCE_EXHAUSTION':
       return 'the YAML is nested too deeply to read';

@@ -13,6 +13,7 @@ import {
   type GitHubTuning,
   type Repository,
 } from './client.js';
+import { plural } from '../wording.js';
 
 export interface BaseFileRequest {
   /** Builds the client; default: one with the github-token. Tests pass their own. */
@@ -92,7 +93,7 @@ export async function readBaseFile(request: BaseFileRequest): Promise<PullReques
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const n = error.problems.length;
-    return unreadable(`the base branch's file is invalid (${n} problem${n === 1 ? '' : 's'})`);
+    return unreadable(`the base branch's file is invalid (${plural(n, 'problem')})`);
   }
 }
 
