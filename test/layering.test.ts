@@ -1,0 +1,93 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+
+// STYLE.md's layering, read from the imports of src/: the shells (main.ts, cli.ts) read the
+// inputs and sit on top; nothing below them imports a shell or inputs.ts; the plan is pure.
+
+const SRC = resolve(import.meta.dirname, '../src');
+const SHELLS = ['main.ts', 'cli.ts', 'inputs.ts', 'index.ts'];
+const BELOW_THE_SHELLS = ['report/', 'secrets/', 'github/', 'mkp/', 'config/', 'plan.ts'];
+/** Modules that reach the world: files, network, processes, the runner. */
+const IO =
+  /^(node:(fs|fs\/promises|http|https|net|tls|dns|child_process|process)|@actions\/|@octokit\/|undici)/;
+
+function sources(dir = SRC): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sources(path);
+    return /\.ts$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+/** The module specifiers a file imports, statically, dynamically or as types. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specifiers = [
+    ...text.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+'([^']+)'/gms),
+    ...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g),
+  ].map((m) => m[1]!);
+  return specifiers.map((s) =>
+    s.startsWith('.') ? relative(SRC, resolve(dirname(file), s.replace(/\.js$/, '.ts'))) : s,
+  );
+}
+
+const graph = new Map(sources().map((file) => [relative(SRC, file), importsOf(file)]));
+
+/** Every module a file reaches through its imports, itself excluded. */
+function reach(start: string): Set<string> {
+  const seen = new Set<string>();
+  const todo = [...(graph.get(start) ?? [])];
+  while (todo.length > 0) {
+    const next = todo.pop()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    todo.push(...(graph.get(next) ?? []));
+  }
+  return seen;
+}
+
+describe('layering (STYLE.md)', () => {
+  it('reads the imports it judges: the shells import the core', () => {
+    expect(graph.get('main.ts')).toEqual(expect.arrayContaining(['sync.ts', 'inputs.ts']));
+    expect(graph.get('cli.ts')).toContain('sync.ts');
+    expect(graph.size).toBeGreaterThan(30);
+  });
+
+  it('nothing below the shells imports main.ts, cli.ts or inputs.ts', () => {
+    const offending = [...graph]
+      .filter(([file]) => BELOW_THE_SHELLS.some((layer) => file.startsWith(layer)))
+      .flatMap(([file, imports]) =>
+        imports.filter((i) => SHELLS.includes(i)).map((i) => `${file} imports ${i}`),
+      );
+    expect(offending).toEqual([]);
+  });
+
+  it('only the shells and inputs.ts read the runner environment (process.env)', () => {
+    // The loader's documented default source of `${VAR}` values, for callers that pass none.
+    const allowed = ['config/load.ts'];
+    const readers = [...graph.keys()].filter(
+      (file) =>
+        !SHELLS.includes(file) &&
+        !allowed.includes(file) &&
+        /\bprocess\.env\b/.test(readFileSync(join(SRC, file), 'utf8')),
+    );
+    expect(readers).toEqual([]);
+  });
+
+  it('the plan is pure: nothing it reaches does I/O', () => {
+    const reached = [...reach('plan.ts'), 'plan.ts'];
+    const io = reached.filter(
+      (module) =>
+        IO.test(module) ||
+        (graph.has(module) &&
+          /\b(fetch|setTimeout|process\.\w+)\s*[.(]/.test(readFileSync(join(SRC, module), 'utf8'))),
+    );
+    expect(io).toEqual([]);
+  });
+
+  it('has no import cycles', () => {
+    const cycles = [...graph.keys()].filter((file) => reach(file).has(file));
+    expect(cycles).toEqual([]);
+  });
+});
