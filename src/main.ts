@@ -1,3 +1,5 @@
+// The Actions shell: inputs -> sync -> outputs, job summary and exit status. Everything it
+// calls works the same from the CLI; only this file knows about the runner.
 import * as core from '@actions/core';
 import { loadWebhooksFile } from './config/load.js';
 import { ConfigError, formatProblem, type WebhooksFile } from './config/types.js';
@@ -27,10 +29,6 @@ import { sync, type SyncResult } from './sync.js';
 import { alreadyDone, changed, drift, driftLeft, succeeded } from './verdicts.js';
 import { messageOf, plural } from './wording.js';
 
-/**
- * The Actions shell: inputs -> sync -> outputs, job summary and exit status. Everything it
- * calls works the same from the CLI; only this file knows about the runner.
- */
 export async function run(): Promise<void> {
   // Every masked value is also cut from all text this run shows (CONTRACT §4).
   const scrubber = new Scrubber();
