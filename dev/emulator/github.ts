@@ -25,8 +25,8 @@ import { authenticatedUser, getRepository, graphql } from './github/repository.j
 import {
   SecretStores,
   type SecretScope,
+  type SeedOptions,
   type StoredSecret,
-  type Visibility,
 } from './github/secrets.js';
 
 /**
@@ -48,7 +48,7 @@ import {
 
 export type { GhCall, GitHubEmulatorOptions, Permissions, TokenKind } from './github/core.js';
 export type { Issue, IssueComment } from './github/issues.js';
-export type { SecretScope, StoredSecret, Visibility } from './github/secrets.js';
+export type { SecretScope, SeedOptions, StoredSecret, Visibility } from './github/secrets.js';
 
 /**
  * Answer `status` (with a GitHub-style JSON message) instead of handling the call (or after it,
@@ -210,17 +210,7 @@ export class GitHubEmulator {
   }
 
   /** Seeds a secret, sealed with the scope's real current key. */
-  putSecret(
-    scope: SecretScope,
-    name: string,
-    value: string,
-    extra: {
-      visibility?: Visibility;
-      selected_repository_ids?: number[];
-      /** when it was written, to seed an old secret; default now (GitHub's clock) */
-      updated_at?: string;
-    } = {},
-  ): void {
+  putSecret(scope: SecretScope, name: string, value: string, extra: SeedOptions = {}): void {
     this.secretStores.put(scope, name, value, extra);
   }
 

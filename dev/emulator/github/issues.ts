@@ -186,10 +186,8 @@ export class IssueTracker {
     };
   }
 
-  issueRoute(method: string, fullName: string, numberText: string, body: unknown): Reply {
-    const doc =
-      method === 'PATCH' ? `${ISSUES_DOCS}#update-an-issue` : `${ISSUES_DOCS}#get-an-issue`;
-    if (method !== 'GET' && method !== 'PATCH') throw notFound();
+  /** The repository and issue (or pull request) a route names, once access is checked. */
+  private issueFor(method: string, fullName: string, numberText: string, doc: string) {
     const repo = this.gh.repo(fullName);
     if (!repo) throw notFound(doc);
     const number = parsePositiveInt(numberText);
@@ -200,6 +198,14 @@ export class IssueTracker {
       doc,
     );
     if (!issue) throw notFound(doc);
+    return { repo, issue };
+  }
+
+  issueRoute(method: string, fullName: string, numberText: string, body: unknown): Reply {
+    const doc =
+      method === 'PATCH' ? `${ISSUES_DOCS}#update-an-issue` : `${ISSUES_DOCS}#get-an-issue`;
+    if (method !== 'GET' && method !== 'PATCH') throw notFound();
+    const { repo, issue } = this.issueFor(method, fullName, numberText, doc);
     if (method === 'GET') return { status: 200, body: this.issueJson(repo, issue) };
 
     const input = isRecord(body) ? body : {};
@@ -339,16 +345,7 @@ export class IssueTracker {
       method === 'GET'
         ? `${COMMENTS_DOCS}#list-issue-comments`
         : `${COMMENTS_DOCS}#create-an-issue-comment`;
-    const repo = this.gh.repo(fullName);
-    if (!repo) throw notFound(doc);
-    const number = parsePositiveInt(numberText);
-    const issue = number === undefined ? undefined : this.findIssue(repo, number);
-    this.requireIssueAccess(
-      method === 'GET' ? 'read' : 'write',
-      issue?.pull_request !== undefined,
-      doc,
-    );
-    if (!issue) throw notFound(doc);
+    const { repo, issue } = this.issueFor(method, fullName, numberText, doc);
 
     if (method === 'GET') {
       const since = url.searchParams.get('since');

@@ -24,6 +24,14 @@ export type SecretScope =
 
 export type Visibility = 'all' | 'private' | 'selected';
 
+/** How a seeded secret differs from one just written. */
+export interface SeedOptions {
+  visibility?: Visibility;
+  selected_repository_ids?: number[];
+  /** when it was written, to seed an old secret; default now (GitHub's clock) */
+  updated_at?: string;
+}
+
 export interface StoredSecret {
   /** upper-cased, as GitHub stores it */
   name: string;
@@ -95,17 +103,7 @@ export class SecretStores {
   }
 
   /** Seeds a secret, sealed with the scope's real current key. */
-  put(
-    scope: SecretScope,
-    name: string,
-    value: string,
-    extra: {
-      visibility?: Visibility;
-      selected_repository_ids?: number[];
-      /** when it was written, to seed an old secret; default now (GitHub's clock) */
-      updated_at?: string;
-    } = {},
-  ): void {
+  put(scope: SecretScope, name: string, value: string, extra: SeedOptions = {}): void {
     if (!SECRET_NAME.test(name) || /^github_/i.test(name)) {
       throw new Error(`${name} is not a valid secret name`);
     }
