@@ -141,9 +141,11 @@ async function runAction(
   for (const value of file.substitutedValues ?? []) {
     for (const line of scrubber.add(value, 'variable')) core.setSecret(line);
   }
-  for (const notice of file.notices ?? []) core.notice(notice.message, annotation(notice));
+  for (const notice of file.notices ?? []) {
+    core.notice(scrubber.scrub(notice.message), annotation(notice));
+  }
   log.info(`${settings.config}: ${plural(file.subscriptions.length, 'subscription')} declared`);
-  const base = await pullRequestBase(settings, context);
+  const base = await pullRequestBase(settings, context, scrubber);
   // The base file may read other ${VAR}s: their values are masked and scrubbed alike.
   for (const value of base?.state === 'read' ? (base.file.substitutedValues ?? []) : []) {
     for (const line of scrubber.add(value, 'variable')) core.setSecret(line);
@@ -292,6 +294,7 @@ async function publish(
 async function pullRequestBase(
   settings: Settings,
   context: RunContext,
+  scrubber: Scrubber,
 ): Promise<PullRequestBase | undefined> {
   const { pullRequest: event, workspace } = context;
   if (!event) return undefined;
@@ -318,8 +321,11 @@ async function pullRequestBase(
     };
   }
   if (base.state === 'unreadable') {
+    // The reason may quote GitHub's answer: scrubbed like every other line.
     core.notice(
-      `the base branch's ${settings.config} could not be read (${base.reason}); the report shows the whole plan, not only what this pull request changes`,
+      scrubber.scrub(
+        `the base branch's ${settings.config} could not be read (${base.reason}); the report shows the whole plan, not only what this pull request changes`,
+      ),
     );
   }
   return base;

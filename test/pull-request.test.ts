@@ -25,14 +25,16 @@ let runs: ActionRun[] = [];
 afterEach(async () => {
   const secrets = mkp?.records.map((r) => r.secret) ?? [];
   const tokens = [mkp?.token ?? '', github?.token ?? ''];
-  for (const run of runs) {
-    expectNoLeak(run, [...secrets, ...tokens]);
-    expectMaskedFirst(run, [...secrets, ...tokens]);
-  }
+  const checked = runs;
   runs = [];
+  // The servers close before the checks, so a failed check never leaves jest waiting on them.
   await Promise.all([mkp?.close(), github?.close()]);
   mkp = undefined;
   github = undefined;
+  for (const run of checked) {
+    expectNoLeak(run, [...secrets, ...tokens]);
+    expectMaskedFirst(run, [...secrets, ...tokens]);
+  }
 });
 
 function workspace(files: Record<string, string>): string {
@@ -331,4 +333,20 @@ describe('a pull request: what it changes leads the report', () => {
       expect(listCalls()).toBe(1);
     },
   );
+
+  it('a hostile GitHub that echoes the tokens in its error: the notice shows neither', async () => {
+    await start({ 'webhooks.yaml': BASE });
+    github!.inject({
+      method: 'GET',
+      pathIncludes: '/contents/',
+      status: 403,
+      message: `denied for ${github!.token} (api-token ${mkp!.token})`,
+    });
+    const run = await act(workspace({ 'webhooks.yaml': HEAD }), { event, inputs: inputs() });
+    expect(run.exitCode).toBe(0);
+    const notices = run.stdout.split('\n').filter((line) => line.startsWith('::notice'));
+    expect(notices).toEqual([expect.stringMatching(/GitHub answered 403: denied for \*\*\*/)]);
+    // afterEach also scans every output of the run for both tokens.
+    expect(notices.join('\n')).not.toContain(github!.token);
+  });
 });
