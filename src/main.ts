@@ -122,34 +122,33 @@ async function runAction(
           maxLength: SUMMARY_LIMIT_BYTES,
         }),
       ),
-    );
-    await publishSafely(
-      settings,
-      context,
-      (maxLength) =>
-        scrubber.scrub(
-          renderValidationFailure(settings.config, error.problems, { heading: '###', maxLength }),
-        ),
-      undefined,
       log,
+    );
+    await publishSafely(log, () =>
+      publish(
+        settings,
+        context,
+        (maxLength) =>
+          scrubber.scrub(
+            renderValidationFailure(settings.config, error.problems, { heading: '###', maxLength }),
+          ),
+        undefined,
+        log,
+      ),
     );
     core.setFailed(
       `${settings.config} has ${plural(error.problems.length, 'problem')}; nothing was sent to any API`,
     );
     return;
   }
-  for (const value of file.substitutedValues ?? []) {
-    for (const line of scrubber.add(value, 'variable')) core.setSecret(line);
-  }
+  maskVariables(scrubber, file);
   for (const notice of file.notices ?? []) {
     core.notice(scrubber.scrub(notice.message), annotation(notice));
   }
   log.info(`${settings.config}: ${plural(file.subscriptions.length, 'subscription')} declared`);
   const base = await pullRequestBase(settings, context, scrubber);
   // The base file may read other ${VAR}s: their values are masked and scrubbed alike.
-  for (const value of base?.state === 'read' ? (base.file.substitutedValues ?? []) : []) {
-    for (const line of scrubber.add(value, 'variable')) core.setSecret(line);
-  }
+  if (base?.state === 'read') maskVariables(scrubber, base.file);
 
   const target = await openSecretTarget(settings);
   const client = settings.apiToken
@@ -194,37 +193,40 @@ async function runAction(
         pullRequest,
       }),
     ),
+    log,
   );
   progress.recorded = true;
   const checked = result.plan !== undefined && result.failures.length === 0;
   // A cancelled run has seconds left: it reports, and leaves the comment and the issue alone.
   if (result.cancelled === undefined) {
-    await publishSafely(
-      settings,
-      context,
-      (maxLength) =>
-        scrubber.scrub(
-          renderReport(result, {
-            heading: '###',
-            maxLength,
-            restIn: 'the job summary of this run has them all',
-            pullRequest,
-          }),
-        ),
-      checked ? driftLeft(result) : undefined,
-      log,
-      result.mode,
+    await publishSafely(log, () =>
+      publish(
+        settings,
+        context,
+        (maxLength) =>
+          scrubber.scrub(
+            renderReport(result, {
+              heading: '###',
+              maxLength,
+              restIn: 'the job summary of this run has them all',
+              pullRequest,
+            }),
+          ),
+        checked ? driftLeft(result) : undefined,
+        log,
+        result.mode,
+      ),
     );
   }
   setExitStatus(result, settings, scrubber);
 }
 
 /** The publish phase never fails a run (CONTRACT §4): whatever goes wrong is a warning. */
-async function publishSafely(...args: Parameters<typeof publish>): Promise<void> {
+async function publishSafely(log: Log, publishing: () => Promise<void>): Promise<void> {
   try {
-    await publish(...args);
+    await publishing();
   } catch (error) {
-    args[4].warning(
+    log.warning(
       `could not post the PR comment or drift issue: ${messageOf(error)}; the run's own result stands`,
     );
   }
@@ -373,12 +375,19 @@ function setExitStatus(result: SyncResult, settings: Settings, scrubber: Scrubbe
   }
 }
 
-async function writeSummary(context: RunContext, markdown: string): Promise<void> {
+async function writeSummary(context: RunContext, markdown: string, log: Log): Promise<void> {
   if (!context.stepSummary) return; // not on a runner (local runs)
   try {
     await core.summary.addRaw(markdown, true).write();
   } catch (error) {
-    core.warning(`could not write the job summary: ${messageOf(error)}`);
+    log.warning(`could not write the job summary: ${messageOf(error)}`);
+  }
+}
+
+/** Every `${VAR}` value a file read is masked by the runner and cut from all text shown. */
+function maskVariables(scrubber: Scrubber, file: WebhooksFile): void {
+  for (const value of file.substitutedValues ?? []) {
+    for (const line of scrubber.add(value, 'variable')) core.setSecret(line);
   }
 }
 
