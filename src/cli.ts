@@ -11,7 +11,7 @@ import { Scrubber, scrubbingLog } from './scrub.js';
 import { closest } from './config/suggest.js';
 import { sync, type SyncResult } from './sync.js';
 import { createdIn, succeeded } from './verdicts.js';
-import { messageOf, plural } from './wording.js';
+import { messageOf, plural } from './text/words.js';
 import packageJson from '../package.json' with { type: 'json' };
 
 const { version } = packageJson;

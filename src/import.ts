@@ -9,7 +9,8 @@ import { ConfigError, formatProblem } from './config/types.js';
 import type { Log } from './log.js';
 import type { MkpClient } from './mkp/client.js';
 import { hasHiddenParts, redactUrl } from './url.js';
-import { duplicatesSentence, plural } from './wording.js';
+import { plural } from './text/words.js';
+import { duplicatesSentence } from './wording.js';
 
 export interface ImportOptions {
   client: MkpClient;

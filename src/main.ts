@@ -27,7 +27,7 @@ import { openSecretTarget } from './secrets/select.js';
 import type { SecretTarget } from './secrets/target.js';
 import { sync, type SyncResult } from './sync.js';
 import { alreadyDone, changed, drift, driftLeft, succeeded } from './verdicts.js';
-import { messageOf, plural } from './wording.js';
+import { messageOf, plural } from './text/words.js';
 
 export async function run(): Promise<void> {
   // Every masked value is also cut from all text this run shows (CONTRACT §4).

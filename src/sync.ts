@@ -14,7 +14,8 @@ import { makePlan, shownRecordUrl, type Plan } from './plan.js';
 import { isStale, STALE_REASON, type Clocks } from './secrets/stale.js';
 import type { SecretTarget, TargetSecrets } from './secrets/target.js';
 import { redactUrl } from './url.js';
-import { duplicatesSentence, messageOf, plural, shownSubscription } from './wording.js';
+import { messageOf, plural } from './text/words.js';
+import { duplicatesSentence, shownSubscription } from './wording.js';
 
 export type ResyncSecrets = 'missing' | 'always' | 'never';
 export type RunMode = 'apply' | 'dry-run' | 'unchecked';

@@ -2,7 +2,7 @@
 // account drift, and what is already done. The shells and the renderers ask here; none works
 // them out again.
 import { hasDrift } from './plan.js';
-import { plural } from './wording.js';
+import { plural } from './text/words.js';
 import type { Outcome, SyncResult } from './sync.js';
 
 /** Did this subscription's part of the run fail: its create, the answer, or its secret? */

@@ -1,11 +1,8 @@
-// Words for people that more than one part of the tool writes: each sentence lives once here.
+// Sentences about webhooks that more than one part of the tool writes: each lives once here.
+// Words about nothing in particular (plural, messageOf) are in text/.
 import type { Subscription } from './config/types.js';
 import type { RemoteWebhook } from './mkp/types.js';
 import { shownUrl } from './url.js';
-
-export function plural(n: number, noun: string, nouns = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : nouns}`;
-}
 
 /**
  * The one sentence about a group of duplicate records. `url` is the group's URL as shown to
@@ -19,11 +16,6 @@ export function duplicatesSentence(
   const ids = group.map((r) => quote(r.id));
   const who = ids.length === 2 ? `${ids[0]} and ${ids[1]} both` : `${ids.join(', ')} all`;
   return `${who} send ${quote(group[0]!.type)} to ${quote(url)}: the receiver gets each event more than once; remove the extra ones in the manage portal`;
-}
-
-/** An error as one sentence for people; never a stack trace. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** A declared subscription as people read it in a log line: its event and shown URL. */

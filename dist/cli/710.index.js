@@ -17,9 +17,11 @@ export const modules = {
 /* harmony import */ var _config_scope_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6862);
 /* harmony import */ var _config_types_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2143);
 /* harmony import */ var _url_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(7666);
+/* harmony import */ var _text_words_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(1670);
 /* harmony import */ var _wording_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(3395);
 // `mkp-webhooks-sync import`: lists the account, adopts what is in scope (adopt.ts), checks the
 // text with the loader and writes it. The CLI's command; the Action never imports.
+
 
 
 
@@ -68,12 +70,12 @@ async function importAccount(options) {
         log.warning(`skipped ${record.id} (${record.type} ${(0,_url_js__WEBPACK_IMPORTED_MODULE_6__/* .redactUrl */ .BO)(record.url)}): ${reason}`);
     }
     for (const group of adoption.duplicates) {
-        const sentence = (0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .duplicatesSentence */ .ke)(group, (0,_url_js__WEBPACK_IMPORTED_MODULE_6__/* .redactUrl */ .BO)(group[0].url));
+        const sentence = (0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .duplicatesSentence */ .k)(group, (0,_url_js__WEBPACK_IMPORTED_MODULE_6__/* .redactUrl */ .BO)(group[0].url));
         log.warning(`duplicates: ${sentence}; the file declares one of them`);
     }
     const exposed = adoption.entries.filter((entry) => (0,_url_js__WEBPACK_IMPORTED_MODULE_6__/* .hasHiddenParts */ .pb)(entry.url));
     if (exposed.length > 0) {
-        log.warning(`${(0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .plural */ .LS)(exposed.length, 'URL')} carry user-info or query values, written whole: ${exposed.map((e) => (0,_url_js__WEBPACK_IMPORTED_MODULE_6__/* .redactUrl */ .BO)(e.url)).join(', ')}. The file goes into git; move such values into \${VAR} (read from the environment) to keep them out of it`);
+        log.warning(`${(0,_text_words_js__WEBPACK_IMPORTED_MODULE_8__/* .plural */ .L)(exposed.length, 'URL')} carry user-info or query values, written whole: ${exposed.map((e) => (0,_url_js__WEBPACK_IMPORTED_MODULE_6__/* .redactUrl */ .BO)(e.url)).join(', ')}. The file goes into git; move such values into \${VAR} (read from the environment) to keep them out of it`);
     }
     if (toStdout)
         options.out(text);
@@ -81,9 +83,9 @@ async function importAccount(options) {
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(output, text);
     const subscriptions = adoption.entries.reduce((n, e) => n + e.events.length, 0);
     if (listed.length > records.length) {
-        log.info(`${(0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .plural */ .LS)(listed.length - records.length, 'record')} outside --owns left out`);
+        log.info(`${(0,_text_words_js__WEBPACK_IMPORTED_MODULE_8__/* .plural */ .L)(listed.length - records.length, 'record')} outside --owns left out`);
     }
-    log.info(`imported ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .plural */ .LS)(records.length, 'record')} as ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .plural */ .LS)(adoption.entries.length, 'entry', 'entries')} (${(0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .plural */ .LS)(subscriptions, 'subscription')}) into ${toStdout ? 'stdout' : output}; ${adoption.skipped.length} skipped, ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_7__/* .plural */ .LS)(adoption.duplicates.length, 'duplicate group')}. No secret was written.`);
+    log.info(`imported ${(0,_text_words_js__WEBPACK_IMPORTED_MODULE_8__/* .plural */ .L)(records.length, 'record')} as ${(0,_text_words_js__WEBPACK_IMPORTED_MODULE_8__/* .plural */ .L)(adoption.entries.length, 'entry', 'entries')} (${(0,_text_words_js__WEBPACK_IMPORTED_MODULE_8__/* .plural */ .L)(subscriptions, 'subscription')}) into ${toStdout ? 'stdout' : output}; ${adoption.skipped.length} skipped, ${(0,_text_words_js__WEBPACK_IMPORTED_MODULE_8__/* .plural */ .L)(adoption.duplicates.length, 'duplicate group')}. No secret was written.`);
     return 0;
 }
 

@@ -13,7 +13,7 @@ import {
   type GitHubTuning,
   type Repository,
 } from './client.js';
-import { plural } from '../wording.js';
+import { plural } from '../text/words.js';
 
 export interface BaseFileRequest {
   /** Builds the client; default: one with the github-token. Tests pass their own. */

@@ -7,7 +7,7 @@
 import { redactUrl } from '../url.js';
 import { ApiError } from './errors.js';
 import { DOCUMENTED_BUDGET, RateGate, type RateBudget } from './rate-gate.js';
-import { plural } from '../wording.js';
+import { plural } from '../text/words.js';
 
 export interface HttpSettings {
   /** api-url without a trailing slash, e.g. https://api.mijnklantportaal.nl/v1 */

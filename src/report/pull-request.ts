@@ -6,7 +6,7 @@ import { subscriptionKey } from '../matching.js';
 import type { Plan } from '../plan.js';
 import type { PullRequestBase, PullRequestChanges } from '../pull-request.js';
 import { redactUrl, shownUrl } from '../url.js';
-import { plural } from '../wording.js';
+import { plural } from '../text/words.js';
 import { cell, code } from './markdown.js';
 
 export interface PullRequestReport {

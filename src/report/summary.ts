@@ -11,7 +11,8 @@ import { upperSnake } from '../events.js';
 import { adopt, renderEntries } from '../adopt.js';
 import { STALE_REASON } from '../secrets/stale.js';
 import { hasHiddenParts, redactUrl, shownUrl } from '../url.js';
-import { duplicatesSentence, plural } from '../wording.js';
+import { plural } from '../text/words.js';
+import { duplicatesSentence } from '../wording.js';
 import { cell, code } from './markdown.js';
 import { pullRequestSection, type PullRequestReport } from './pull-request.js';
 

@@ -2,7 +2,7 @@ import type { ConfigProblem } from '../config/types.js';
 import { formatProblem } from '../config/types.js';
 import type { SyncResult } from '../sync.js';
 import { redactUrl, shownUrl } from '../url.js';
-import { plural } from '../wording.js';
+import { plural } from '../text/words.js';
 import { belongToOthers } from './summary.js';
 
 /** The plan and its outcome as plain text for a terminal, from the same SyncResult. */
