@@ -15,7 +15,7 @@ export const URL_MAX_LENGTH = 2048;
 /**
  * The JSON Schema of webhooks.yaml (version 1). `npm run generate` writes it to
  * webhooks.schema.json for editors and compiles it into the standalone ajv validator;
- * test/generated.test.ts fails when either is out of date.
+ * `npm run generate -- --check` (run by .ci/run) fails when either is out of date.
  */
 export function webhooksSchema() {
   return {

@@ -8,7 +8,7 @@ import type { FilePositions } from './positions.js';
 import type { ConfigProblem, Glob, IgnoreRule, Scope, Subscription, UrlPattern } from './types.js';
 import { quoted } from './wording.js';
 
-/** One URL pattern, normalised, with where the file writes it. */
+/** The scope of a file without `owns` or `ignore`: every record on the account is its business. */
 export const WHOLE_ACCOUNT: Scope = { owns: null, ignore: [] };
 
 // Stands in for `*` while WHATWG parsing normalises the rest; lowercase letters survive every
