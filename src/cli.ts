@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { loadWebhooksFile } from './config/load.js';
-import { ConfigError, type WebhooksFile } from './config/types.js';
+import { ConfigError, formatProblem, type WebhooksFile } from './config/types.js';
 import { checkApiUrl, DEFAULT_API_URL, readTuning, tokenProblem } from './inputs.js';
-import type { Log } from './log.js';
+import { formatPosition, type Log } from './log.js';
 import { connect, type MkpClient } from './mkp/client.js';
 import { checkedPlanJson, createdJson, planJson } from './report/outputs.js';
 import { renderProblems, renderText } from './report/terminal.js';
@@ -77,10 +77,8 @@ export async function main(argv: string[], env = process.env): Promise<number> {
   const log: Log = scrubbingLog(scrubber, {
     mask: () => {}, // the terminal has no masking of its own: the scrubber is all of it
     info: (message) => err(`${message}\n`),
-    warning: (message, p) =>
-      err(`warning: ${p ? `${p.file}:${p.line}:${p.column}: ` : ''}${message}\n`),
-    error: (message, p) =>
-      err(`error: ${p ? `${p.file}:${p.line}:${p.column}: ` : ''}${message}\n`),
+    warning: (message, p) => err(`warning: ${p ? `${formatPosition(p)}: ` : ''}${message}\n`),
+    error: (message, p) => err(`error: ${p ? `${formatPosition(p)}: ` : ''}${message}\n`),
     group: async (title, fn) => {
       err(`${title}\n`);
       return fn();
@@ -165,7 +163,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
       return 1;
     }
     for (const notice of file.notices ?? []) {
-      err(`notice: ${notice.file}:${notice.line}:${notice.column}: ${notice.message}\n`);
+      err(`notice: ${formatProblem(notice)}\n`);
     }
 
     for (const value of file.substitutedValues ?? []) scrubber.add(value, 'variable');
@@ -312,10 +310,9 @@ function failureMessages(result: SyncResult): string[] {
 
 function makeClient(env: Record<string, string | undefined>, token: string, log: Log): MkpClient {
   const problems: string[] = [];
-  const apiUrl = checkApiUrl(env.MKP_API_URL?.trim() || DEFAULT_API_URL, problems);
+  const apiUrl = checkApiUrl(env.MKP_API_URL?.trim() || DEFAULT_API_URL, problems, 'MKP_API_URL');
   const tuning = readTuning(env, problems);
-  if (problems.length > 0)
-    throw new Error(problems.join('; ').replace(/input `api-url`/g, 'MKP_API_URL'));
+  if (problems.length > 0) throw new Error(problems.join('; '));
   return connect({ apiUrl, token, tuning, mask: log.mask, onRetry: log.info });
 }
 

@@ -183,23 +183,30 @@ export function tokenProblem(subject: string, value: string): string | undefined
   return undefined;
 }
 
-/** https, or http to a loopback address only (a local emulator); no trailing slash. */
-export function checkApiUrl(value: string, problems: string[]): string {
+/**
+ * https, or http to a loopback address only (a local emulator); no trailing slash. `subject`
+ * names where the URL came from: the Action's input, or the CLI's MKP_API_URL.
+ */
+export function checkApiUrl(
+  value: string,
+  problems: string[],
+  subject = 'input `api-url`',
+): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    problems.push(`input \`api-url\` is not a URL: \`${value}\``);
+    problems.push(`${subject} is not a URL: \`${value}\``);
     return value;
   }
   const loopback = isLoopbackHost(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     problems.push(
-      `input \`api-url\` must use https (plain http is allowed only to a loopback address such as 127.0.0.1), not \`${url.protocol}//${url.host}\``,
+      `${subject} must use https (plain http is allowed only to a loopback address such as 127.0.0.1), not \`${url.protocol}//${url.host}\``,
     );
   }
   if (url.username || url.password || url.search || url.hash) {
-    problems.push('input `api-url` must not carry user-info, a query or a fragment');
+    problems.push(`${subject} must not carry user-info, a query or a fragment`);
   }
   return url.href.replace(/\/+$/, '');
 }

@@ -2,17 +2,11 @@
 // (CONTRACT §2). The plan, the loader's repeat check, the create guard and import all use it.
 import type { Subscription } from './config/types.js';
 import type { RemoteWebhook } from './mkp/types.js';
-import { normalizeUrl } from './url.js';
+import { comparableUrl } from './url.js';
 
 /** The matching key: the event and the WHATWG-parsed URL, nothing else normalised. */
 export function subscriptionKey(event: string, url: string): string {
-  let href: string;
-  try {
-    href = normalizeUrl(url);
-  } catch {
-    href = url; // a remote URL we cannot parse matches nothing declared
-  }
-  return `${event} ${href}`;
+  return `${event} ${comparableUrl(url)}`;
 }
 
 /**

@@ -141,6 +141,17 @@ describe('manners', () => {
     }
   });
 
+  it('names MKP_API_URL in what is wrong with it, never the Action input', async () => {
+    const run = await runCli(['plan'], {
+      cwd: dir(FILE),
+      env: { MKP_API_TOKEN: 'mkp_test_token', MKP_API_URL: 'http://api.example.com/v1?k=v' },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'error: MKP_API_URL must use https (plain http is allowed only to a loopback address such as 127.0.0.1), not `http://api.example.com`; MKP_API_URL must not carry user-info, a query or a fragment\n',
+    );
+  });
+
   it('refuses flags that do not apply to the command', async () => {
     const cases: Array<[string[], string]> = [
       [['plan', '--output', 'x'], '--output does not apply to plan (it is for import)'],

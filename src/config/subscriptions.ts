@@ -5,7 +5,9 @@
 import { isEventType, type EventType } from '../events.js';
 import type { SourcePosition } from '../log.js';
 import { subscriptionKey } from '../matching.js';
+import { isMapping } from '../parsed.js';
 import { shownUrl } from '../url.js';
+import { listedEvents } from './event-list.js';
 import type { DataPath, FilePositions } from './positions.js';
 import {
   defaultSecretTemplate,
@@ -100,17 +102,7 @@ export function subscriptionsOf({
     if (hasEvent && !hasEvents && isEventType(entry.event)) {
       events.push({ event: entry.event, path: pathOf('event') });
     } else if (hasEvents && !hasEvent && Array.isArray(entry.events)) {
-      const listed = new Set<string>();
-      entry.events.forEach((event: unknown, item) => {
-        if (!isEventType(event)) return;
-        const path = pathOf('events', item);
-        if (listed.has(event)) {
-          report(positions.at(path), `event ${quoted(event)} is listed twice in \`events\``);
-          return;
-        }
-        listed.add(event);
-        events.push({ event, path });
-      });
+      events.push(...listedEvents(entry.events, pathOf('events'), positions, report));
     }
 
     // The secret-name template: the entry's own, or the default. Unknown when it, or a name
@@ -293,8 +285,4 @@ function checkedUrl(
     return undefined;
   }
   return { url: substitution.value, ...(template === undefined ? {} : { template }), values };
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -1,3 +1,4 @@
+import { isMapping } from '../parsed.js';
 import { redactUrl } from '../url.js';
 import { ApiError } from './errors.js';
 import { ApiHttp, HTTP_DEFAULTS } from './http.js';
@@ -154,7 +155,7 @@ export class MkpClient {
   }
 
   private readPage(body: unknown, operation: string): Page {
-    if (!isObject(body) || !Array.isArray(body.data)) {
+    if (!isMapping(body) || !Array.isArray(body.data)) {
       throw new ApiError(
         'protocol',
         operation,
@@ -188,7 +189,7 @@ export class MkpClient {
   }
 
   private readRecord(value: unknown): RemoteWebhook | undefined {
-    if (!isObject(value)) return undefined;
+    if (!isMapping(value)) return undefined;
     const { id, type, url, secret, createdAt } = value;
     if (typeof secret === 'string' && secret !== '') {
       this.secrets.keep(typeof id === 'string' ? id : undefined, secret);
@@ -213,10 +214,6 @@ interface Page {
   last?: number;
   /** The answer's Date header: the API's clock. */
   date?: string;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export interface Connection {

@@ -2,6 +2,7 @@
 // SyncResult through here, never by asking the APIs again. URLs are redacted; no secret value
 // is ever part of a SyncResult's rendering (only secret names).
 import type { ConfigProblem, Subscription } from '../config/types.js';
+import { formatPosition } from '../log.js';
 import type { RemoteWebhook } from '../mkp/types.js';
 import { subscriptionKey } from '../matching.js';
 import { shownRecordUrl } from '../plan.js';
@@ -77,9 +78,7 @@ export function renderValidationFailure(
     '',
   ];
   // The location as code; the message renders, its quoted values are already in backticks.
-  const lines = problems.map(
-    (p) => `- ${code(`${p.file}:${p.line}:${p.column}`)}: ${cell(p.message)}`,
-  );
+  const lines = problems.map((p) => `- ${code(formatPosition(p))}: ${cell(p.message)}`);
   const limit = options.maxLength ?? Infinity;
   let size = bytes(head.join('\n'));
   let kept = 0;
