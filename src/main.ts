@@ -17,13 +17,12 @@ import {
   type PullRequestBase,
   type PullRequestChanges,
 } from './pull-request.js';
-import { createdJson, driftIssueRole, planJson } from './report/outputs.js';
+import { createdJson, planJson } from './report/outputs.js';
 import { renderReport, renderValidationFailure, SUMMARY_LIMIT_BYTES } from './report/summary.js';
 import { REPORT_BUDGET } from './report/github-body.js';
 import { planCommentFooter } from './report/pr-comment.js';
 import { Scrubber, scrubbingLog } from './scrub.js';
 import { OutputsTarget } from './secrets/outputs.js';
-import { openSecretTarget } from './secrets/select.js';
 import type { SecretTarget } from './secrets/target.js';
 import { sync, type SyncResult } from './sync.js';
 import { alreadyDone, changed, drift, driftLeft, succeeded } from './verdicts.js';
@@ -250,13 +249,7 @@ async function publish(
     log.info(`pr-comment: this is a ${event || 'local'} run, not a pull request; no comment`);
   }
   const wantComment = prComment && onPullRequest;
-  const role = driftIssueRole(event, mode);
-  if (driftIssue && role === 'none') {
-    log.info(
-      `drift-issue: this is a ${event || 'local'} run; the drift issue is opened and closed by schedule and workflow_dispatch runs (and closed by an apply on push)`,
-    );
-  }
-  const wantIssue = driftIssue && drifted !== undefined && role !== 'none';
+  const wantIssue = driftIssue && drifted !== undefined;
   if (!githubToken || !repository || (!wantComment && !wantIssue)) return;
 
   const { githubClient } = await import('./github/client.js');
@@ -284,7 +277,8 @@ async function publish(
       repository,
       configPath: settings.config,
       drifted: drifted!,
-      role,
+      event,
+      mode,
       markdown: markdown(REPORT_BUDGET.issue),
       runUrl: context.runUrl,
       log,
@@ -382,6 +376,16 @@ async function writeSummary(context: RunContext, markdown: string, log: Log): Pr
   } catch (error) {
     log.warning(`could not write the job summary: ${messageOf(error)}`);
   }
+}
+
+/**
+ * The SecretTarget that `secrets-target` names. The GitHub stores are loaded only when used,
+ * so a run with step outputs does not pay for Octokit and libsodium at start-up.
+ */
+async function openSecretTarget(settings: Settings): Promise<SecretTarget> {
+  if (settings.secretsTarget === 'outputs') return new OutputsTarget();
+  const { GitHubSecretsTarget } = await import('./github/secrets.js');
+  return new GitHubSecretsTarget(settings);
 }
 
 /** Every `${VAR}` value a file read is masked by the runner and cut from all text shown. */

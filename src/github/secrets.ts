@@ -2,7 +2,6 @@
 // GitHub Enterprise Server works too). The public key and the names already there are read
 // once per run; each value is sealed and written with the key's id.
 import { secretNameKey } from '../config/secret-names.js';
-import { sealSecret } from '../secrets/seal.js';
 import {
   SecretTargetError,
   type SecretTarget,
@@ -16,6 +15,7 @@ import {
   type GitHubTuning,
   type Repository,
 } from './client.js';
+import { sealSecret } from './seal.js';
 
 /** Where the secrets go and how to reach GitHub: the few settings a GitHub store needs. */
 export interface GitHubSecretsOptions {

@@ -84,19 +84,3 @@ export function createdJson(result: SyncResult): CreatedJson[] {
     id: record!.id,
   }));
 }
-
-/**
- * Which runs may touch the drift issue (CONTRACT §3 `drift-issue`): scheduled and manual runs
- * open, update and close it; an apply on push may only close it, so that merging the fix
- * closes it; other events (a pull request's unmerged file above all) leave it alone.
- */
-export type DriftIssueRole = 'open-or-close' | 'close-only' | 'none';
-
-export function driftIssueRole(
-  eventName: string,
-  mode: 'apply' | 'dry-run' | 'unchecked',
-): DriftIssueRole {
-  if (eventName === 'schedule' || eventName === 'workflow_dispatch') return 'open-or-close';
-  if (eventName === 'push' && mode === 'apply') return 'close-only';
-  return 'none';
-}
