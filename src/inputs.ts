@@ -4,12 +4,10 @@
 // reported together, before any file is read or call is made.
 import { readFileSync } from 'node:fs';
 import type { Repository } from './github/client.js';
-import { GITHUB_WRITE_INTERVAL_MS } from './github/pace.js';
 import { isLoopbackHost } from './url.js';
 import type { PullRequestEvent } from './pull-request.js';
 import type { ResyncSecrets } from './sync.js';
 import type { RateBudget } from './mkp/rate-gate.js';
-import { HTTP_DEFAULTS } from './mkp/http.js';
 import { SECRET_TARGETS, type SecretTargetKind } from './secrets/target.js';
 
 export type { PullRequestEvent, Repository, SecretTargetKind };
@@ -20,11 +18,12 @@ export const DEFAULT_API_URL = 'https://api.mijnklantportaal.nl/v1';
 /** Where GitHub's REST API is when the runner does not say (GITHUB_API_URL). */
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
+/** What the environment overrides (README "Tuning"); each HTTP layer keeps its own defaults. */
 export interface Tuning {
-  timeoutMs: number;
-  retryBaseMs: number;
-  budget: RateBudget;
-  githubWriteIntervalMs: number;
+  timeoutMs?: number;
+  retryBaseMs?: number;
+  budget?: RateBudget;
+  githubWriteIntervalMs?: number;
 }
 
 export interface Settings {
@@ -220,16 +219,16 @@ export function readTuning(
   env: Record<string, string | undefined>,
   problems: string[] = [],
 ): Tuning {
-  const whole = (name: string, fallback: number, min: number): number => {
+  let budget: RateBudget | undefined;
+  const whole = (name: string, min: number): number | undefined => {
     const value = env[name];
-    if (value === undefined || value === '') return fallback;
+    if (value === undefined || value === '') return undefined;
     if (/^\d+$/.test(value) && Number(value) >= min) return Number(value);
     problems.push(
       `environment variable ${name} must be a whole number of at least ${min}, not \`${value}\``,
     );
-    return fallback;
+    return undefined;
   };
-  let budget = HTTP_DEFAULTS.budget;
   const rate = env.MKP_RATE_LIMIT;
   if (rate) {
     const match = /^(\d+)\/(\d+)$/.exec(rate);
@@ -240,10 +239,10 @@ export function readTuning(
     }
   }
   return {
-    timeoutMs: whole('MKP_HTTP_TIMEOUT_MS', HTTP_DEFAULTS.timeoutMs, 1),
-    retryBaseMs: whole('MKP_RETRY_BASE_MS', HTTP_DEFAULTS.retryBaseMs, 1),
+    timeoutMs: whole('MKP_HTTP_TIMEOUT_MS', 1),
+    retryBaseMs: whole('MKP_RETRY_BASE_MS', 1),
     budget,
-    githubWriteIntervalMs: whole('MKP_GITHUB_WRITE_INTERVAL_MS', GITHUB_WRITE_INTERVAL_MS, 0),
+    githubWriteIntervalMs: whole('MKP_GITHUB_WRITE_INTERVAL_MS', 0),
   };
 }
 

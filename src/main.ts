@@ -157,6 +157,7 @@ async function runAction(
         tuning: settings.tuning,
         mask: (secret) => log.mask(secret),
         onRetry: (message) => log.info(message),
+        signal,
       })
     : null;
   const result = await sync({

@@ -8,7 +8,6 @@ import type { MkpClient } from './mkp/client.js';
 import { ApiError } from './mkp/errors.js';
 import type { WebhookSecrets } from './mkp/secrets.js';
 import type { RemoteWebhook } from './mkp/types.js';
-import { HTTP_DEFAULTS } from './mkp/http.js';
 import { sameButSpelling, subscriptionKey } from './matching.js';
 import { makePlan, shownRecordUrl, type Plan } from './plan.js';
 import { isStale, STALE_REASON, type Clocks } from './secrets/stale.js';
@@ -128,7 +127,9 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     dryRun || !target ? settle(Promise.resolve(undefined)) : settle(target.prepare()),
   ]);
   const both = await cancel.race(read);
-  if (both === CANCELLED) {
+  // A read the cancellation kept from being sent counts as cancelled, not as a failed read.
+  const cutShort = both !== CANCELLED && cancel.aborted && both.some((outcome) => !outcome.ok);
+  if (both === CANCELLED || cutShort) {
     result.cancelled = cancel.reason;
     result.failures.push('the run was cancelled while it read the account; nothing was created');
     return result;
@@ -241,27 +242,29 @@ async function createMissing(
   for (let round = 1; pending.length > 0; round++) {
     const unknown: Array<{ outcome: Outcome; error: ApiError }> = [];
     const inFlight = new Set<Outcome>();
-    // As many at once as the HTTP layer runs (it keeps within the rate limit); each create
-    // starts only while the run is not cancelled.
-    const creates = mapConcurrently(pending, HTTP_DEFAULTS.concurrency, async (outcome) => {
-      if (cancel.aborted) return;
-      const { subscription } = outcome;
-      inFlight.add(outcome);
-      try {
-        const record = await client.createWebhook(subscription.url, subscription.event);
-        if (cancel.closed) return; // too late: the run has already reported
-        succeed(outcome, record, false);
-      } catch (error) {
-        if (cancel.closed) return;
-        if (error instanceof ApiError && error.failure === 'outcome-unknown') {
-          unknown.push({ outcome, error });
-        } else {
-          fail(outcome, messageOf(error));
+    // All at once: the HTTP layer paces them within the rate limit, and sends none after the
+    // run is cancelled (those stay "not created").
+    const creates = Promise.all(
+      pending.map(async (outcome) => {
+        const { subscription } = outcome;
+        inFlight.add(outcome);
+        try {
+          const record = await client.createWebhook(subscription.url, subscription.event);
+          if (cancel.closed) return; // too late: the run has already reported
+          succeed(outcome, record, false);
+        } catch (error) {
+          if (cancel.closed) return;
+          if (error instanceof ApiError && error.failure === 'cancelled') return;
+          if (error instanceof ApiError && error.failure === 'outcome-unknown') {
+            unknown.push({ outcome, error });
+          } else {
+            fail(outcome, messageOf(error));
+          }
+        } finally {
+          inFlight.delete(outcome);
         }
-      } finally {
-        inFlight.delete(outcome);
-      }
-    });
+      }),
+    );
     if ((await cancel.race(creates)) === CANCELLED) {
       cancel.close();
       for (const outcome of inFlight) {

@@ -73,7 +73,7 @@ async function apply(
   const log = new RecordingLog();
   const result = await sync({
     file: options.file ?? FILE,
-    client: clientFor(mkp).client,
+    client: clientFor(mkp, { signal: options.signal }).client,
     dryRun: options.dryRun ?? false,
     target,
     resync: options.resync ?? 'missing',

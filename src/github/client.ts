@@ -3,7 +3,7 @@ import { defaults } from '@actions/github/lib/utils';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck/light.js';
-import { GITHUB_WRITE_INTERVAL_MS } from './pace.js';
+import { GITHUB_TIMEOUT_MS, GITHUB_WRITE_INTERVAL_MS } from './pace.js';
 
 // One Octokit for every GitHub call (secrets, base file, PR comment, drift issue), with GitHub's
 // retry and throttling plugins, pointed at the API the runner names (GITHUB_API_URL, read by
@@ -16,11 +16,12 @@ export interface Repository {
   repo: string;
 }
 
+/** What the environment tunes (README "Tuning"); pace.ts has the defaults. */
 export interface GitHubTuning {
   /** pace of mutating requests (tests, GitHub Enterprise Server) */
-  githubWriteIntervalMs: number;
+  githubWriteIntervalMs?: number;
   /** how long one request may take before it is abandoned (and retried) */
-  timeoutMs: number;
+  timeoutMs?: number;
 }
 
 /**
@@ -28,7 +29,8 @@ export interface GitHubTuning {
  * (403/429) by the throttling plugin alone, as their retry-after says.
  */
 export function githubClient(token: string, apiUrl: string, tuning: GitHubTuning): GitHubClient {
-  const writeIntervalMs = tuning.githubWriteIntervalMs;
+  const writeIntervalMs = tuning.githubWriteIntervalMs ?? GITHUB_WRITE_INTERVAL_MS;
+  const timeoutMs = tuning.timeoutMs ?? GITHUB_TIMEOUT_MS;
   const retryTwice = (_after: number, _options: unknown, _octokit: unknown, retries: number) =>
     retries < 2;
   // @actions/github's own fetch goes through HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured) as
@@ -39,8 +41,8 @@ export function githubClient(token: string, apiUrl: string, tuning: GitHubTuning
     proxyAwareFetch(input, {
       ...init,
       signal: init?.signal
-        ? AbortSignal.any([init.signal, AbortSignal.timeout(tuning.timeoutMs)])
-        : AbortSignal.timeout(tuning.timeoutMs),
+        ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
+        : AbortSignal.timeout(timeoutMs),
     });
   const octokit = getOctokit(
     token,

@@ -1,7 +1,7 @@
 import { isMapping } from '../parsed.js';
 import { redactUrl } from '../url.js';
 import { ApiError } from './errors.js';
-import { ApiHttp, HTTP_DEFAULTS } from './http.js';
+import { ApiHttp, HTTP_DEFAULTS, type Clock } from './http.js';
 import type { RateBudget } from './rate-gate.js';
 import { WebhookSecrets } from './secrets.js';
 import type { RemoteWebhook } from './types.js';
@@ -219,19 +219,28 @@ interface Page {
 export interface Connection {
   apiUrl: string;
   token: string;
-  tuning: { timeoutMs: number; retryBaseMs: number; budget: RateBudget };
+  /** What the environment sets (README "Tuning"); the HTTP layer's defaults fill in the rest. */
+  tuning?: { timeoutMs?: number; retryBaseMs?: number; budget?: RateBudget };
   mask: (secret: string) => void;
   onRetry?: (message: string) => void;
+  /** The run's cancellation: no call is sent after it. */
+  signal?: AbortSignal;
+  clock?: Clock;
 }
 
 /** A client for one token, with the shared HTTP layer under it. */
 export function connect(connection: Connection): MkpClient {
+  const { timeoutMs, retryBaseMs, budget } = connection.tuning ?? {};
   const http = new ApiHttp({
     ...HTTP_DEFAULTS,
-    ...connection.tuning,
+    timeoutMs: timeoutMs ?? HTTP_DEFAULTS.timeoutMs,
+    retryBaseMs: retryBaseMs ?? HTTP_DEFAULTS.retryBaseMs,
+    budget: budget ?? HTTP_DEFAULTS.budget,
     baseUrl: connection.apiUrl,
     token: connection.token,
     onRetry: connection.onRetry,
+    signal: connection.signal,
+    clock: connection.clock,
   });
   return new MkpClient(http, connection.apiUrl, connection.mask);
 }

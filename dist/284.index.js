@@ -1,22 +1,40 @@
-export const id = 584;
-export const ids = [584];
+export const id = 284;
+export const ids = [284];
 export const modules = {
 
-/***/ 6584:
+/***/ 5284:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   A: () => (/* binding */ githubAnswer),
-/* harmony export */   githubClient: () => (/* binding */ githubClient),
-/* harmony export */   s: () => (/* binding */ tokenIdentity)
-/* harmony export */ });
-/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1351);
-/* harmony import */ var _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5555);
-/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9735);
-/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6856);
-/* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3251);
-/* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _pace_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3148);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  A: () => (/* binding */ githubAnswer),
+  githubClient: () => (/* binding */ githubClient),
+  s: () => (/* binding */ tokenIdentity)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js
+var github = __webpack_require__(1351);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/utils.js + 19 modules
+var utils = __webpack_require__(5555);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var dist_bundle = __webpack_require__(9735);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var plugin_throttling_dist_bundle = __webpack_require__(6856);
+// EXTERNAL MODULE: ./node_modules/bottleneck/light.js
+var light = __webpack_require__(3251);
+var light_default = /*#__PURE__*/__webpack_require__.n(light);
+;// CONCATENATED MODULE: ./src/github/pace.ts
+// The GitHub client's defaults for what the environment may tune (README "Tuning").
+/**
+ * GitHub asks for at least a second between mutating requests (secondary rate limits); the
+ * throttling plugin keeps to that for secret writes, comments and issue edits.
+ */
+const GITHUB_WRITE_INTERVAL_MS = 1_000;
+/** How long one request may take before it is abandoned (and retried): as the API's calls. */
+const GITHUB_TIMEOUT_MS = 30_000;
+
+;// CONCATENATED MODULE: ./src/github/client.ts
 
 
 
@@ -28,19 +46,20 @@ export const modules = {
  * (403/429) by the throttling plugin alone, as their retry-after says.
  */
 function githubClient(token, apiUrl, tuning) {
-    const writeIntervalMs = tuning.githubWriteIntervalMs;
+    const writeIntervalMs = tuning.githubWriteIntervalMs ?? GITHUB_WRITE_INTERVAL_MS;
+    const timeoutMs = tuning.timeoutMs ?? GITHUB_TIMEOUT_MS;
     const retryTwice = (_after, _options, _octokit, retries) => retries < 2;
     // @actions/github's own fetch goes through HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured) as
     // the runner's settings say, deciding for the GITHUB_API_URL of the moment it was loaded.
     // Passing `request` replaces its defaults as a whole, so that fetch is wrapped, not dropped.
-    const proxyAwareFetch = _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__/* .defaults */ .NT.request.fetch;
+    const proxyAwareFetch = utils/* defaults */.NT.request.fetch;
     const fetchWithTimeout = (input, init) => proxyAwareFetch(input, {
         ...init,
         signal: init?.signal
-            ? AbortSignal.any([init.signal, AbortSignal.timeout(tuning.timeoutMs)])
-            : AbortSignal.timeout(tuning.timeoutMs),
+            ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
+            : AbortSignal.timeout(timeoutMs),
     });
-    const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(token, {
+    const octokit = (0,github/* getOctokit */.Q)(token, {
         // Given, not what @actions/github read when imported: the process may be pointed elsewhere.
         baseUrl: apiUrl,
         request: { fetch: fetchWithTimeout },
@@ -48,18 +67,18 @@ function githubClient(token, apiUrl, tuning) {
         throttle: {
             onRateLimit: retryTwice,
             onSecondaryRateLimit: retryTwice,
-            ...(writeIntervalMs === _pace_js__WEBPACK_IMPORTED_MODULE_3__/* .GITHUB_WRITE_INTERVAL_MS */ .Z
+            ...(writeIntervalMs === GITHUB_WRITE_INTERVAL_MS
                 ? {}
                 : {
-                    write: new (bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default().Group)({ maxConcurrent: 1, minTime: writeIntervalMs }),
+                    write: new (light_default()).Group({ maxConcurrent: 1, minTime: writeIntervalMs }),
                     // Writes that notify people (comments, issues) are paced at 3× that.
-                    notifications: new (bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default().Group)({
+                    notifications: new (light_default()).Group({
                         maxConcurrent: 1,
                         minTime: 3 * writeIntervalMs,
                     }),
                 }),
         },
-    }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_4__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_5__/* .throttling */ .A);
+    }, dist_bundle/* retry */.L, plugin_throttling_dist_bundle/* throttling */.A);
     // Pages are followed as GitHub's Link header says: the token goes to the API's origin only,
     // whatever a proxy or a misconfigured server writes there. Refused before any retry.
     const apiOrigin = originOf(apiUrl);
@@ -128,4 +147,4 @@ function causes(error) {
 
 };
 
-//# sourceMappingURL=584.index.js.map
+//# sourceMappingURL=284.index.js.map
