@@ -9,7 +9,9 @@ import { checkedPlanJson, createdJson, planJson } from './report/outputs.js';
 import { renderProblems, renderText } from './report/terminal.js';
 import { Scrubber, scrubbingLog } from './scrub.js';
 import { closest } from './config/suggest.js';
-import { sync, type SyncResult } from './sync.js';
+import type { SyncResult } from './result.js';
+import { sync } from './sync.js';
+import { plainText } from './text/phrase.js';
 import { createdIn, succeeded } from './verdicts.js';
 import { messageOf, plural } from './text/words.js';
 import packageJson from '../package.json' with { type: 'json' };
@@ -303,7 +305,7 @@ function parseCommandLine(argv: string[]): { command: Command | undefined; value
 function failureMessages(result: SyncResult): string[] {
   // A create failure's message already names its subscription.
   const createFailures = result.outcomes.flatMap(({ create }) =>
-    create?.state === 'failed' ? [create.message] : [],
+    create?.state === 'failed' ? [plainText(create.message)] : [],
   );
   return [...result.failures, ...createFailures];
 }

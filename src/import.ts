@@ -10,6 +10,7 @@ import type { Log } from './log.js';
 import type { MkpClient } from './mkp/client.js';
 import { hasHiddenParts, redactUrl } from './url.js';
 import { plural } from './text/words.js';
+import { plainText } from './text/phrase.js';
 import { duplicatesSentence } from './wording.js';
 
 export interface ImportOptions {
@@ -65,7 +66,7 @@ export async function importAccount(options: ImportOptions): Promise<number> {
     log.warning(`skipped ${record.id} (${record.type} ${redactUrl(record.url)}): ${reason}`);
   }
   for (const group of adoption.duplicates) {
-    const sentence = duplicatesSentence(group, redactUrl(group[0]!.url));
+    const sentence = plainText(duplicatesSentence(group, redactUrl(group[0]!.url)));
     log.warning(`duplicates: ${sentence}; the file declares one of them`);
   }
   const exposed = adoption.entries.filter((entry) => hasHiddenParts(entry.url));

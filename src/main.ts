@@ -2,7 +2,12 @@
 // calls works the same from the CLI; only this file knows about the runner.
 import * as core from '@actions/core';
 import { loadWebhooksFile } from './config/load.js';
-import { ConfigError, formatProblem, type WebhooksFile } from './config/types.js';
+import {
+  ConfigError,
+  formatProblem,
+  type ConfigProblem,
+  type WebhooksFile,
+} from './config/types.js';
 import {
   InputError,
   readRunContext,
@@ -24,7 +29,9 @@ import { planCommentFooter } from './report/pr-comment.js';
 import { Scrubber, scrubbingLog } from './scrub.js';
 import { OutputsTarget } from './secrets/outputs.js';
 import type { SecretTarget } from './secrets/target.js';
-import { sync, type SyncResult } from './sync.js';
+import type { RunMode, SyncResult } from './result.js';
+import { sync } from './sync.js';
+import { plainText } from './text/phrase.js';
 import { alreadyDone, changed, drift, driftLeft, succeeded } from './verdicts.js';
 import { messageOf, plural } from './text/words.js';
 
@@ -88,67 +95,28 @@ function listenForCancellation(progress: Progress): { signal: AbortSignal; stop:
   };
 }
 
+/** What every step of a run reads: the inputs, the runner's facts, the log and the scrubber. */
+interface ActionRun {
+  settings: Settings;
+  context: RunContext;
+  log: Log;
+  scrubber: Scrubber;
+}
+
+/**
+ * inputs -> the file -> (on a pull request, the base file) -> sync -> the record of the run
+ * (outputs and summary) -> the PR comment and drift issue -> the exit status.
+ */
 async function runAction(
   scrubber: Scrubber,
   signal: AbortSignal,
   progress: Progress,
 ): Promise<void> {
-  const settings = readSettings((name) => core.getInput(name));
-  const context = readRunContext(process.env);
-  const log = scrubbingLog(scrubber, actionsLog());
-  // Tokens are masked before anything can print them.
-  if (settings.apiToken) log.mask(settings.apiToken);
-  if (settings.githubToken) log.mask(settings.githubToken);
-
-  let file: WebhooksFile;
-  try {
-    file = await loadWebhooksFile(settings.config, {
-      env: process.env,
-      tokens: { 'api-token': settings.apiToken, 'github-token': settings.githubToken },
-      secretsAsOutputs: settings.secretsTarget === 'outputs',
-      validateOnly: !settings.apiToken,
-    });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) {
-      log.info(formatProblem(problem));
-      log.error(problem.message, problem);
-    }
-    await writeSummary(
-      context,
-      scrubber.scrub(
-        renderValidationFailure(settings.config, error.problems, {
-          maxLength: SUMMARY_LIMIT_BYTES,
-        }),
-      ),
-      log,
-    );
-    await publishSafely(log, () =>
-      publish(
-        settings,
-        context,
-        (maxLength) =>
-          scrubber.scrub(
-            renderValidationFailure(settings.config, error.problems, { heading: '###', maxLength }),
-          ),
-        undefined,
-        log,
-      ),
-    );
-    core.setFailed(
-      `${settings.config} has ${plural(error.problems.length, 'problem')}; nothing was sent to any API`,
-    );
-    return;
-  }
-  maskVariables(scrubber, file);
-  for (const notice of file.notices ?? []) {
-    core.notice(scrubber.scrub(notice.message), annotation(notice));
-  }
-  log.info(`${settings.config}: ${plural(file.subscriptions.length, 'subscription')} declared`);
-  const base = await pullRequestBase(settings, context, scrubber);
-  // The base file may read other ${VAR}s: their values are masked and scrubbed alike.
-  if (base?.state === 'read') maskVariables(scrubber, base.file);
-
+  const run = startRun(scrubber);
+  const file = await loadFile(run);
+  if (file instanceof ConfigError) return reportInvalidFile(run, file.problems);
+  const base = await pullRequestBase(run);
+  const { settings, log } = run;
   const target = await openSecretTarget(settings);
   const client = settings.apiToken
     ? connect({
@@ -160,90 +128,140 @@ async function runAction(
         signal,
       })
     : null;
-  const result = await sync({
-    file,
-    base: base?.state === 'read' ? base.file : undefined,
-    client,
-    dryRun: settings.dryRun,
-    target,
-    resync: settings.resyncSecrets,
-    log,
-    signal,
-  });
-
-  const changes =
-    base && base.state !== 'unreadable'
-      ? pullRequestChanges(file, base, { head: result.plan, base: result.basePlan })
-      : undefined;
-  const pullRequest = base && { base, changes };
-  // The run's record comes first; nothing after it may keep it from the outputs and summary.
-  try {
-    writeOutputs(result, target, changes);
-  } catch (error) {
-    log.error(`could not write the step outputs: ${messageOf(error)}`);
-    log.info(alreadyDone(result));
-    core.setFailed('the step outputs could not be written');
-  }
-  await writeSummary(
-    context,
-    scrubber.scrub(
-      renderReport(result, {
-        maxLength: SUMMARY_LIMIT_BYTES,
-        restIn: 'the `plan` output lists every subscription',
-        pullRequest,
-      }),
-    ),
-    log,
-  );
+  const { dryRun, resyncSecrets: resync } = settings;
+  const result = await sync({ file, client, dryRun, target, resync, log, signal });
+  const pullRequest = base && pullRequestChanges(file, base, result.listing);
+  await recordRun(run, result, target, pullRequest);
   progress.recorded = true;
-  const checked = result.plan !== undefined && result.failures.length === 0;
   // A cancelled run has seconds left: it reports, and leaves the comment and the issue alone.
   if (result.cancelled === undefined) {
-    await publishSafely(log, () =>
-      publish(
-        settings,
-        context,
-        (maxLength) =>
-          scrubber.scrub(
-            renderReport(result, {
-              heading: '###',
-              maxLength,
-              restIn: 'the job summary of this run has them all',
-              pullRequest,
-            }),
-          ),
-        checked ? driftLeft(result) : undefined,
-        log,
-        result.mode,
-      ),
-    );
+    const checked = result.plan !== undefined && result.failures.length === 0;
+    await publishSafely({
+      run,
+      report: (restIn, maxLength) =>
+        renderReport(result, { heading: '###', maxLength, restIn, pullRequest }),
+      drifted: checked ? driftLeft(result) : undefined,
+      mode: result.mode,
+    });
   }
-  setExitStatus(result, settings, scrubber);
+  setExitStatus(result, run);
+}
+
+/** The inputs and the runner's facts read, and both tokens masked before anything can print them. */
+function startRun(scrubber: Scrubber): ActionRun {
+  const settings = readSettings((name) => core.getInput(name));
+  const context = readRunContext(process.env);
+  const log = scrubbingLog(scrubber, actionsLog());
+  if (settings.apiToken) log.mask(settings.apiToken);
+  if (settings.githubToken) log.mask(settings.githubToken);
+  return { settings, context, log, scrubber };
+}
+
+/** The file, checked; its `${VAR}` values masked and its notices annotated. */
+async function loadFile({
+  settings,
+  log,
+  scrubber,
+}: ActionRun): Promise<WebhooksFile | ConfigError> {
+  let file: WebhooksFile;
+  try {
+    file = await loadWebhooksFile(settings.config, {
+      env: process.env,
+      tokens: { 'api-token': settings.apiToken, 'github-token': settings.githubToken },
+      secretsAsOutputs: settings.secretsTarget === 'outputs',
+      validateOnly: !settings.apiToken,
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  maskVariables(scrubber, file);
+  for (const notice of file.notices ?? []) {
+    core.notice(scrubber.scrub(notice.message), annotation(notice));
+  }
+  log.info(`${settings.config}: ${plural(file.subscriptions.length, 'subscription')} declared`);
+  return file;
+}
+
+/**
+ * An invalid file: every problem as an annotation at its place, the summary and the PR comment
+ * list them, and the run fails without calling any API.
+ */
+async function reportInvalidFile(run: ActionRun, problems: ConfigProblem[]): Promise<void> {
+  const { settings, log, scrubber } = run;
+  for (const problem of problems) {
+    log.info(formatProblem(problem));
+    log.error(problem.message, problem);
+  }
+  const summary = renderValidationFailure(settings.config, problems, {
+    maxLength: SUMMARY_LIMIT_BYTES,
+  });
+  await writeSummary(run, scrubber.scrub(summary));
+  await publishSafely({
+    run,
+    report: (_, maxLength) =>
+      renderValidationFailure(settings.config, problems, { heading: '###', maxLength }),
+    drifted: undefined,
+    mode: 'unchecked',
+  });
+  core.setFailed(
+    `${settings.config} has ${plural(problems.length, 'problem')}; nothing was sent to any API`,
+  );
+}
+
+/**
+ * The run's record: the step outputs, then the job summary. It comes first, and nothing after
+ * it may keep it from being written.
+ */
+async function recordRun(
+  run: ActionRun,
+  result: SyncResult,
+  target: SecretTarget | null,
+  pullRequest: PullRequestChanges | undefined,
+): Promise<void> {
+  const { log, scrubber } = run;
+  try {
+    writeOutputs(result, target, pullRequest);
+  } catch (error) {
+    log.error(`could not write the step outputs: ${messageOf(error)}`);
+    log.info(plainText(alreadyDone(result)));
+    core.setFailed('the step outputs could not be written');
+  }
+  const summary = renderReport(result, {
+    maxLength: SUMMARY_LIMIT_BYTES,
+    restIn: 'the `plan` output lists every subscription',
+    pullRequest,
+  });
+  await writeSummary(run, scrubber.scrub(summary));
+}
+
+/** What the PR comment and the drift issue are made of. */
+interface PublishRequest {
+  run: ActionRun;
+  /** The run's report as markdown within `maxLength`; `restIn` says where what is cut is. */
+  report: (restIn: string, maxLength: number) => string;
+  /** Drift left after this run; undefined when the account was not checked. */
+  drifted: boolean | undefined;
+  mode: RunMode;
 }
 
 /** The publish phase never fails a run (CONTRACT §4): whatever goes wrong is a warning. */
-async function publishSafely(log: Log, publishing: () => Promise<void>): Promise<void> {
+async function publishSafely(request: PublishRequest): Promise<void> {
   try {
-    await publishing();
+    await publish(request);
   } catch (error) {
-    log.warning(
+    request.run.log.warning(
       `could not post the PR comment or drift issue: ${messageOf(error)}; the run's own result stands`,
     );
   }
 }
 
 /**
- * The PR comment and the drift issue, when asked for. Loaded only then; whatever goes wrong
- * here is a warning, never the run's failure.
+ * The PR comment and the drift issue, when asked for. The GitHub client and the writers are
+ * loaded only then; the drift issue's writer decides which runs may touch it.
  */
-async function publish(
-  settings: Settings,
-  context: RunContext,
-  markdown: (maxLength: number) => string,
-  drifted: boolean | undefined,
-  log: Log,
-  mode: SyncResult['mode'] = 'unchecked',
-): Promise<void> {
+async function publish({ run, report, drifted, mode }: PublishRequest): Promise<void> {
+  const { settings, context, log, scrubber } = run;
   const { prComment, driftIssue, githubToken, repository, eventName: event } = settings;
   const onPullRequest = event === 'pull_request' || event === 'pull_request_target';
   if (prComment && !onPullRequest) {
@@ -253,6 +271,8 @@ async function publish(
   const wantIssue = driftIssue && drifted !== undefined;
   if (!githubToken || !repository || (!wantComment && !wantIssue)) return;
 
+  const body = (maxLength: number) =>
+    scrubber.scrub(report('the job summary of this run has them all', maxLength));
   const { githubClient } = await import('./github/client.js');
   const octokit = githubClient(githubToken, settings.githubApiUrl, settings.tuning);
   if (wantComment) {
@@ -261,12 +281,14 @@ async function publish(
       log.warning('pr-comment: the event payload names no pull request; no comment');
     } else {
       const { postPlanComment } = await import('./github/pr-comment.js');
+      const footer = planCommentFooter(context.pullRequest?.headSha, context.runUrl);
+      const markdown = `${body(REPORT_BUDGET.comment)}\n${footer}`;
       await postPlanComment({
         octokit,
         repository,
         pullNumber,
         configPath: settings.config,
-        markdown: `${markdown(REPORT_BUDGET.comment)}\n${planCommentFooter(context.pullRequest?.headSha, context.runUrl)}`,
+        markdown,
         log,
       });
     }
@@ -280,7 +302,7 @@ async function publish(
       drifted: drifted!,
       event,
       mode,
-      markdown: markdown(REPORT_BUDGET.issue),
+      markdown: body(REPORT_BUDGET.issue),
       runUrl: context.runUrl,
       log,
     });
@@ -288,11 +310,11 @@ async function publish(
 }
 
 /** On a pull request: the base branch's file, or why it could not be read (a notice). */
-async function pullRequestBase(
-  settings: Settings,
-  context: RunContext,
-  scrubber: Scrubber,
-): Promise<PullRequestBase | undefined> {
+async function pullRequestBase({
+  settings,
+  context,
+  scrubber,
+}: ActionRun): Promise<PullRequestBase | undefined> {
   const { pullRequest: event, workspace } = context;
   if (!event) return undefined;
   let base: PullRequestBase;
@@ -317,7 +339,10 @@ async function pullRequestBase(
       reason: messageOf(error),
     };
   }
-  if (base.state === 'unreadable') {
+  if (base.state === 'read') {
+    // The base file may read other ${VAR}s: their values are masked and scrubbed alike.
+    maskVariables(scrubber, base.file);
+  } else if (base.state === 'unreadable') {
     // The reason may quote GitHub's answer: scrubbed like every other line.
     core.notice(
       scrubber.scrub(
@@ -331,9 +356,9 @@ async function pullRequestBase(
 function writeOutputs(
   result: SyncResult,
   target: SecretTarget | null,
-  changes?: PullRequestChanges,
+  pullRequest: PullRequestChanges | undefined,
 ): void {
-  const plan = planJson(result, changes);
+  const plan = planJson(result, pullRequest);
   if (plan) core.setOutput('plan', JSON.stringify(plan));
   core.setOutput('created', JSON.stringify(createdJson(result)));
   // In the file's order, whichever write finished first.
@@ -351,14 +376,16 @@ function writeOutputs(
 }
 
 /** Exit status of CONTRACT §4: failures first, then drift when fail-on-drift is on. */
-function setExitStatus(result: SyncResult, settings: Settings, scrubber: Scrubber): void {
+function setExitStatus(result: SyncResult, { settings, scrubber }: ActionRun): void {
   if (result.mode === 'unchecked') {
     core.info('no api-token: the file is valid; the account was not checked');
   }
   if (!succeeded(result)) {
     // Each failure was reported as an error where it happened; this says where things stand.
     core.setFailed(
-      scrubber.scrub(`the run did not finish (see the errors above). ${alreadyDone(result)}`),
+      scrubber.scrub(
+        `the run did not finish (see the errors above). ${plainText(alreadyDone(result))}`,
+      ),
     );
     return;
   }
@@ -370,7 +397,7 @@ function setExitStatus(result: SyncResult, settings: Settings, scrubber: Scrubbe
   }
 }
 
-async function writeSummary(context: RunContext, markdown: string, log: Log): Promise<void> {
+async function writeSummary({ context, log }: ActionRun, markdown: string): Promise<void> {
   if (!context.stepSummary) return; // not on a runner (local runs)
   try {
     await core.summary.addRaw(markdown, true).write();

@@ -288,7 +288,7 @@ describe('import', () => {
     expect(text).toContain('url: https://billing.example.com/mkp?tenant=42&key=s3cr3t'); // whole in the file
     expect(run.stderr).not.toContain('s3cr3t'); // redacted on the terminal
     expect(run.stderr).toContain('The file goes into git');
-    expect(run.stderr).toMatch(/duplicates: wbh_\w+ and wbh_\w+ both send customer-created/);
+    expect(run.stderr).toMatch(/duplicates: `wbh_\w+` and `wbh_\w+` both send `customer-created`/);
     for (const r of mkp.records) expect(text).not.toContain(r.secret);
 
     const file = parseWebhooksFile(text, 'webhooks.yaml', { env: {} });
@@ -412,7 +412,7 @@ describe('import', () => {
     const plan = JSON.parse((await runCli(['plan', '--json'], { cwd, env: api() })).stdout);
     expect([plan.create.length, plan.unmanaged.length, plan.ignored.length]).toEqual([0, 0, 2]);
     const terminal = await runCli(['plan'], { cwd, env: api() });
-    expect(terminal.stdout).toContain('2 belong to others: outside owns or ignored');
+    expect(terminal.stdout).toContain('2 belong to others: outside `owns` or ignored');
   });
 
   it('--owns with something that is not a URL pattern fails before the account is read', async () => {

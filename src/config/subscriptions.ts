@@ -130,7 +130,7 @@ export function subscriptionsOf({
     if (shared) {
       report(
         secretWhere ?? positions.at(pathOf()),
-        `\`secret\` ${quoted(secretTemplate!)} has no {EVENT}, so the ${events.length} events of this entry would share one secret name: add {EVENT}, as in ${quoted(`${secretTemplate}_{EVENT}`)}`,
+        `\`secret\` ${quoted(secretTemplate!)} has no {EVENT}, so the ${events.length} events of this entry would share one secret name: add {EVENT}, as in ${quoted(`${secretTemplate!}_{EVENT}`)}`,
       );
     }
 

@@ -5,7 +5,7 @@ import {
   driftMarker,
   driftResolvedComment,
 } from '../report/drift-issue.js';
-import type { RunMode } from '../sync.js';
+import type { RunMode } from '../result.js';
 import { githubAnswer, tokenIdentity, type GitHubClient, type Repository } from './client.js';
 
 /** Open drift issues carry this label, so finding them reads one short list. */
