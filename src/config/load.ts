@@ -4,6 +4,7 @@ import { constants, type Stats } from 'node:fs';
 import { lstat, open, type FileHandle } from 'node:fs/promises';
 import validate from './schema-validator.generated.js';
 import { describeSchemaErrors, notAMapping } from './messages.js';
+import { quoted } from './wording.js';
 import { disownedProblems, scopeOf } from './scope.js';
 import { subscriptionsOf } from './subscriptions.js';
 import { ConfigError, type ConfigProblem, type WebhooksFile } from './types.js';
@@ -222,6 +223,7 @@ function readFailure(error: unknown): string {
 function unexpected(error: unknown): string {
   if (error instanceof RangeError) return 'the file is nested too deeply to read';
   const message = error instanceof Error ? error.message : String(error);
-  const first = (message.split('\n')[0] ?? '').slice(0, 200);
-  return `the file could not be checked (${first}); this is a bug in mkp-webhooks-sync, please report it`;
+  // The error may quote the file: as much of it as any message does.
+  const first = message.split(/\r\n|\r|\n/)[0] ?? '';
+  return `the file could not be checked (${quoted(first)}); this is a bug in mkp-webhooks-sync, please report it`;
 }
