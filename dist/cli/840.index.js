@@ -11,10 +11,12 @@ __webpack_require__.d(__webpack_exports__, {
   importAccount: () => (/* binding */ importAccount)
 });
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(8815);
 // EXTERNAL MODULE: ./src/config/schema.ts
@@ -170,13 +172,17 @@ var wording = __webpack_require__(3395);
 
 
 
+
 /** `mkp-webhooks-sync import`: exit status 0 when a valid file was written. */
 async function importAccount(options) {
     const { client, output, log } = options;
     const toStdout = output === '-';
-    if (!toStdout && !options.force && (0,external_node_fs_.existsSync)(output)) {
-        log.error(`${output} exists; pass --force to replace it, or --output FILE (- for stdout)`);
-        return 1;
+    if (!toStdout) {
+        const refusal = outputRefusal(output, await statsOf(output), options.force);
+        if (refusal !== undefined) {
+            log.error(refusal);
+            return 1;
+        }
     }
     const owns = options.owns ?? [];
     const patterns = [];
@@ -217,16 +223,113 @@ async function importAccount(options) {
     if (exposed.length > 0) {
         log.warning(`${(0,words/* plural */.L)(exposed.length, 'URL')} carry user-info or query values, written whole: ${exposed.map((e) => (0,url/* redactUrl */.BO)(e.url)).join(', ')}. The file goes into git; move such values into \${VAR} (read from the environment) to keep them out of it`);
     }
-    if (toStdout)
+    if (toStdout) {
         options.out(text);
-    else
-        await (0,promises_.writeFile)(output, text);
+    }
+    else {
+        const failure = await writeOutput(output, text, options.force, log);
+        if (failure !== undefined) {
+            log.error(failure);
+            return 1;
+        }
+    }
     const subscriptions = adoption.entries.reduce((n, e) => n + e.events.length, 0);
     if (listed.length > records.length) {
         log.info(`${(0,words/* plural */.L)(listed.length - records.length, 'record')} outside --owns left out`);
     }
     log.info(`imported ${(0,words/* plural */.L)(records.length, 'record')} as ${(0,words/* plural */.L)(adoption.entries.length, 'entry', 'entries')} (${(0,words/* plural */.L)(subscriptions, 'subscription')}) into ${toStdout ? 'stdout' : output}; ${adoption.skipped.length} skipped, ${(0,words/* plural */.L)(adoption.duplicates.length, 'duplicate group')}. No secret was written.`);
     return 0;
+}
+/** What is at `path` itself (a link is not followed); undefined when nothing is. */
+async function statsOf(path) {
+    try {
+        return await (0,promises_.lstat)(path);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+}
+/** Why import will not write to `path`; undefined when it will. */
+function outputRefusal(path, found, force) {
+    if (found === undefined)
+        return undefined;
+    if (found.isDirectory())
+        return `${path} is a directory; pass --output FILE (- for stdout)`;
+    if (force)
+        return undefined;
+    const what = found.isSymbolicLink() ? ' (a symbolic link)' : '';
+    return `${path} exists${what}; pass --force to replace it, or --output FILE (- for stdout)`;
+}
+/**
+ * Writes the file without ever writing through a symbolic link (issue 22: a dangling
+ * `webhooks.yaml -> ~/.bash_profile` had the account's URLs written into a shell start-up file).
+ * Without --force, an exclusive create: anything at the path, a dangling link included, is
+ * refused. With --force, a file written beside it is renamed over it: a link is replaced itself
+ * (and the log says so), never followed; a regular file keeps its permission bits. Returns why it
+ * could not write, or undefined.
+ */
+async function writeOutput(path, text, force, log) {
+    const found = await statsOf(path);
+    const refusal = outputRefusal(path, found, force);
+    if (refusal !== undefined)
+        return refusal;
+    if (!force) {
+        try {
+            const handle = await (0,promises_.open)(path, 'wx');
+            try {
+                await handle.writeFile(text);
+            }
+            finally {
+                await handle.close();
+            }
+            return undefined;
+        }
+        catch (error) {
+            return writeFailure(path, error, force);
+        }
+    }
+    const mode = found?.isFile() ? found.mode & 0o777 : undefined;
+    const temporary = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
+    try {
+        const handle = await (0,promises_.open)(temporary, 'wx', mode ?? 0o666);
+        try {
+            await handle.writeFile(text);
+            // The umask may have taken bits the replaced file had.
+            if (mode !== undefined)
+                await handle.chmod(mode);
+            await handle.sync();
+        }
+        finally {
+            await handle.close();
+        }
+        await (0,promises_.rename)(temporary, path);
+    }
+    catch (error) {
+        await (0,promises_.rm)(temporary, { force: true });
+        return writeFailure(path, error, force);
+    }
+    if (found?.isSymbolicLink()) {
+        log.warning(`${path} was a symbolic link: replaced the link itself with the file; what it pointed to was not touched`);
+    }
+    return undefined;
+}
+function writeFailure(path, error, force) {
+    const code = error.code;
+    if (code === 'EEXIST' && !force) {
+        return `${path} exists; pass --force to replace it, or --output FILE (- for stdout)`;
+    }
+    if (code === 'EISDIR')
+        return `${path} is a directory; pass --output FILE (- for stdout)`;
+    const why = code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'ENOENT'
+            ? 'its folder does not exist'
+            : typeof code === 'string'
+                ? code
+                : String(error);
+    return `cannot write ${path}: ${why}; nothing was written`;
 }
 
 
