@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadWebhooksFile } from './config/load.js';
 import { ConfigError, formatProblem, type WebhooksFile } from './config/types.js';
 import { checkApiUrl, DEFAULT_API_URL, readTuning, tokenProblem } from './inputs.js';
-import { formatPosition, type Log } from './log.js';
+import { formatPosition, type Log, type SourcePosition } from './log.js';
 import { connect, type MkpClient } from './mkp/client.js';
 import { checkedPlanJson, createdJson, planJson } from './report/outputs.js';
 import { renderProblems, renderText } from './report/terminal.js';
@@ -70,172 +70,228 @@ const OPTIONS = {
 class UsageError extends Error {}
 
 export async function main(argv: string[], env = process.env): Promise<number> {
-  // Defence in depth: anything masked never reaches the terminal, even by mistake. Machine
-  // output (--json, import's file) keeps `${VAR}` values, as the Action's outputs do.
-  const scrubber = new Scrubber();
-  const out = (text: string) => process.stdout.write(scrubber.scrubSecrets(text));
-  const show = (text: string) => process.stdout.write(scrubber.scrub(text));
-  const err = (text: string) => process.stderr.write(scrubber.scrub(text));
-  const log: Log = scrubbingLog(scrubber, {
-    mask: () => {}, // the terminal has no masking of its own: the scrubber is all of it
-    info: (message) => err(`${message}\n`),
-    warning: (message, p) => err(`warning: ${p ? `${formatPosition(p)}: ` : ''}${message}\n`),
-    error: (message, p) => err(`error: ${p ? `${formatPosition(p)}: ` : ''}${message}\n`),
-    group: async (title, fn) => {
-      err(`${title}\n`);
-      return fn();
-    },
-  });
-
+  const terminal = openTerminal();
   try {
     const { values, command } = parseCommandLine(argv);
     if (values.help) {
-      out(USAGE);
+      terminal.out(USAGE);
       return 0;
     }
     if (values.version) {
-      out(`${version}\n`);
+      terminal.out(`${version}\n`);
       return 0;
     }
     if (!command) throw new UsageError(`expected a command: ${COMMANDS.join(', ')}`);
 
     const token = env.MKP_API_TOKEN?.trim() || undefined;
-    if (token) log.mask(token);
-    const badToken = token === undefined ? undefined : tokenProblem('MKP_API_TOKEN', token);
-    if (badToken) {
-      err(`error: ${badToken}\n`);
+    const refused = tokenRefusal(command, token, terminal.log);
+    if (refused) {
+      terminal.err(`error: ${refused}\n`);
       return 1;
     }
-    if ((command === 'apply' || command === 'import') && !token) {
-      err(
-        `error: ${command} needs MKP_API_TOKEN (a MijnKlantportaal API key with the webhooks scope)\n`,
-      );
-      return 1;
-    }
-    const client = () => makeClient(env, token!, log);
-
-    if (command === 'import') {
-      const names = values.names ?? 'auto';
-      if (names !== 'auto' && names !== 'host' && names !== 'none') {
-        throw new UsageError(`--names must be auto, host or none, not ${names}`);
-      }
-      const { importAccount } = await import('./import.js');
-      return await importAccount({
-        client: client(),
-        output: values.output ?? 'webhooks.yaml',
-        force: values.force ?? false,
-        names,
-        secretTemplate: values['secret-template'],
-        owns: values.owns,
-        log,
-        out,
-      });
-    }
-
-    const json = values.json ?? false;
-    const config = values.config ?? 'webhooks.yaml';
-    // What the failure shape of `--json` holds (README "Outside GitHub Actions").
-    const failed = (error: string, result?: SyncResult) => {
-      if (!json || command === 'validate') return;
-      const plan = result?.plan ? checkedPlanJson(result.plan) : null;
-      const body =
-        command === 'apply'
-          ? { error, plan, created: result ? createdJson(result) : [] }
-          : { error, plan };
-      out(`${JSON.stringify(body)}\n`);
-    };
-
-    let file: WebhooksFile;
-    try {
-      // validate never reads the account, and plan without a token cannot: `${VAR}`s that this
-      // run lacks are not checked (CONTRACT §1).
-      const validateOnly = command === 'validate' || !token;
-      file = await loadWebhooksFile(config, {
-        env,
-        tokens: { MKP_API_TOKEN: token },
-        validateOnly,
-      });
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      if (json && command === 'validate') {
-        out(`${JSON.stringify({ valid: false, problems: error.problems })}\n`);
-      }
-      err(renderProblems(error.problems));
-      failed(`${config} has ${plural(error.problems.length, 'problem')}; nothing was sent`);
-      return 1;
-    }
-    for (const notice of file.notices ?? []) {
-      err(`notice: ${formatProblem(notice)}\n`);
-    }
-
-    for (const value of file.substitutedValues ?? []) scrubber.add(value, 'variable');
-
-    if (command === 'validate') {
-      if (json) {
-        const declared = await sync({
-          file,
-          client: null,
-          dryRun: true,
-          target: null,
-          resync: 'never',
-          log,
-        });
-        out(`${JSON.stringify({ valid: true, ...planJson(declared) })}\n`);
-      } else {
-        show(`${file.path}: valid, ${plural(file.subscriptions.length, 'subscription')}\n`);
-      }
-      return 0;
-    }
-
-    const result = await sync({
-      file,
-      client: token ? client() : null,
-      dryRun: command === 'plan',
-      target: null,
-      resync: 'never',
-      log,
-    });
-    // Each failure was logged on stderr as it happened; it is not repeated.
-    if (!succeeded(result)) {
-      if (command === 'plan') {
-        failed(`no plan: ${failureMessages(result).join('; ')}`);
-        return 1;
-      }
-      const what = result.plan
-        ? `apply did not finish: ${createdIn(result).length} of ${plural(result.plan.create.length, 'webhook')} created; the next apply (or the Action) repairs what is left`
-        : 'nothing was created';
-      if (json) failed(`${what} (${failureMessages(result).join('; ')})`, result);
-      else if (result.plan) {
-        show(renderText(result));
-        err(`${what}\n`);
-      }
-      return 1;
-    }
-    if (json) {
-      const plan = planJson(result);
-      if (command === 'plan') out(`${JSON.stringify(plan)}\n`);
-      else
-        out(
-          `${JSON.stringify({ plan: checkedPlanJson(result.plan!), created: createdJson(result) })}\n`,
-        );
-    } else {
-      show(renderText(result));
-    }
-    const created = createdIn(result).length;
-    if (command === 'apply' && created > 0) {
-      err(
-        `The secrets of the ${plural(created, 'new webhook')} stay on the MijnKlantportaal account; this terminal never shows them. The Action delivers them to GitHub (resync-secrets: missing).\n`,
-      );
-    }
-    return 0;
+    const client = () => makeClient(env, token!, terminal.log);
+    if (command === 'import') return await runImport(values, client, terminal);
+    return await runFileCommand(command, values, { env, token, client }, terminal);
   } catch (error) {
     if (error instanceof UsageError) {
-      err(`error: ${error.message}; see ${BIN} --help\n`);
+      terminal.err(`error: ${error.message}; see ${BIN} --help\n`);
       return 2;
     }
-    err(`error: ${messageOf(error)}\n`);
+    terminal.err(`error: ${messageOf(error)}\n`);
     return 1;
   }
+}
+
+/**
+ * Where the CLI writes, every line scrubbed (defence in depth: anything masked never reaches the
+ * terminal, even by mistake): `out` is machine output (--json, import's file), which keeps
+ * `${VAR}` values as the Action's outputs do; `show` is text for people; `err` and `log` go to
+ * stderr.
+ */
+interface Terminal {
+  scrubber: Scrubber;
+  out: (text: string) => void;
+  show: (text: string) => void;
+  err: (text: string) => void;
+  log: Log;
+}
+
+function openTerminal(): Terminal {
+  const scrubber = new Scrubber();
+  const err = (text: string) => process.stderr.write(scrubber.scrub(text));
+  const at = (p?: SourcePosition) => (p ? `${formatPosition(p)}: ` : '');
+  const log: Log = scrubbingLog(scrubber, {
+    mask: () => {}, // the terminal has no masking of its own: the scrubber is all of it
+    info: (message) => err(`${message}\n`),
+    warning: (message, p) => err(`warning: ${at(p)}${message}\n`),
+    error: (message, p) => err(`error: ${at(p)}${message}\n`),
+    group: async (title, fn) => {
+      err(`${title}\n`);
+      return fn();
+    },
+  });
+  return {
+    scrubber,
+    out: (text) => process.stdout.write(scrubber.scrubSecrets(text)),
+    show: (text) => process.stdout.write(scrubber.scrub(text)),
+    err,
+    log,
+  };
+}
+
+/** Why the command cannot run with this MKP_API_TOKEN, or undefined; a token is masked first. */
+function tokenRefusal(command: Command, token: string | undefined, log: Log): string | undefined {
+  if (token) log.mask(token);
+  const bad = token === undefined ? undefined : tokenProblem('MKP_API_TOKEN', token);
+  if (bad) return bad;
+  if ((command === 'apply' || command === 'import') && !token) {
+    return `${command} needs MKP_API_TOKEN (a MijnKlantportaal API key with the webhooks scope)`;
+  }
+  return undefined;
+}
+
+async function runImport(
+  values: CliValues,
+  client: () => MkpClient,
+  { log, out }: Terminal,
+): Promise<number> {
+  const names = values.names ?? 'auto';
+  if (names !== 'auto' && names !== 'host' && names !== 'none') {
+    throw new UsageError(`--names must be auto, host or none, not ${names}`);
+  }
+  const { importAccount } = await import('./import.js');
+  return importAccount({
+    client: client(),
+    output: values.output ?? 'webhooks.yaml',
+    force: values.force ?? false,
+    names,
+    secretTemplate: values['secret-template'],
+    owns: values.owns,
+    log,
+    out,
+  });
+}
+
+/** What a command that reads the file may use: the environment, and the account when a token is set. */
+interface Access {
+  env: Record<string, string | undefined>;
+  token: string | undefined;
+  client: () => MkpClient;
+}
+
+/** validate, plan and apply: the file, then (plan, apply) the run and what it came to. */
+async function runFileCommand(
+  command: Exclude<Command, 'import'>,
+  values: CliValues,
+  { env, token, client }: Access,
+  terminal: Terminal,
+): Promise<number> {
+  const json = values.json ?? false;
+  const config = values.config ?? 'webhooks.yaml';
+  const fail = failureShape(command, json, terminal);
+  const file = await loadFile(config, command === 'validate' || !token, { env, token }, terminal);
+  if (file instanceof ConfigError) {
+    if (json && command === 'validate') {
+      terminal.out(`${JSON.stringify({ valid: false, problems: file.problems })}\n`);
+    }
+    terminal.err(renderProblems(file.problems));
+    fail(`${config} has ${plural(file.problems.length, 'problem')}; nothing was sent`);
+    return 1;
+  }
+  const result = await sync({
+    file,
+    client: token && command !== 'validate' ? client() : null,
+    dryRun: command !== 'apply',
+    target: null,
+    resync: 'never',
+    log: terminal.log,
+  });
+  if (command === 'validate') {
+    if (json) terminal.out(`${JSON.stringify({ valid: true, ...planJson(result) })}\n`);
+    else
+      terminal.show(`${file.path}: valid, ${plural(file.subscriptions.length, 'subscription')}\n`);
+    return 0;
+  }
+  return reportRun(command, result, json, terminal, fail);
+}
+
+/**
+ * The file, checked, its notices on stderr and its `${VAR}` values scrubbed; or its problems.
+ * validate never reads the account, and plan without a token cannot: `${VAR}`s that this run
+ * lacks are then not checked (CONTRACT §1).
+ */
+async function loadFile(
+  config: string,
+  validateOnly: boolean,
+  { env, token }: Pick<Access, 'env' | 'token'>,
+  { err, scrubber }: Terminal,
+): Promise<WebhooksFile | ConfigError> {
+  let file: WebhooksFile;
+  try {
+    file = await loadWebhooksFile(config, { env, tokens: { MKP_API_TOKEN: token }, validateOnly });
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  for (const notice of file.notices ?? []) err(`notice: ${formatProblem(notice)}\n`);
+  for (const value of file.substitutedValues ?? []) scrubber.add(value, 'variable');
+  return file;
+}
+
+/** What a failed plan or apply prints with --json (README "Outside GitHub Actions"). */
+function failureShape(
+  command: Exclude<Command, 'import'>,
+  json: boolean,
+  { out }: Terminal,
+): (error: string, result?: SyncResult) => void {
+  return (error, result) => {
+    if (!json || command === 'validate') return;
+    const plan = result?.plan ? checkedPlanJson(result.plan) : null;
+    const body =
+      command === 'apply'
+        ? { error, plan, created: result ? createdJson(result) : [] }
+        : { error, plan };
+    out(`${JSON.stringify(body)}\n`);
+  };
+}
+
+/** The plan or what the apply did, for people or as JSON; exit 1 when the run did not succeed. */
+function reportRun(
+  command: 'plan' | 'apply',
+  result: SyncResult,
+  json: boolean,
+  { out, show, err }: Terminal,
+  fail: (error: string, result?: SyncResult) => void,
+): number {
+  // Each failure was logged on stderr as it happened; it is not repeated.
+  if (!succeeded(result)) {
+    if (command === 'plan') {
+      fail(`no plan: ${failureMessages(result).join('; ')}`);
+      return 1;
+    }
+    const what = result.plan
+      ? `apply did not finish: ${createdIn(result).length} of ${plural(result.plan.create.length, 'webhook')} created; the next apply (or the Action) repairs what is left`
+      : 'nothing was created';
+    if (json) fail(`${what} (${failureMessages(result).join('; ')})`, result);
+    else if (result.plan) {
+      show(renderText(result));
+      err(`${what}\n`);
+    }
+    return 1;
+  }
+  if (json && command === 'plan') out(`${JSON.stringify(planJson(result))}\n`);
+  else if (json) {
+    out(
+      `${JSON.stringify({ plan: checkedPlanJson(result.plan!), created: createdJson(result) })}\n`,
+    );
+  } else show(renderText(result));
+  const created = createdIn(result).length;
+  if (command === 'apply' && created > 0) {
+    err(
+      `The secrets of the ${plural(created, 'new webhook')} stay on the MijnKlantportaal account; this terminal never shows them. The Action delivers them to GitHub (resync-secrets: missing).\n`,
+    );
+  }
+  return 0;
 }
 
 /** argv -> the command and its options; a usage mistake is one UsageError sentence. */

@@ -59,103 +59,129 @@ export function readSettings(
   getInput: (name: string) => string,
   env: Record<string, string | undefined> = process.env,
 ): Settings {
-  const problems: string[] = [];
-  // Runners expand action.yml's `${{ github.* }}` defaults; local runners (local-action, act)
-  // may pass them through as text, which means "not given".
-  const input = (name: string): string => {
-    const value = getInput(name).trim();
-    return /^\$\{\{.*\}\}$/.test(value) ? '' : value;
-  };
-  const optional = (name: string): string | undefined => input(name) || undefined;
-  const token = (name: string): string | undefined => {
-    const value = optional(name);
-    const problem = value === undefined ? undefined : tokenProblem(`input \`${name}\``, value);
-    if (problem) problems.push(problem);
-    return value;
-  };
-
-  const bool = (name: string): boolean => {
-    const value = input(name);
-    if (value === '' || /^(false|False|FALSE)$/.test(value)) return false;
-    if (/^(true|True|TRUE)$/.test(value)) return true;
-    problems.push(`input \`${name}\` must be true or false, not \`${value}\``);
-    return false;
-  };
-  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
-    const value = input(name) || fallback;
-    if ((allowed as readonly string[]).includes(value)) return value as T;
-    problems.push(`input \`${name}\` must be one of ${allowed.join(', ')}, not \`${value}\``);
-    return fallback;
-  };
-
-  const dryRun = bool('dry-run');
-  const apiToken = token('api-token');
+  const read = new InputReader(getInput);
+  const dryRun = read.bool('dry-run');
+  const apiToken = read.token('api-token');
   if (!apiToken && !dryRun) {
-    problems.push(
+    read.problems.push(
       'input `api-token` is empty: pass a MijnKlantportaal API key from a secret (api-token: ${{ secrets.MKP_API_TOKEN }}), or set dry-run: true to validate and plan without one',
     );
   }
-  const apiUrl = checkApiUrl(input('api-url') || DEFAULT_API_URL, problems);
-  const secretsTarget = oneOf('secrets-target', SECRET_TARGETS, 'outputs');
-  const resyncSecrets = oneOf('resync-secrets', RESYNC, 'missing');
-
-  const repositoryText = input('repository');
-  let repository: Repository | undefined;
-  if (repositoryText) {
-    repository = parseRepository(repositoryText);
-    if (!repository) {
-      problems.push(
-        `input \`repository\` must be owner/name as GitHub spells them (letters, digits, -, _ and . in the name), not \`${repositoryText}\``,
-      );
-    }
-  }
-  const environment = optional('environment');
-  const organization = optional('organization') ?? repository?.owner;
-  const githubToken = token('github-token');
-  const prComment = bool('pr-comment');
-  const driftIssue = bool('drift-issue');
-
-  const needsRepository =
-    secretsTarget === 'repository' || secretsTarget === 'environment' || prComment || driftIssue;
-  if (needsRepository && !repository && !repositoryText) {
-    problems.push(
-      'input `repository` is empty: it is needed to write secrets, comments and issues',
-    );
-  }
-  if (secretsTarget === 'environment' && !environment) {
-    problems.push('input `environment` is empty: it is required with secrets-target: environment');
-  }
-  if (secretsTarget === 'organization' && !organization) {
-    problems.push(
-      'input `organization` is empty and `repository` gives no owner: it is required with secrets-target: organization',
-    );
-  }
-  if ((secretsTarget !== 'outputs' || prComment || driftIssue) && !githubToken) {
-    problems.push(
-      'input `github-token` is empty: it is needed to write GitHub secrets, comments and issues',
-    );
-  }
-
+  const apiUrl = checkApiUrl(read.input('api-url') || DEFAULT_API_URL, read.problems);
+  const secretsTarget = read.oneOf('secrets-target', SECRET_TARGETS, 'outputs');
+  const resyncSecrets = read.oneOf('resync-secrets', RESYNC, 'missing');
+  const github = readGitHubInputs(read, secretsTarget);
   const settings: Settings = {
-    config: input('config') || 'webhooks.yaml',
+    config: read.input('config') || 'webhooks.yaml',
     apiToken,
     apiUrl,
     dryRun,
     secretsTarget,
-    githubToken,
     githubApiUrl: env.GITHUB_API_URL || DEFAULT_GITHUB_API_URL,
-    repository,
-    environment,
-    organization,
+    ...github,
     resyncSecrets,
-    failOnDrift: bool('fail-on-drift'),
-    prComment,
-    driftIssue,
+    failOnDrift: read.bool('fail-on-drift'),
     eventName: env.GITHUB_EVENT_NAME ?? '',
-    tuning: readTuning(env, problems),
+    tuning: readTuning(env, read.problems),
   };
-  if (problems.length > 0) throw new InputError(problems);
+  if (read.problems.length > 0) throw new InputError(read.problems);
   return settings;
+}
+
+/**
+ * The action's inputs as action.yml means them, every problem collected rather than thrown:
+ * `input` is the text ('' when not given), `optional` undefined then; `bool`, `oneOf` and
+ * `token` check the value they read.
+ */
+class InputReader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly getInput: (name: string) => string) {}
+
+  input(name: string): string {
+    const value = this.getInput(name).trim();
+    // Runners expand action.yml's `${{ github.* }}` defaults; local runners (local-action, act)
+    // may pass them through as text, which means "not given".
+    return /^\$\{\{.*\}\}$/.test(value) ? '' : value;
+  }
+
+  optional(name: string): string | undefined {
+    return this.input(name) || undefined;
+  }
+
+  token(name: string): string | undefined {
+    const value = this.optional(name);
+    const problem = value === undefined ? undefined : tokenProblem(`input \`${name}\``, value);
+    if (problem) this.problems.push(problem);
+    return value;
+  }
+
+  bool(name: string): boolean {
+    const value = this.input(name);
+    if (value === '' || /^(false|False|FALSE)$/.test(value)) return false;
+    if (/^(true|True|TRUE)$/.test(value)) return true;
+    this.problems.push(`input \`${name}\` must be true or false, not \`${value}\``);
+    return false;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.input(name) || fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`input \`${name}\` must be one of ${allowed.join(', ')}, not \`${value}\``);
+    return fallback;
+  }
+}
+
+type GitHubInputs = Pick<
+  Settings,
+  'repository' | 'environment' | 'organization' | 'githubToken' | 'prComment' | 'driftIssue'
+>;
+
+/**
+ * Where on GitHub the run writes: the repository, environment or organization of the secret
+ * target, the PR comment and the drift issue, and the token for them; each required where it
+ * is needed.
+ */
+function readGitHubInputs(read: InputReader, secretsTarget: SecretTargetKind): GitHubInputs {
+  const repositoryText = read.input('repository');
+  const repository = repositoryText ? parseRepository(repositoryText) : undefined;
+  if (repositoryText && !repository) {
+    read.problems.push(
+      `input \`repository\` must be owner/name as GitHub spells them (letters, digits, -, _ and . in the name), not \`${repositoryText}\``,
+    );
+  }
+  const inputs: GitHubInputs = {
+    repository,
+    environment: read.optional('environment'),
+    organization: read.optional('organization') ?? repository?.owner,
+    githubToken: read.token('github-token'),
+    prComment: read.bool('pr-comment'),
+    driftIssue: read.bool('drift-issue'),
+  };
+  const { environment, organization, githubToken, prComment, driftIssue } = inputs;
+  const needsRepository =
+    secretsTarget === 'repository' || secretsTarget === 'environment' || prComment || driftIssue;
+  if (needsRepository && !repositoryText) {
+    read.problems.push(
+      'input `repository` is empty: it is needed to write secrets, comments and issues',
+    );
+  }
+  if (secretsTarget === 'environment' && !environment) {
+    read.problems.push(
+      'input `environment` is empty: it is required with secrets-target: environment',
+    );
+  }
+  if (secretsTarget === 'organization' && !organization) {
+    read.problems.push(
+      'input `organization` is empty and `repository` gives no owner: it is required with secrets-target: organization',
+    );
+  }
+  if ((secretsTarget !== 'outputs' || prComment || driftIssue) && !githubToken) {
+    read.problems.push(
+      'input `github-token` is empty: it is needed to write GitHub secrets, comments and issues',
+    );
+  }
+  return inputs;
 }
 
 /**
