@@ -135,7 +135,7 @@ class RateLimitGate {
         const extension = Math.max(0, limit.until - Math.max(this.until, now));
         if (wait > maxWaitMs || this.waited + extension > maxWaitMs) {
             this.refused = limit;
-            throw new GitHubRateLimited(`${limit.said}. The ${limit.kind} rate limit holds until ${clockTime(limit.until)}, ${duration(wait)} from now: longer than the ${duration(maxWaitMs)} a run waits for GitHub${this.waited > 0 ? ' in all' : ''}; not retried`);
+            throw new GitHubRateLimited(`${limit.said.replace(/\.?$/, '.')} The ${limit.kind} rate limit holds until ${clockTime(limit.until)}, ${duration(wait)} from now: longer than the ${duration(maxWaitMs)} a run waits for GitHub${this.waited > 0 ? ' in all' : ''}; not retried`);
         }
         if (retries >= RATE_LIMIT_RETRIES) {
             throw new GitHubRateLimited(`${limit.said}; still rate limited (${limit.kind}) after ${RATE_LIMIT_RETRIES} waits; not retried`);

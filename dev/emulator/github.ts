@@ -250,6 +250,11 @@ export class GitHubEmulator {
     this.secretStores.put(scope, name, value, extra);
   }
 
+  /** Removes a stored secret, as someone tidying the scope by hand; false when there was none. */
+  removeSecret(scope: SecretScope, name: string): boolean {
+    return this.secretStores.remove(scope, name);
+  }
+
   /**
    * Gives a scope a new key pair (GitHub rotates keys now and then): a PUT with the old key_id
    * is then refused with 422. Secrets stored before stay decryptable. Returns the new key id.
@@ -371,8 +376,13 @@ export class GitHubEmulator {
       this.floodBytesSent += piece.length;
       if (!res.write(piece)) {
         await new Promise<void>((resolve) => {
-          res.once('drain', resolve);
-          res.once('close', resolve);
+          const go = () => {
+            res.off('drain', go);
+            res.off('close', go);
+            resolve();
+          };
+          res.once('drain', go);
+          res.once('close', go);
         });
       }
     }

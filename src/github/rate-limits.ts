@@ -131,7 +131,7 @@ export class RateLimitGate {
     if (wait > maxWaitMs || this.waited + extension > maxWaitMs) {
       this.refused = limit;
       throw new GitHubRateLimited(
-        `${limit.said}. The ${limit.kind} rate limit holds until ${clockTime(limit.until)}, ${duration(wait)} from now: longer than the ${duration(maxWaitMs)} a run waits for GitHub${this.waited > 0 ? ' in all' : ''}; not retried`,
+        `${limit.said.replace(/\.?$/, '.')} The ${limit.kind} rate limit holds until ${clockTime(limit.until)}, ${duration(wait)} from now: longer than the ${duration(maxWaitMs)} a run waits for GitHub${this.waited > 0 ? ' in all' : ''}; not retried`,
       );
     }
     if (retries >= RATE_LIMIT_RETRIES) {

@@ -137,6 +137,11 @@ export class SecretStores {
     store.set(upper, secret);
   }
 
+  /** Removes a stored secret, as someone tidying the scope by hand; false when there was none. */
+  remove(scope: SecretScope, name: string): boolean {
+    return this.store(this.scopeKey(scope)).delete(name.toUpperCase());
+  }
+
   /**
    * Gives a scope a new key pair (GitHub rotates keys now and then): a PUT with the old key_id
    * is then refused with 422. Secrets stored before stay decryptable. Returns the new key id.
