@@ -75,7 +75,8 @@ function rateLimitOf(error, now) {
     else
         until = now + SECONDARY_FALLBACK_MS;
     return {
-        kind: secondary ? 'secondary' : 'primary',
+        // A 429 that names neither is taken for a secondary limit: the budget is not spent.
+        kind: spent && !secondary ? 'primary' : 'secondary',
         until: Math.max(until, now + MIN_WAIT_MS),
         said: `GitHub answered ${status}${message ? `: ${message.trim().slice(0, 200)}` : ''}`,
     };

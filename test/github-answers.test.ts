@@ -135,6 +135,15 @@ describe('redirects', () => {
     expect(gh.decrypt(SCOPE, 'MKP_A')).toBe('secret-a');
   });
 
+  it('a redirect loop on the same origin is cut short', async () => {
+    const gh = await emulator();
+    gh.inject({ method: 'GET', pathIncludes: '/public-key', redirect: { to: gh.url }, times: 10 });
+    await expect(targetOn(gh).target.prepare()).rejects.toThrow(
+      /GitHub redirected GET \S+\/public-key more than 5 times; not followed further/,
+    );
+    expect(gh.count('GET', '/public-key')).toBe(6);
+  });
+
   it("a write counts only on GitHub's own 201 or 204", async () => {
     const gh = await emulator();
     const { target } = targetOn(gh);
@@ -250,7 +259,7 @@ describe('rate limits', () => {
       (e: unknown) => e as Error,
     );
     expect(error.message).toBe(
-      `cannot write repository secrets of acme/shop: GitHub answered 403: API rate limit exceeded for installation ID 1.. The primary rate limit holds until ${resetShown} UTC, 60 min from now: longer than the 5 min a run waits for GitHub; not retried`,
+      `cannot write repository secrets of acme/shop: GitHub answered 403: API rate limit exceeded for installation ID 1. The primary rate limit holds until ${resetShown} UTC, 60 min from now: longer than the 5 min a run waits for GitHub; not retried`,
     );
     await expect(target.write('MKP_SECOND', 'two')).rejects.toThrow(
       `not sent: GitHub's primary rate limit holds until ${resetShown} UTC`,

@@ -60,7 +60,8 @@ export function rateLimitOf(error: unknown, now: number): RateLimit | undefined 
     until = reset * 1000 + 1000;
   } else until = now + SECONDARY_FALLBACK_MS;
   return {
-    kind: secondary ? 'secondary' : 'primary',
+    // A 429 that names neither is taken for a secondary limit: the budget is not spent.
+    kind: spent && !secondary ? 'primary' : 'secondary',
     until: Math.max(until, now + MIN_WAIT_MS),
     said: `GitHub answered ${status}${message ? `: ${message.trim().slice(0, 200)}` : ''}`,
   };
