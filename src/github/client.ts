@@ -1,6 +1,5 @@
 import { getOctokit } from '@actions/github';
 import { defaults } from '@actions/github/lib/utils';
-import type { OctokitPlugin } from '@octokit/core/types';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck/light.js';
@@ -21,6 +20,8 @@ import { AnswerBrokeOff, causes, GitHubRefusal, guardedFetch } from './wire.js';
 // (5xx and network failures) and its throttling plugin (the pace of writes). Loaded only by
 // runs that talk to GitHub.
 export type GitHubClient = ReturnType<typeof getOctokit>;
+/** A plugin as getOctokit takes them (named here, not imported from @octokit/core). */
+type OctokitPlugin = NonNullable<Parameters<typeof getOctokit>[2]>;
 
 /** A repository as the REST paths name it. */
 export interface Repository {
