@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { RequestError } from '@octokit/request-error';
 import type { WebhooksFile } from '../src/config/types.js';
-import { githubAnswer } from '../src/github/client.js';
+import { githubAnswer, githubClient } from '../src/github/client.js';
+import { postPlanComment } from '../src/github/pr-comment.js';
 import { GitHubSecretsTarget } from '../src/github/secrets.js';
 import { RecordingLog } from '../src/log.js';
 import { sync } from '../src/sync.js';
@@ -316,6 +317,38 @@ describe('rate limits', () => {
       'the github-token lacks the permission',
     );
     expect(gh.count('PUT', '/MKP_A')).toBe(1);
+  });
+
+  it('a rate-limited PR comment is a warning about the limit, not about permissions', async () => {
+    const gh = await emulator();
+    gh.addPullRequest('acme/shop', 7);
+    gh.inject({
+      method: 'POST',
+      pathIncludes: '/issues/7/comments',
+      status: 403,
+      message: SECONDARY,
+      times: 5,
+    });
+    const log = new RecordingLog();
+    const waits: string[] = [];
+    const octokit = githubClient(
+      gh.token,
+      gh.url,
+      { githubWriteIntervalMs: 0, timeoutMs: 5_000 },
+      { clock: new FakeClock(T0), onWait: (message) => waits.push(message) },
+    );
+    await postPlanComment({
+      octokit,
+      repository: { owner: 'acme', repo: 'shop' },
+      pullNumber: 7,
+      configPath: 'webhooks.yaml',
+      markdown: 'plan',
+      log,
+    });
+    const warning = log.lines.find((line) => line.startsWith('warning:'))!;
+    expect(warning).toContain('still rate limited (secondary) after 2 waits');
+    expect(warning).not.toContain('cannot comment here');
+    expect(waits).toHaveLength(2);
   });
 });
 
