@@ -219,11 +219,21 @@ function githubClient(token, apiUrl, tuning, options = {}) {
 /**
  * Every call waits at the gate while a rate limit is in force; a call that meets one closes it
  * and is tried again when it opens, at most RATE_LIMIT_RETRIES times. A refusal of the wire
- * (a redirect elsewhere, an oversized answer) and a limit not waited out are final.
+ * (a redirect elsewhere, an oversized answer) and a limit not waited out are final. The first
+ * write goes alone, as the MijnKlantportaal calls start: a limit (or refusal) it meets holds
+ * back the others before they are sent.
  */
 function rateLimitGuard(gate, clock) {
     return (octokit) => {
+        /** Settles when the first write has GitHub's first answer (or no answer). */
+        let firstAnswer;
         octokit.hook.wrap('request', async (request, options) => {
+            const write = options.method !== 'GET' && options.method !== 'HEAD';
+            let answered;
+            if (write && firstAnswer)
+                await firstAnswer;
+            else if (write)
+                firstAnswer = new Promise((resolve) => (answered = resolve));
             for (let retries = 0;; retries++) {
                 try {
                     await gate.clear();
@@ -242,6 +252,10 @@ function rateLimitGuard(gate, clock) {
                     catch (refused) {
                         throw client_final(refused);
                     }
+                }
+                finally {
+                    // The others go once the gate knows what the first answer said.
+                    answered?.();
                 }
             }
         });

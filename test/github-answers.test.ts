@@ -213,11 +213,13 @@ describe('rate limits', () => {
     expect(clock.sleeps).toEqual([60_000]);
   });
 
-  it('pauses every write while a limit is in force, not just the one that met it', async () => {
+  it('pauses every call while a limit is in force, not just the one that met it', async () => {
     const gh = await emulator();
     const clock = new FakeClock(T0);
     const { target, waits } = targetOn(gh, { clock });
     await target.prepare();
+    const reads = () => gh.calls.filter((c) => c.method === 'GET').length;
+    const readsBefore = reads();
     clock.held = true;
     gh.inject({
       method: 'PUT',
@@ -228,16 +230,30 @@ describe('rate limits', () => {
     });
     const first = target.write('MKP_FIRST', 'one');
     await clock.whenSleeping(1);
+    // The second write waits for the first's answer, the reads at the gate: GitHub sees none.
     const second = target.write('MKP_SECOND', 'two');
-    await clock.whenSleeping(2);
-    // The second write waits at the gate: GitHub has not seen it.
+    const reading = target.prepare();
+    await clock.whenSleeping(3);
     expect(gh.count('PUT', '/MKP_SECOND')).toBe(0);
+    expect(reads()).toBe(readsBefore);
     clock.release();
-    await Promise.all([first, second]);
+    await Promise.all([first, second, reading]);
     expect(gh.count('PUT', '/MKP_FIRST')).toBe(2);
     expect(gh.count('PUT', '/MKP_SECOND')).toBe(1);
     expect(gh.decrypt(SCOPE, 'MKP_SECOND')).toBe('two');
     expect(waits).toHaveLength(1);
+  });
+
+  it('the first write goes alone: the others are sent once it has its answer', async () => {
+    const gh = await emulator();
+    const { target } = targetOn(gh);
+    await target.prepare();
+    gh.inject({ method: 'PUT', pathIncludes: '/MKP_A', delayMs: 200 });
+    await Promise.all(['MKP_A', 'MKP_B', 'MKP_C'].map((name) => target.write(name, name)));
+    const puts = gh.calls.filter((c) => c.method === 'PUT');
+    expect(puts[0]).toMatchObject({ path: expect.stringContaining('/MKP_A'), alongside: 0 });
+    expect(puts[1]!.alongside).toBe(0); // the first was answered before the next came
+    expect(puts).toHaveLength(3);
   });
 
   it('a primary limit beyond 5 minutes is not waited: the write fails naming the reset, and no other call is sent', async () => {

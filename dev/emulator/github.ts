@@ -171,6 +171,8 @@ export class GitHubEmulator {
   private readonly contents: Commits;
   private faults: Array<Fault & { left: number }> = [];
   private readonly resetAt = Math.floor(Date.now() / 1000) + 3600;
+  /** Calls read and not yet answered (or dropped). */
+  private readonly open = new Set<GhCall>();
   /** Bytes of `flood` bodies written so far (what a client that stops reading was spared). */
   floodBytesSent = 0;
 
@@ -301,7 +303,11 @@ export class GitHubEmulator {
     } catch {
       return;
     }
-    const call: GhCall = { method, path, status: 0, at: Date.now() };
+    const call: GhCall = { method, path, status: 0, at: Date.now(), alongside: this.open.size };
+    this.open.add(call);
+    // Answered once its last byte is handed over: before the client can have read it.
+    res.once('finish', () => this.open.delete(call));
+    res.once('close', () => this.open.delete(call));
     let parsed: unknown;
     let parseError = false;
     if (raw.length > 0) {

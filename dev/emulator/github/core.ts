@@ -24,6 +24,8 @@ export interface GhCall {
   status: number;
   /** Date.now() when the request had been read */
   at: number;
+  /** how many other calls were still unanswered when this one had been read */
+  alongside: number;
   /** the parsed JSON body (the raw text when it is not JSON), for requests that sent one */
   body?: unknown;
 }
