@@ -24,6 +24,8 @@ export interface Tuning {
   retryBaseMs?: number;
   budget?: RateBudget;
   githubWriteIntervalMs?: number;
+  /** The longest GitHub's rate limits may hold a run, in all. */
+  githubMaxWaitMs?: number;
 }
 
 export interface Settings {
@@ -150,15 +152,20 @@ function readGitHubInputs(read: InputReader, secretsTarget: SecretTargetKind): G
       `input \`repository\` must be owner/name as GitHub spells them (letters, digits, -, _ and . in the name), not \`${repositoryText}\``,
     );
   }
+  const environment = read.optional('environment');
+  const organization = read.optional('organization');
+  for (const problem of [environmentProblem(environment), organizationProblem(organization)]) {
+    if (problem) read.problems.push(problem);
+  }
   const inputs: GitHubInputs = {
     repository,
-    environment: read.optional('environment'),
-    organization: read.optional('organization') ?? repository?.owner,
+    environment,
+    organization: organization ?? repository?.owner,
     githubToken: read.token('github-token'),
     prComment: read.bool('pr-comment'),
     driftIssue: read.bool('drift-issue'),
   };
-  const { environment, organization, githubToken, prComment, driftIssue } = inputs;
+  const { githubToken, prComment, driftIssue } = inputs;
   const needsRepository =
     secretsTarget === 'repository' || secretsTarget === 'environment' || prComment || driftIssue;
   if (needsRepository && !repositoryText) {
@@ -171,7 +178,7 @@ function readGitHubInputs(read: InputReader, secretsTarget: SecretTargetKind): G
       'input `environment` is empty: it is required with secrets-target: environment',
     );
   }
-  if (secretsTarget === 'organization' && !organization) {
+  if (secretsTarget === 'organization' && !inputs.organization) {
     read.problems.push(
       'input `organization` is empty and `repository` gives no owner: it is required with secrets-target: organization',
     );
@@ -194,6 +201,39 @@ export function parseRepository(text: string): Repository | undefined {
   if (!match || match[2] === '.' || match[2] === '..') return undefined;
   return { owner: match[1]!, repo: match[2]! };
 }
+
+/**
+ * What is wrong with the `environment` input, or undefined when GitHub could hold it: at most
+ * 255 characters, no control character, and never `.` or `..`, which URL parsing would resolve
+ * out of the environment's path (the call would reach the repository's own secrets).
+ */
+export function environmentProblem(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  if (CONTROL.test(name)) {
+    return "input `environment` contains a control character (such as a line break): give the environment's name alone";
+  }
+  if (name === '.' || name === '..' || name.length > 255) {
+    return `input \`environment\` must be an environment's name (at most 255 characters, not . or ..), not \`${name.slice(0, 60)}\``;
+  }
+  return undefined;
+}
+
+/**
+ * What is wrong with the `organization` input, or undefined when it is a GitHub login: letters,
+ * digits and single hyphens inside, 1 to 39 characters (`Acme Corp` would change the call's path).
+ */
+export function organizationProblem(login: string | undefined): string | undefined {
+  if (login === undefined || /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(login)) {
+    return undefined;
+  }
+  const shown = CONTROL.test(login)
+    ? 'a name with a control character'
+    : `\`${login.slice(0, 60)}\``;
+  return `input \`organization\` must be an organization's login as GitHub spells it (letters, digits and single hyphens, at most 39 characters), not ${shown}`;
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * A token with a control character (a newline from an earlier step's output, say) would split
@@ -239,7 +279,8 @@ export function checkApiUrl(
 /**
  * Tuning from the environment, for tests, benchmarks and unusual networks; not part of the
  * contract: MKP_HTTP_TIMEOUT_MS, MKP_RETRY_BASE_MS, MKP_RATE_LIMIT ("60/60000": calls/window ms),
- * MKP_GITHUB_WRITE_INTERVAL_MS (pace of GitHub writes; GitHub asks for one a second).
+ * MKP_GITHUB_WRITE_INTERVAL_MS (pace of GitHub writes; GitHub asks for one a second),
+ * MKP_GITHUB_MAX_WAIT_MS (the longest GitHub's rate limits may hold a run; default 5 minutes).
  */
 export function readTuning(
   env: Record<string, string | undefined>,
@@ -269,6 +310,7 @@ export function readTuning(
     retryBaseMs: whole('MKP_RETRY_BASE_MS', 1),
     budget,
     githubWriteIntervalMs: whole('MKP_GITHUB_WRITE_INTERVAL_MS', 0),
+    githubMaxWaitMs: whole('MKP_GITHUB_MAX_WAIT_MS', 0),
   };
 }
 

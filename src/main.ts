@@ -117,7 +117,7 @@ async function runAction(
   if (file instanceof ConfigError) return reportInvalidFile(run, file.problems);
   const base = await pullRequestBase(run);
   const { settings, log } = run;
-  const target = await openSecretTarget(settings);
+  const target = await openSecretTarget(settings, log);
   const client = settings.apiToken
     ? connect({
         apiUrl: settings.apiUrl,
@@ -273,8 +273,11 @@ async function publish({ run, report, drifted, mode }: PublishRequest): Promise<
 
   const body = (maxLength: number) =>
     scrubber.scrub(report('the job summary of this run has them all', maxLength));
-  const { githubClient } = await import('./github/client.js');
-  const octokit = githubClient(githubToken, settings.githubApiUrl, settings.tuning);
+  const { githubClient, MAX_PAGE_OF_POSTS_BYTES } = await import('./github/client.js');
+  const octokit = githubClient(githubToken, settings.githubApiUrl, settings.tuning, {
+    onWait: (message) => log.info(message),
+    maxAnswerBytes: MAX_PAGE_OF_POSTS_BYTES,
+  });
   if (wantComment) {
     const pullNumber = context.pullRequest?.number;
     if (typeof pullNumber !== 'number') {
@@ -410,10 +413,11 @@ async function writeSummary({ context, log }: ActionRun, markdown: string): Prom
  * The SecretTarget that `secrets-target` names. The GitHub stores are loaded only when used,
  * so a run with step outputs does not pay for Octokit and libsodium at start-up.
  */
-async function openSecretTarget(settings: Settings): Promise<SecretTarget> {
+async function openSecretTarget(settings: Settings, log: Log): Promise<SecretTarget> {
   if (settings.secretsTarget === 'outputs') return new OutputsTarget();
   const { GitHubSecretsTarget } = await import('./github/secrets.js');
-  return new GitHubSecretsTarget(settings);
+  // GitHub's rate limits may hold a write: the log says why the run waits.
+  return new GitHubSecretsTarget({ ...settings, onWait: (message) => log.info(message) });
 }
 
 /** Every `${VAR}` value a file read is masked by the runner and cut from all text shown. */

@@ -30,6 +30,8 @@ export interface SecretResult {
   message?: Phrase;
   /** When a new webhook's secret was written over a secret of that name: its `updated_at`. */
   replaced?: string;
+  /** A failed write that no run can repeat until this is done at the target (it is full). */
+  blocked?: string;
 }
 
 /**

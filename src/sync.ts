@@ -12,7 +12,7 @@ import { sameButSpelling, subscriptionKey } from './matching.js';
 import { makePlan, type Plan } from './plan.js';
 import type { Outcome, SecretResult, SyncResult } from './result.js';
 import { isStale, STALE_REASON, type Clocks } from './secrets/stale.js';
-import type { SecretTarget, TargetSecrets } from './secrets/target.js';
+import { SecretTargetError, type SecretTarget, type TargetSecrets } from './secrets/target.js';
 import { code, phrase, plainText, type Phrase } from './text/phrase.js';
 import { messageOf, plural } from './text/words.js';
 import { redactUrl } from './url.js';
@@ -445,7 +445,14 @@ async function writeSecret(
   } catch (error) {
     if (cancel.closed) return;
     const message = messageOf(error);
-    outcome.secret = { reason, state: 'failed', message: phrase`${message}` };
+    // A target that is full: no run can write it until someone acts there.
+    const blocked = error instanceof SecretTargetError ? error.blocked : undefined;
+    outcome.secret = {
+      reason,
+      state: 'failed',
+      message: phrase`${message}`,
+      ...(blocked ? { blocked } : {}),
+    };
     log.error(`failed to write secret ${secretName}: ${message}`);
   }
 }

@@ -73,7 +73,9 @@ export function alreadyDone(result: SyncResult): Phrase {
       ', ',
     );
   const created = createdIn(result);
-  const pending = result.outcomes.filter((o) => o.secret?.state === 'failed');
+  const failed = result.outcomes.filter((o) => o.secret?.state === 'failed');
+  const pending = failed.filter((o) => o.secret?.blocked === undefined);
+  const blocked = failed.filter((o) => o.secret?.blocked !== undefined);
   const parts = [
     created.length > 0
       ? phrase`Already done: created ${plural(created.length, 'webhook')} (secrets ${names(created)}).`
@@ -82,6 +84,13 @@ export function alreadyDone(result: SyncResult): Phrase {
   if (pending.length > 0) {
     parts.push(
       phrase`Secrets still to be written: ${names(pending)}. The webhooks keep their secrets on the account; the next run with resync-secrets: missing (the default) writes them.`,
+    );
+  }
+  // The next run cannot write these until someone acts: no promise that it will.
+  if (blocked.length > 0) {
+    const remedies = [...new Set(blocked.map((o) => o.secret!.blocked!))].join('; ');
+    parts.push(
+      phrase`Secrets that no run can write yet: ${names(blocked)}: ${remedies}; then the next run with resync-secrets: missing writes them. The webhooks keep their secrets on the account.`,
     );
   }
   if (result.outcomes.some((o) => o.create?.state === 'failed')) {

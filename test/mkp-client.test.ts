@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { connect } from '../src/mkp/client.js';
 import { ApiError } from '../src/mkp/errors.js';
-import type { Clock } from '../src/mkp/http.js';
+import type { Clock } from '../src/clock.js';
 import { MkpEmulator } from '../dev/emulator/mkp.js';
 import { clientFor } from './harness/clients.js';
 

@@ -1,7 +1,8 @@
 import { isMapping } from '../parsed.js';
 import { redactUrl } from '../url.js';
 import { ApiError } from './errors.js';
-import { ApiHttp, HTTP_DEFAULTS, type Clock } from './http.js';
+import type { Clock } from '../clock.js';
+import { ApiHttp, HTTP_DEFAULTS } from './http.js';
 import type { RateBudget } from './rate-gate.js';
 import { WebhookSecrets } from './secrets.js';
 import type { RemoteWebhook } from './types.js';

@@ -5,6 +5,7 @@
 // repeat (a create) is never retried when its outcome is unknown; it fails as 'outcome-unknown'
 // so that the caller can look before it tries again. Once the run is cancelled no call starts,
 // and one under way is let finish: its outcome is what the run reports.
+import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import { redactUrl } from '../url.js';
 import { ApiError } from './errors.js';
 import { DOCUMENTED_BUDGET, GateClosed, RateGate, type RateBudget } from './rate-gate.js';
@@ -31,27 +32,6 @@ export interface HttpSettings {
   /** The time retries and rate limits are judged by; tests give their own. */
   clock?: Clock;
 }
-
-/** The time as the HTTP layer sees it: now, and a wait that a cancellation cuts short. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export const SYSTEM_CLOCK: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve) => {
-      if (signal?.aborted) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      }
-      signal?.addEventListener('abort', done, { once: true });
-    }),
-};
 
 export const HTTP_DEFAULTS: Omit<HttpSettings, 'baseUrl' | 'token'> = {
   timeoutMs: 30_000,

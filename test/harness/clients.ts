@@ -1,7 +1,7 @@
 import type { Subscription } from '../../src/config/types.js';
 import type { EventType } from '../../src/events.js';
 import { connect, type MkpClient } from '../../src/mkp/client.js';
-import type { Clock } from '../../src/mkp/http.js';
+import type { Clock } from '../../src/clock.js';
 import type { RateBudget } from '../../src/mkp/rate-gate.js';
 import type { MkpEmulator } from '../../dev/emulator/mkp.js';
 
