@@ -16,7 +16,7 @@ import {
   type Settings,
 } from './inputs.js';
 import type { Log } from './log.js';
-import { connect } from './mkp/client.js';
+import { connect, type MkpClient } from './mkp/client.js';
 import {
   pullRequestChanges,
   type PullRequestBase,
@@ -118,16 +118,7 @@ async function runAction(
   const base = await pullRequestBase(run);
   const { settings, log } = run;
   const target = await openSecretTarget(settings, log);
-  const client = settings.apiToken
-    ? connect({
-        apiUrl: settings.apiUrl,
-        token: settings.apiToken,
-        tuning: settings.tuning,
-        mask: (secret) => log.mask(secret),
-        onRetry: (message) => log.info(message),
-        signal,
-      })
-    : null;
+  const client = connectApi(run, signal);
   const { dryRun, resyncSecrets: resync } = settings;
   const result = await sync({ file, client, dryRun, target, resync, log, signal });
   const pullRequest = base && pullRequestChanges(file, base, result.listing);
@@ -145,6 +136,22 @@ async function runAction(
     });
   }
   setExitStatus(result, run);
+}
+
+/**
+ * The MijnKlantportaal client of the api-token, which sends nothing once the run is cancelled;
+ * none without a token (the file is then validated only).
+ */
+function connectApi({ settings, log }: ActionRun, signal: AbortSignal): MkpClient | null {
+  if (!settings.apiToken) return null;
+  return connect({
+    apiUrl: settings.apiUrl,
+    token: settings.apiToken,
+    tuning: settings.tuning,
+    mask: (secret) => log.mask(secret),
+    onRetry: (message) => log.info(message),
+    signal,
+  });
 }
 
 /** The inputs and the runner's facts read, and both tokens masked before anything can print them. */
