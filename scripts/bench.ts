@@ -20,7 +20,7 @@ import type { RateBudget } from '../src/mkp/rate-gate.js';
 import { OutputsTarget } from '../src/secrets/outputs.js';
 import { sync } from '../src/sync.js';
 import { succeeded } from '../src/verdicts.js';
-import { MkpEmulator, type MkpEmulatorOptions } from '../dev/emulator/mkp.js';
+import { MkpEmulator, type MkpEmulatorOptions } from '../src/emulator/mkp.js';
 import { REPO_ROOT, runAction } from '../dev/harness/action-runner.js';
 
 const LATENCY_MS = 50;

@@ -8,8 +8,8 @@
  * PORT sets the port (default: any free one). The emulator keeps its records in memory.
  * A bad PORT, or one that is taken, is one sentence and exit status 1, never a stack trace.
  */
-import { MkpEmulator } from '../dev/emulator/mkp.js';
-import { DEMO_ACCOUNT } from './demo-account.js';
+import { MkpEmulator } from '../src/emulator/mkp.js';
+import { DEMO_ACCOUNT } from '../src/emulator/demo-account.js';
 
 /** PORT as a port number, or the sentence that says what is wrong with it. */
 function portOf(value: string | undefined): number | string {

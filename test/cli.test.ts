@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { parseWebhooksFile } from '../src/config/load.js';
-import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { MkpEmulator } from '../src/emulator/mkp.js';
 import { findLeaks } from './harness/leaks.js';
 import { runCli, type CliRun } from '../dev/harness/processes.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { GitHubEmulator } from '../dev/emulator/github.js';
-import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { MkpEmulator } from '../src/emulator/mkp.js';
 import { REPO_ROOT, runAction } from '../dev/harness/action-runner.js';
 import { expectNoLeak } from './harness/leaks.js';
 

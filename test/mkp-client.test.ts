@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { connect } from '../src/mkp/client.js';
 import { ApiError } from '../src/mkp/errors.js';
-import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { MkpEmulator } from '../src/emulator/mkp.js';
 import { clientFor } from './harness/clients.js';
 
 /** The API client and its HTTP layer, over real HTTP against the emulator (CONTRACT §4). */

@@ -4,7 +4,7 @@ import type { ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { parse } from 'yaml';
-import { MkpEmulator, type MkpEmulatorOptions, type WebhookRecord } from '../dev/emulator/mkp.js';
+import { MkpEmulator, type MkpEmulatorOptions, type WebhookRecord } from '../src/emulator/mkp.js';
 
 // The emulator is only worth something if it is the API of openapi.yaml: every documented
 // answer is checked against the published schemas and headers.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { MkpEmulator } from '../src/emulator/mkp.js';
 import { SCHEMA_URL } from '../src/adopt.js';
 import { REPO_ROOT } from '../dev/harness/action-runner.js';
 
