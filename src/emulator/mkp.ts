@@ -12,9 +12,9 @@ import type { AddressInfo } from 'node:net';
 /**
  * A MijnKlantportaal Webhooks API on a loopback port, following the API description
  * (spec/mijnklantportaal/openapi.yaml): list (Laravel simple paginator), create, get, bearer
- * auth, a rolling rate limit per token, and scripted faults. Tests, `npm run demo` and the
- * benchmarks use it, so it imports nothing from jest and nothing from src/: it is the other
- * side of the wire, not a copy of the client's beliefs.
+ * auth, a rolling rate limit per token, and scripted faults. Tests, `npm run demo`, the
+ * benchmarks and the CLI's `emulator` command use it. It imports nothing from the rest of src/
+ * (test/layering.test.ts): it is the other side of the wire, not a copy of the client's beliefs.
  */
 
 export interface WebhookRecord {
