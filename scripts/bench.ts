@@ -8,9 +8,17 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { parseWebhooksFile } from '../src/config/load.js';
 import type { WebhooksFile } from '../src/config/types.js';
 import { EVENT_TYPES } from '../src/events.js';
@@ -216,6 +224,37 @@ function coldStart(node: string) {
   });
 }
 
+/**
+ * The npm package (`npm pack`) and the CLI's parts: the entry that checks the Node version, the
+ * bundle, and the emulator's chunk, which only `mkp-webhooks-sync emulator` loads.
+ */
+function cliPackage() {
+  const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  const [packed] = JSON.parse(pack.stdout) as Array<{
+    size: number;
+    unpackedSize: number;
+    entryCount: number;
+  }>;
+  const main = join(REPO_ROOT, 'dist/cli/main');
+  const emulator = readdirSync(main)
+    .filter((f) => /^\d+\.index\.js$/.test(f))
+    .map((f) => join(main, f))
+    .filter((path) => readFileSync(path, 'utf8').includes('Unauthenticated.'));
+  if (emulator.length !== 1) throw new Error('cannot tell the emulator chunk of dist/cli/main/');
+  const code = readFileSync(emulator[0]!);
+  const map = readFileSync(`${emulator[0]!}.map`);
+  const kB = (bytes: number) => `${(bytes / 1024).toFixed(0)} kB`;
+  rows.push({
+    scenario: 'the npm package (npm pack), and what the emulator adds to it',
+    figures: `${kB(packed!.size)} packed, ${kB(packed!.unpackedSize)} unpacked, ${packed!.entryCount} files; the emulator chunk ${kB(code.length)} (+ ${kB(map.length)} source map) unpacked, about ${kB(gzipSync(code).length + gzipSync(map).length)} packed, loaded only by \`emulator\`; dist/cli/index.js ${kB(statSync(join(REPO_ROOT, 'dist/cli/index.js')).size)} before the CLI bundle (${kB(statSync(join(main, 'index.js')).size)})`,
+    target: '≤ 400 kB packed',
+    met: packed!.size <= 400 * 1024,
+  });
+}
+
 function loader() {
   const text = yamlOf(1000);
   const samples: number[] = [];
@@ -348,6 +387,7 @@ for (const n of [10, 50, 200]) await bulkCreate(n);
 await noOp(500);
 await rateLimited();
 for (const node of NODES) coldStart(node);
+cliPackage();
 loader();
 for (const node of NODES) await memory(node);
 

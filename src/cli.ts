@@ -111,7 +111,11 @@ export async function main(argv: string[], env = process.env): Promise<number> {
       out(`${version}\n`);
       return 0;
     }
-    if (!command) throw new UsageError(`expected a command: ${COMMANDS.join(', ')}`);
+    if (!command) {
+      // A bare `npx mkp-webhooks-sync` is how many people start: the usage teaches more than a line.
+      err(`error: expected a command\n\n${USAGE}`);
+      return 2;
+    }
     if (command === 'emulator') return await emulatorCommand(values, out, err);
     if (values.json) {
       jsonFailure = (failure) => {
