@@ -303,7 +303,9 @@ async function isMissing(path: string): Promise<boolean> {
 
 /** What to do when there is no config file yet: write one, or import it from the account. */
 function startHint(config: string): string {
-  const output = config === 'webhooks.yaml' ? '' : ` --output ${config}`;
+  // A path to paste into a shell: quoted unless it is plain.
+  const word = /^[\w./-]+$/.test(config) ? config : `'${config.replace(/'/g, `'\\''`)}'`;
+  const output = config === 'webhooks.yaml' ? '' : ` --output ${word}`;
   return `To start, write ${config} (the format: ${FORMAT_DOCS}), or write it from the webhooks already on the account: MKP_API_TOKEN=… ${BIN} import${output}\n`;
 }
 

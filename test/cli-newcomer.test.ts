@@ -70,6 +70,9 @@ describe('a missing webhooks.yaml', () => {
     }
     const other = await runCli(['plan', '--config', 'prod.yaml'], { cwd: dir() });
     expect(other.stderr).toContain('MKP_API_TOKEN=… mkp-webhooks-sync import --output prod.yaml\n');
+    // A path to paste into a shell is quoted when it is not plain.
+    const spaced = await runCli(['plan', '--config', "it's mine.yaml"], { cwd: dir() });
+    expect(spaced.stderr).toContain(`import --output 'it'\\''s mine.yaml'\n`);
   });
 
   it('gives no such hint for a file that is there but invalid', async () => {

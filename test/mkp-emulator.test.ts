@@ -769,3 +769,18 @@ describe('quirks for the right-secret scenarios', () => {
     expect(Date.parse(fresh.createdAt)).toBeGreaterThan(Date.parse(old.createdAt));
   });
 });
+
+describe('as the CLI serves it (mkp-webhooks-sync emulator, running for days)', () => {
+  it('drops a request body over 1 MiB unread and keeps answering', async () => {
+    const emu = await emulator();
+    const sent = fetch(`${emu.baseUrl}/webhooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emu.token}`, 'content-type': 'application/json' },
+      body: 'x'.repeat(2 * 1024 * 1024),
+    });
+    await expect(sent).rejects.toThrow();
+    expect(emu.records).toEqual([]);
+    const listed = await call(emu, `${emu.baseUrl}/webhooks`);
+    expect(listed.status).toBe(200);
+  });
+});

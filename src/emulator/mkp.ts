@@ -707,10 +707,22 @@ function htmlGatewayError(status: number): Outcome {
   };
 }
 
+/** A create's body is under 3 kB; a larger one is dropped unread, as the emulator may run for days. */
+const MAX_REQUEST_BYTES = 1024 * 1024;
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
     req.on('aborted', () => reject(new Error('aborted')));

@@ -562,10 +562,21 @@ function htmlGatewayError(status) {
         delayMs: 0,
     };
 }
+/** A create's body is under 3 kB; a larger one is dropped unread, as the emulator may run for days. */
+const MAX_REQUEST_BYTES = 1024 * 1024;
 function readBody(req) {
     return new Promise((resolve, reject) => {
         const chunks = [];
-        req.on('data', (chunk) => chunks.push(chunk));
+        let size = 0;
+        req.on('data', (chunk) => {
+            size += chunk.length;
+            if (size > MAX_REQUEST_BYTES) {
+                reject(new Error('request body too large'));
+                req.destroy();
+                return;
+            }
+            chunks.push(chunk);
+        });
         req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
         req.on('error', reject);
         req.on('aborted', () => reject(new Error('aborted')));
