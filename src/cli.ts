@@ -256,7 +256,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
   }
 }
 
-/** What a failed `--json` run prints (docs/cli-json.md): the problems of an invalid file, and what apply did. */
+/** What a failed `--json` run prints (docs/json.md): the problems of an invalid file, and what apply did. */
 interface JsonFailure {
   error: string;
   problems?: ConfigProblem[];
