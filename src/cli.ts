@@ -1,13 +1,18 @@
-#!/usr/bin/env node
+import { lstat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadWebhooksFile } from './config/load.js';
-import { ConfigError, formatProblem, type WebhooksFile } from './config/types.js';
+import {
+  ConfigError,
+  formatProblem,
+  type ConfigProblem,
+  type WebhooksFile,
+} from './config/types.js';
 import { checkApiUrl, DEFAULT_API_URL, readTuning, tokenProblem } from './inputs.js';
 import { formatPosition, type Log, type SourcePosition } from './log.js';
 import { connect, type MkpClient } from './mkp/client.js';
 import { checkedPlanJson, createdJson, planJson } from './report/outputs.js';
 import { renderProblems, renderText } from './report/terminal.js';
-import { Scrubber, scrubbingLog } from './scrub.js';
+import { MIN_MASKED_VARIABLE_LENGTH, Scrubber, scrubbingLog } from './scrub.js';
 import { closest } from './config/suggest.js';
 import type { SyncResult } from './result.js';
 import { sync } from './sync.js';
@@ -19,8 +24,9 @@ import packageJson from '../package.json' with { type: 'json' };
 const { version } = packageJson;
 
 /**
- * The terminal shell: `mkp-webhooks-sync validate|plan|apply|import`. Same core as the Action;
- * the token comes from MKP_API_TOKEN, the base URL from MKP_API_URL. It never prints a secret.
+ * The terminal shell: `mkp-webhooks-sync validate|plan|apply|import|emulator|help`. Same core as
+ * the Action; the token comes from MKP_API_TOKEN, the base URL from MKP_API_URL. It never prints
+ * a secret. bin.ts loads it, after the Node version check.
  */
 const BIN = 'mkp-webhooks-sync';
 const USAGE = `usage: ${BIN} <command> [options]
@@ -30,6 +36,9 @@ commands:
   plan       show what apply would do (reads the account when MKP_API_TOKEN is set)
   apply      create the missing webhooks (needs MKP_API_TOKEN)
   import     write webhooks.yaml from the webhooks already on the account
+  emulator   serve a MijnKlantportaal emulator on 127.0.0.1, to try the others without an
+             account; it prints the MKP_API_URL and MKP_API_TOKEN to use
+  help       this text
 
 options:
   --config FILE   validate, plan, apply: the declarative file (default webhooks.yaml)
@@ -42,13 +51,19 @@ options:
                   import: secret-name template for every entry, e.g. {NAME}_{EVENT}_SECRET
   --owns PATTERN  import: only webhooks under this URL pattern (* any text), written as
                   the file's owns list; repeat it for several patterns
+  --port N        emulator: the port to listen on (default: any free port)
+  --seed ACCOUNT  emulator: none (an empty account, the default) or demo (two webhooks)
   -h, --help      this text
   -v, --version   the version
 
 environment: MKP_API_TOKEN (API key or OAuth token), MKP_API_URL (default ${DEFAULT_API_URL})
 `;
 
-const COMMANDS = ['validate', 'plan', 'apply', 'import'] as const;
+/** Where people read the file's format: the docs of the release line this CLI belongs to. */
+const FORMAT_DOCS =
+  'https://github.com/mkp-webhooks-sync/mkp-webhooks-sync/blob/v1/docs/webhooks-yaml.md';
+
+const COMMANDS = ['validate', 'plan', 'apply', 'import', 'emulator', 'help'] as const;
 type Command = (typeof COMMANDS)[number];
 
 /** Every option, and the commands it applies to (none: it applies to every command). */
@@ -60,6 +75,8 @@ const OPTIONS = {
   names: { type: 'string', for: ['import'] },
   'secret-template': { type: 'string', for: ['import'] },
   owns: { type: 'string', multiple: true, for: ['import'] },
+  port: { type: 'string', for: ['emulator'] },
+  seed: { type: 'string', for: ['emulator'] },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const satisfies Record<
@@ -71,9 +88,11 @@ class UsageError extends Error {}
 
 export async function main(argv: string[], env = process.env): Promise<number> {
   const terminal = openTerminal();
+  // With --json, every failure of validate, plan and apply prints one shape on stdout, once.
+  let jsonFailure: JsonFailureSink | undefined;
   try {
     const { values, command } = parseCommandLine(argv);
-    if (values.help) {
+    if (values.help || command === 'help') {
       terminal.out(USAGE);
       return 0;
     }
@@ -81,23 +100,32 @@ export async function main(argv: string[], env = process.env): Promise<number> {
       terminal.out(`${version}\n`);
       return 0;
     }
-    if (!command) throw new UsageError(`expected a command: ${COMMANDS.join(', ')}`);
+    if (!command) {
+      // A bare `npx mkp-webhooks-sync` is how many people start: the usage teaches more than a line.
+      terminal.err(`error: expected a command\n\n${USAGE}`);
+      return 2;
+    }
+    if (command === 'emulator') return await emulatorCommand(values, terminal.out, terminal.err);
+    if (values.json) jsonFailure = onceAsJson(command, terminal.out);
 
-    const token = env.MKP_API_TOKEN?.trim() || undefined;
-    const refused = tokenRefusal(command, token, terminal.log);
+    const { token, problem } = readToken(env);
+    const refused = tokenRefusal(command, token, problem, terminal.log);
     if (refused) {
       terminal.err(`error: ${refused}\n`);
+      jsonFailure?.({ error: refused });
       return 1;
     }
     const client = () => makeClient(env, token!, terminal.log);
     if (command === 'import') return await runImport(values, client, terminal);
-    return await runFileCommand(command, values, { env, token, client }, terminal);
+    const access: Access = { env, token, client };
+    return await runFileCommand(command, values, access, terminal, jsonFailure);
   } catch (error) {
     if (error instanceof UsageError) {
       terminal.err(`error: ${error.message}; see ${BIN} --help\n`);
       return 2;
     }
     terminal.err(`error: ${messageOf(error)}\n`);
+    jsonFailure?.({ error: messageOf(error) });
     return 1;
   }
 }
@@ -139,11 +167,18 @@ function openTerminal(): Terminal {
   };
 }
 
-/** Why the command cannot run with this MKP_API_TOKEN, or undefined; a token is masked first. */
-function tokenRefusal(command: Command, token: string | undefined, log: Log): string | undefined {
+/**
+ * Why the command cannot run with this MKP_API_TOKEN (readToken's `problem`, or none given where
+ * one is needed), or undefined. A token readToken kept is masked first.
+ */
+function tokenRefusal(
+  command: Command,
+  token: string | undefined,
+  problem: string | undefined,
+  log: Log,
+): string | undefined {
   if (token) log.mask(token);
-  const bad = token === undefined ? undefined : tokenProblem('MKP_API_TOKEN', token);
-  if (bad) return bad;
+  if (problem) return problem;
   if ((command === 'apply' || command === 'import') && !token) {
     return `${command} needs MKP_API_TOKEN (a MijnKlantportaal API key with the webhooks scope)`;
   }
@@ -181,21 +216,23 @@ interface Access {
 
 /** validate, plan and apply: the file, then (plan, apply) the run and what it came to. */
 async function runFileCommand(
-  command: Exclude<Command, 'import'>,
+  command: 'validate' | 'plan' | 'apply',
   values: CliValues,
   { env, token, client }: Access,
   terminal: Terminal,
+  jsonFailure: JsonFailureSink | undefined,
 ): Promise<number> {
   const json = values.json ?? false;
   const config = values.config ?? 'webhooks.yaml';
-  const fail = failureShape(command, json, terminal);
+  const fail = (error: string, result?: SyncResult) => jsonFailure?.({ error, result });
   const file = await loadFile(config, command === 'validate' || !token, { env, token }, terminal);
   if (file instanceof ConfigError) {
-    if (json && command === 'validate') {
-      terminal.out(`${JSON.stringify({ valid: false, problems: file.problems })}\n`);
-    }
     terminal.err(renderProblems(file.problems));
-    fail(`${config} has ${plural(file.problems.length, 'problem')}; nothing was sent`);
+    if (await isMissing(config)) terminal.err(startHint(config));
+    jsonFailure?.({
+      error: `${config} has ${plural(file.problems.length, 'problem')}; nothing was sent`,
+      problems: file.problems,
+    });
     return 1;
   }
   const result = await sync({
@@ -238,23 +275,6 @@ async function loadFile(
   return file;
 }
 
-/** What a failed plan or apply prints with --json (README "Outside GitHub Actions"). */
-function failureShape(
-  command: Exclude<Command, 'import'>,
-  json: boolean,
-  { out }: Terminal,
-): (error: string, result?: SyncResult) => void {
-  return (error, result) => {
-    if (!json || command === 'validate') return;
-    const plan = result?.plan ? checkedPlanJson(result.plan) : null;
-    const body =
-      command === 'apply'
-        ? { error, plan, created: result ? createdJson(result) : [] }
-        : { error, plan };
-    out(`${JSON.stringify(body)}\n`);
-  };
-}
-
 /** The plan or what the apply did, for people or as JSON; exit 1 when the run did not succeed. */
 function reportRun(
   command: 'plan' | 'apply',
@@ -294,6 +314,99 @@ function reportRun(
   return 0;
 }
 
+/** What a failed `--json` run prints (docs/json.md): the problems of an invalid file, and what apply did. */
+interface JsonFailure {
+  error: string;
+  problems?: ConfigProblem[];
+  result?: SyncResult;
+}
+
+type JsonFailureSink = (failure: JsonFailure) => void;
+
+/** With --json: prints a failure in its one shape on stdout, the first time only. */
+function onceAsJson(command: Command, out: (text: string) => void): JsonFailureSink {
+  let printed = false;
+  return (failure) => {
+    if (printed) return;
+    printed = true;
+    out(`${JSON.stringify(failureJson(command, failure))}\n`);
+  };
+}
+
+function failureJson(command: Command, { error, problems = [], result }: JsonFailure): object {
+  if (command === 'validate') return { valid: false, error, problems };
+  const plan = result?.plan ? checkedPlanJson(result.plan) : null;
+  if (command === 'apply') {
+    return { error, problems, plan, created: result ? createdJson(result) : [] };
+  }
+  return { error, problems, plan };
+}
+
+/**
+ * MKP_API_TOKEN, or why it is refused. The check comes before the token is masked: a refusal
+ * must stay readable. A token shorter than MIN_MASKED_VARIABLE_LENGTH is refused too: the
+ * scrubber cuts it out of everything printed, and `e` made every message `w***bhooks.yaml`;
+ * no real API key is that short.
+ */
+function readToken(env: Record<string, string | undefined>): { token?: string; problem?: string } {
+  const token = env.MKP_API_TOKEN?.trim() || undefined;
+  if (token === undefined) return {};
+  const problem = tokenProblem('MKP_API_TOKEN', token);
+  if (problem) return { token, problem };
+  if (token.length < MIN_MASKED_VARIABLE_LENGTH) {
+    return {
+      problem: `MKP_API_TOKEN is only ${plural(token.length, 'character')} long: a MijnKlantportaal API key or OAuth token is far longer (at least ${MIN_MASKED_VARIABLE_LENGTH} characters are needed to keep it out of what this command prints). Check what MKP_API_TOKEN holds; nothing was sent`,
+    };
+  }
+  return { token };
+}
+
+/** True when nothing is at `path` (not even a link), so the file is still to be written. */
+async function isMissing(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return false;
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'ENOENT';
+  }
+}
+
+/** What to do when there is no config file yet: write one, or import it from the account. */
+function startHint(config: string): string {
+  // A path to paste into a shell: quoted unless it is plain.
+  const word = /^[\w./-]+$/.test(config) ? config : `'${config.replace(/'/g, `'\\''`)}'`;
+  const output = config === 'webhooks.yaml' ? '' : ` --output ${word}`;
+  return `To start, write ${config} (the format: ${FORMAT_DOCS}), or write it from the webhooks already on the account: MKP_API_TOKEN=… ${BIN} import${output}\n`;
+}
+
+/** `emulator [--port N] [--seed none|demo]`: loads the emulator's chunk and serves until Ctrl-C. */
+async function emulatorCommand(
+  values: CliValues,
+  out: (text: string) => void,
+  err: (text: string) => void,
+): Promise<number> {
+  const port = values.port ?? '0';
+  const { portProblem, serveEmulator, SEEDS } = await import('./emulator/serve.js');
+  const problem = portProblem(port, '--port');
+  if (problem !== undefined) throw new UsageError(problem);
+  const seed = values.seed ?? 'none';
+  if (!Object.hasOwn(SEEDS, seed)) {
+    throw new UsageError(`--seed must be ${Object.keys(SEEDS).join(' or ')}, not ${seed}`);
+  }
+  return serveEmulator({
+    port: Number(port),
+    seed: seed as keyof typeof SEEDS,
+    portSetting: { set: '--port N', unset: 'leave out --port' },
+    cli: `npx ${BIN}`,
+    out,
+    fail: (sentence) => err(`error: ${sentence}\n`),
+    stop: new Promise((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    }),
+  });
+}
+
 /** argv -> the command and its options; a usage mistake is one UsageError sentence. */
 interface CliValues {
   config?: string;
@@ -303,6 +416,8 @@ interface CliValues {
   names?: string;
   'secret-template'?: string;
   owns?: string[];
+  port?: string;
+  seed?: string;
   help?: boolean;
   version?: boolean;
 }
@@ -353,6 +468,12 @@ function parseCommandLine(argv: string[]): { command: Command | undefined; value
     const guess = closest(first, COMMANDS);
     throw new UsageError(`unknown command ${first}${guess ? ` (did you mean ${guess}?)` : ''}`);
   }
+  // `help plan` prints the one usage text too.
+  const helpFor = command === 'help' && rest.length === 1 ? rest.shift() : undefined;
+  if (helpFor !== undefined && !(COMMANDS as readonly string[]).includes(helpFor)) {
+    const guess = closest(helpFor, COMMANDS);
+    throw new UsageError(`unknown command ${helpFor}${guess ? ` (did you mean ${guess}?)` : ''}`);
+  }
   if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0]}`);
 
   return { command, values: parsed.values as CliValues };
@@ -371,7 +492,15 @@ function makeClient(env: Record<string, string | undefined>, token: string, log:
   const apiUrl = checkApiUrl(env.MKP_API_URL?.trim() || DEFAULT_API_URL, problems, 'MKP_API_URL');
   const tuning = readTuning(env, problems);
   if (problems.length > 0) throw new Error(problems.join('; '));
-  return connect({ apiUrl, token, tuning, mask: log.mask, onRetry: log.info });
+  return connect({
+    apiUrl,
+    token,
+    tuning,
+    mask: log.mask,
+    onRetry: log.info,
+    // A person waits at the terminal: a refused port is said at once, not retried for 12 s.
+    shell: { urlSetting: 'MKP_API_URL', retryRefused: false },
+  });
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -2,7 +2,7 @@ import { isMapping } from '../parsed.js';
 import { redactUrl } from '../url.js';
 import { ApiError } from './errors.js';
 import type { Clock } from '../clock.js';
-import { ApiHttp, HTTP_DEFAULTS } from './http.js';
+import { ApiHttp, HTTP_DEFAULTS, type HttpSettings } from './http.js';
 import type { RateBudget } from './rate-gate.js';
 import { WebhookSecrets } from './secrets.js';
 import type { RemoteWebhook } from './types.js';
@@ -270,6 +270,8 @@ export interface Connection {
   /** The run's cancellation: no call is sent after it. */
   signal?: AbortSignal;
   clock?: Clock;
+  /** What differs by shell: how messages name the API URL setting, and whether a refused connection is retried. */
+  shell?: Pick<HttpSettings, 'urlSetting' | 'retryRefused'>;
 }
 
 /** A client for one token, with the shared HTTP layer under it. */
@@ -285,6 +287,7 @@ export function connect(connection: Connection): MkpClient {
     onRetry: connection.onRetry,
     signal: connection.signal,
     clock: connection.clock,
+    ...connection.shell,
   });
   return new MkpClient(http, connection.apiUrl, connection.mask);
 }
