@@ -13,32 +13,51 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: DRIFT_LABEL, driftIssueRole
 
+// EXTERNAL MODULE: ./src/text/encoders.ts
+var encoders = __webpack_require__(5518);
+// EXTERNAL MODULE: ./src/text/phrase.ts
+var phrase = __webpack_require__(8878);
 // EXTERNAL MODULE: ./src/report/github-body.ts
 var github_body = __webpack_require__(3876);
 ;// CONCATENATED MODULE: ./src/report/drift-issue.ts
 // The text of the drift issue: its marker, title, body and closing comment. Opening, updating
 // and closing it is src/github/drift-issue.ts.
 
+
+
 /** The hidden marker that identifies the drift issue of one config path. */
 function driftMarker(configPath) {
-    return `<!-- mkp-webhooks-sync:drift config=${encodeURIComponent(configPath)} -->`;
+    return (0,encoders/* htmlComment */.z5) `mkp-webhooks-sync:drift config=${configPath}`;
 }
+/** The issue's title: plain text (GitHub shows it as it is), on one line. */
 function driftIssueTitle(configPath) {
-    return `MijnKlantportaal webhooks drifted from ${configPath}`;
+    return (0,encoders/* visible */.RK)(`MijnKlantportaal webhooks drifted from ${configPath}`);
 }
 /** The issue body: what drifted, what to do, then the run's report; `runUrl` links the run. */
-function driftIssueBody(configPath, markdown, runUrl) {
-    return (0,github_body/* fitComment */.pI)([
+function driftIssueBody(configPath, report, runUrl) {
+    const found = runUrl
+        ? (0,encoders.md) ` Found by ${(0,encoders/* link */.nf)((0,encoders.md) `
+this run
+        `, runUrl)}.`
+        : (0,encoders.md) ``;
+    return (0,github_body/* fitBody */.KM)((0,encoders/* joinMarkdown */.UF)([
         driftMarker(configPath),
-        `MijnKlantportaal webhooks no longer match \`${configPath}\`.${runUrl ? ` Found by [this run](${runUrl}).` : ''}`,
-        'Webhooks to create are created by the next apply run; unmanaged webhooks must be declared in the file or removed in the manage portal. This issue closes itself when a run finds no drift.',
-        '',
-        markdown,
-    ].join('\n'));
+        (0,encoders.md) `MijnKlantportaal webhooks no longer match ${(0,phrase/* code */.aY)(configPath)}.${found}`,
+        (0,encoders.md) `
+Webhooks to create are created by the next apply run; unmanaged webhooks must be declared in the file or removed in the manage portal. This issue closes itself when a run finds no drift.
+      `,
+        (0,encoders.md) ``,
+        report,
+    ]));
 }
 /** The comment the issue closes with when a run finds no drift. */
 function driftResolvedComment(configPath, runUrl) {
-    return `The account matches \`${configPath}\` again${runUrl ? ` ([run](${runUrl}))` : ''}; closing.`;
+    const run = runUrl
+        ? (0,encoders.md) ` (${(0,encoders/* link */.nf)((0,encoders.md) `
+run
+        `, runUrl)})`
+        : (0,encoders.md) ``;
+    return (0,encoders.md) `The account matches ${(0,phrase/* code */.aY)(configPath)} again${run}; closing.`;
 }
 
 // EXTERNAL MODULE: ./src/github/client.ts + 2 modules
@@ -70,7 +89,7 @@ async function reportDrift(report) {
         log.info(`drift-issue: this is a ${report.event || 'local'} run; the drift issue is opened and closed by schedule and workflow_dispatch runs (and closed by an apply on push)`);
         return;
     }
-    const marker = driftMarker(configPath);
+    const marker = driftMarker(configPath).text();
     try {
         const marked = (await octokit.paginate('GET /repos/{owner}/{repo}/issues', {
             ...repository,
@@ -85,7 +104,7 @@ async function reportDrift(report) {
             log.info('drift-issue: drift remains; a push run may close the drift issue but not open or update it');
         }
         else if (report.drifted) {
-            const body = driftIssueBody(configPath, report.markdown, report.runUrl);
+            const body = driftIssueBody(configPath, report.markdown, report.runUrl).text(report.scrub);
             if (open) {
                 await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
                     ...repository,
@@ -97,7 +116,7 @@ async function reportDrift(report) {
             else {
                 const { data } = await octokit.request('POST /repos/{owner}/{repo}/issues', {
                     ...repository,
-                    title: driftIssueTitle(configPath),
+                    title: report.scrub(driftIssueTitle(configPath)),
                     body,
                     labels: [DRIFT_LABEL],
                 });
@@ -108,7 +127,7 @@ async function reportDrift(report) {
             await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
                 ...repository,
                 issue_number: open.number,
-                body: driftResolvedComment(configPath, report.runUrl),
+                body: driftResolvedComment(configPath, report.runUrl).text(report.scrub),
             });
             await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
                 ...repository,

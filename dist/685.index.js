@@ -32,9 +32,11 @@ function markedBy(body, marker) {
 /* harmony export */   postPlanComment: () => (/* binding */ postPlanComment)
 /* harmony export */ });
 /* harmony import */ var _report_github_body_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3876);
-/* harmony import */ var _report_pr_comment_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1914);
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2941);
-/* harmony import */ var _marker_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4329);
+/* harmony import */ var _report_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1914);
+/* harmony import */ var _text_encoders_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5518);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2941);
+/* harmony import */ var _marker_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4329);
+
 
 
 
@@ -45,16 +47,16 @@ function markedBy(body, marker) {
  */
 async function postPlanComment(comment) {
     const { octokit, repository, pullNumber, log } = comment;
-    const marker = (0,_report_pr_comment_js__WEBPACK_IMPORTED_MODULE_2__/* .commentMarker */ .Q)(comment.configPath);
-    const body = (0,_report_github_body_js__WEBPACK_IMPORTED_MODULE_0__/* .fitComment */ .pI)(`${marker}\n${comment.markdown}`);
+    const marker = (0,_report_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__/* .commentMarker */ .Q)(comment.configPath).text();
+    const body = (0,_report_github_body_js__WEBPACK_IMPORTED_MODULE_0__/* .fitBody */ .KM)((0,_text_encoders_js__WEBPACK_IMPORTED_MODULE_2__/* .joinMarkdown */ .UF)([(0,_report_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__/* .commentMarker */ .Q)(comment.configPath), comment.markdown])).text(comment.scrub);
     try {
         const marked = (await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
             ...repository,
             issue_number: pullNumber,
             per_page: 100,
-        })).filter((c) => (0,_marker_js__WEBPACK_IMPORTED_MODULE_3__/* .markedBy */ .o)(c.body, marker));
+        })).filter((c) => (0,_marker_js__WEBPACK_IMPORTED_MODULE_4__/* .markedBy */ .o)(c.body, marker));
         // Anyone can paste the marker into a comment: only the token's own comment is updated.
-        const self = marked.length > 0 ? await (0,_client_js__WEBPACK_IMPORTED_MODULE_1__/* .tokenIdentity */ .sX)(octokit, log) : undefined;
+        const self = marked.length > 0 ? await (0,_client_js__WEBPACK_IMPORTED_MODULE_3__/* .tokenIdentity */ .sX)(octokit, log) : undefined;
         const existing = marked.find((c) => self !== undefined && c.user?.id === self.id);
         if (existing) {
             await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
@@ -74,7 +76,7 @@ async function postPlanComment(comment) {
         }
     }
     catch (error) {
-        const { status, said } = (0,_client_js__WEBPACK_IMPORTED_MODULE_1__/* .githubAnswer */ .At)(error);
+        const { status, said } = (0,_client_js__WEBPACK_IMPORTED_MODULE_3__/* .githubAnswer */ .At)(error);
         const why = status === 403 || status === 404
             ? ': the github-token cannot comment here (pull requests from forks get a read-only token; the workflow needs permissions: pull-requests: write). The plan is in the job summary'
             : '';

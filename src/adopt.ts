@@ -4,6 +4,7 @@
 import { Document } from 'yaml';
 import { NAME_MAX_LENGTH } from './config/schema.js';
 import { webhookUrlProblem } from './config/webhook-url.js';
+import { quoted } from './config/wording.js';
 import { EVENT_TYPES, isEventType, type EventType } from './events.js';
 import { subscriptionKey } from './matching.js';
 import type { RemoteWebhook } from './mkp/types.js';
@@ -63,7 +64,7 @@ export function adopt(
 
 /** Why no valid webhooks.yaml can declare this record, or undefined when one can. */
 function undeclarable(record: RemoteWebhook): string | undefined {
-  if (!isEventType(record.type)) return `unknown event type ${record.type}`;
+  if (!isEventType(record.type)) return `unknown event type ${quoted(record.type)}`;
   // The loader's own URL rules, so that the written file always loads.
   const problem = webhookUrlProblem(record.url, 'the URL');
   if (problem !== undefined) return problem;

@@ -8,11 +8,12 @@ import {
   type WebhooksFile,
 } from './config/types.js';
 import { checkApiUrl, DEFAULT_API_URL, readTuning, tokenProblem } from './inputs.js';
-import { formatPosition, type Log, type SourcePosition } from './log.js';
+import type { Log } from './log.js';
 import { connect, type MkpClient } from './mkp/client.js';
 import { checkedPlanJson, createdJson, planJson } from './report/outputs.js';
 import { renderProblems, renderText } from './report/terminal.js';
-import { MIN_MASKED_VARIABLE_LENGTH, Scrubber, scrubbingLog } from './scrub.js';
+import { MIN_MASKED_VARIABLE_LENGTH } from './scrub.js';
+import { openTerminal, type Terminal } from './terminal.js';
 import { closest } from './config/suggest.js';
 import type { SyncResult } from './result.js';
 import { sync } from './sync.js';
@@ -59,6 +60,8 @@ options:
 environment: MKP_API_TOKEN (API key or OAuth token), MKP_API_URL (default ${DEFAULT_API_URL})
 `;
 
+const USAGE_LINES = linesOf(USAGE);
+
 /** Where people read the file's format: the docs of the release line this CLI belongs to. */
 const FORMAT_DOCS =
   'https://github.com/mkp-webhooks-sync/mkp-webhooks-sync/blob/v1/docs/webhooks-yaml.md';
@@ -93,25 +96,25 @@ export async function main(argv: string[], env = process.env): Promise<number> {
   try {
     const { values, command } = parseCommandLine(argv);
     if (values.help || command === 'help') {
-      terminal.out(USAGE);
+      terminal.show(...USAGE_LINES);
       return 0;
     }
     if (values.version) {
-      terminal.out(`${version}\n`);
+      terminal.show(version);
       return 0;
     }
     if (!command) {
       // A bare `npx mkp-webhooks-sync` is how many people start: the usage teaches more than a line.
-      terminal.err(`error: expected a command\n\n${USAGE}`);
+      terminal.err('error: expected a command', '', ...USAGE_LINES);
       return 2;
     }
-    if (command === 'emulator') return await emulatorCommand(values, terminal.out, terminal.err);
-    if (values.json) jsonFailure = onceAsJson(command, terminal.out);
+    if (command === 'emulator') return await emulatorCommand(values, terminal);
+    if (values.json) jsonFailure = onceAsJson(command, terminal.json);
 
     const { token, problem } = readToken(env);
     const refused = tokenRefusal(command, token, problem, terminal.log);
     if (refused) {
-      terminal.err(`error: ${refused}\n`);
+      terminal.err(`error: ${refused}`);
       jsonFailure?.({ error: refused });
       return 1;
     }
@@ -121,50 +124,13 @@ export async function main(argv: string[], env = process.env): Promise<number> {
     return await runFileCommand(command, values, access, terminal, jsonFailure);
   } catch (error) {
     if (error instanceof UsageError) {
-      terminal.err(`error: ${error.message}; see ${BIN} --help\n`);
+      terminal.err(`error: ${error.message}; see ${BIN} --help`);
       return 2;
     }
-    terminal.err(`error: ${messageOf(error)}\n`);
+    terminal.err(`error: ${messageOf(error)}`);
     jsonFailure?.({ error: messageOf(error) });
     return 1;
   }
-}
-
-/**
- * Where the CLI writes, every line scrubbed (defence in depth: anything masked never reaches the
- * terminal, even by mistake): `out` is machine output (--json, import's file), which keeps
- * `${VAR}` values as the Action's outputs do; `show` is text for people; `err` and `log` go to
- * stderr.
- */
-interface Terminal {
-  scrubber: Scrubber;
-  out: (text: string) => void;
-  show: (text: string) => void;
-  err: (text: string) => void;
-  log: Log;
-}
-
-function openTerminal(): Terminal {
-  const scrubber = new Scrubber();
-  const err = (text: string) => process.stderr.write(scrubber.scrub(text));
-  const at = (p?: SourcePosition) => (p ? `${formatPosition(p)}: ` : '');
-  const log: Log = scrubbingLog(scrubber, {
-    mask: () => {}, // the terminal has no masking of its own: the scrubber is all of it
-    info: (message) => err(`${message}\n`),
-    warning: (message, p) => err(`warning: ${at(p)}${message}\n`),
-    error: (message, p) => err(`error: ${at(p)}${message}\n`),
-    group: async (title, fn) => {
-      err(`${title}\n`);
-      return fn();
-    },
-  });
-  return {
-    scrubber,
-    out: (text) => process.stdout.write(scrubber.scrubSecrets(text)),
-    show: (text) => process.stdout.write(scrubber.scrub(text)),
-    err,
-    log,
-  };
 }
 
 /**
@@ -188,7 +154,7 @@ function tokenRefusal(
 async function runImport(
   values: CliValues,
   client: () => MkpClient,
-  { log, out }: Terminal,
+  { log, data }: Terminal,
 ): Promise<number> {
   const names = values.names ?? 'auto';
   if (names !== 'auto' && names !== 'host' && names !== 'none') {
@@ -203,7 +169,7 @@ async function runImport(
     secretTemplate: values['secret-template'],
     owns: values.owns,
     log,
-    out,
+    out: data,
   });
 }
 
@@ -227,7 +193,7 @@ async function runFileCommand(
   const fail = (error: string, result?: SyncResult) => jsonFailure?.({ error, result });
   const file = await loadFile(config, command === 'validate' || !token, { env, token }, terminal);
   if (file instanceof ConfigError) {
-    terminal.err(renderProblems(file.problems));
+    terminal.err(...renderProblems(file.problems));
     if (await isMissing(config)) terminal.err(startHint(config));
     jsonFailure?.({
       error: `${config} has ${plural(file.problems.length, 'problem')}; nothing was sent`,
@@ -244,9 +210,8 @@ async function runFileCommand(
     log: terminal.log,
   });
   if (command === 'validate') {
-    if (json) terminal.out(`${JSON.stringify({ valid: true, ...planJson(result) })}\n`);
-    else
-      terminal.show(`${file.path}: valid, ${plural(file.subscriptions.length, 'subscription')}\n`);
+    if (json) terminal.json({ valid: true, ...planJson(result) });
+    else terminal.show(`${file.path}: valid, ${plural(file.subscriptions.length, 'subscription')}`);
     return 0;
   }
   return reportRun(command, result, json, terminal, fail);
@@ -270,7 +235,7 @@ async function loadFile(
     if (error instanceof ConfigError) return error;
     throw error;
   }
-  for (const notice of file.notices ?? []) err(`notice: ${formatProblem(notice)}\n`);
+  for (const notice of file.notices ?? []) err(`notice: ${formatProblem(notice)}`);
   for (const value of file.substitutedValues ?? []) scrubber.add(value, 'variable');
   return file;
 }
@@ -280,7 +245,7 @@ function reportRun(
   command: 'plan' | 'apply',
   result: SyncResult,
   json: boolean,
-  { out, show, err }: Terminal,
+  { json: out, show, err }: Terminal,
   fail: (error: string, result?: SyncResult) => void,
 ): number {
   // Each failure was logged on stderr as it happened; it is not repeated.
@@ -294,21 +259,18 @@ function reportRun(
       : 'nothing was created';
     if (json) fail(`${what} (${failureMessages(result).join('; ')})`, result);
     else if (result.plan) {
-      show(renderText(result));
-      err(`${what}\n`);
+      show(...renderText(result));
+      err(what);
     }
     return 1;
   }
-  if (json && command === 'plan') out(`${JSON.stringify(planJson(result))}\n`);
-  else if (json) {
-    out(
-      `${JSON.stringify({ plan: checkedPlanJson(result.plan!), created: createdJson(result) })}\n`,
-    );
-  } else show(renderText(result));
+  if (json && command === 'plan') out(planJson(result));
+  else if (json) out({ plan: checkedPlanJson(result.plan!), created: createdJson(result) });
+  else show(...renderText(result));
   const created = createdIn(result).length;
   if (command === 'apply' && created > 0) {
     err(
-      `The secrets of the ${plural(created, 'new webhook')} stay on the MijnKlantportaal account; this terminal never shows them. The Action delivers them to GitHub (resync-secrets: missing).\n`,
+      `The secrets of the ${plural(created, 'new webhook')} stay on the MijnKlantportaal account; this terminal never shows them. The Action delivers them to GitHub (resync-secrets: missing).`,
     );
   }
   return 0;
@@ -324,12 +286,12 @@ interface JsonFailure {
 type JsonFailureSink = (failure: JsonFailure) => void;
 
 /** With --json: prints a failure in its one shape on stdout, the first time only. */
-function onceAsJson(command: Command, out: (text: string) => void): JsonFailureSink {
+function onceAsJson(command: Command, out: (value: unknown) => void): JsonFailureSink {
   let printed = false;
   return (failure) => {
     if (printed) return;
     printed = true;
-    out(`${JSON.stringify(failureJson(command, failure))}\n`);
+    out(failureJson(command, failure));
   };
 }
 
@@ -376,15 +338,11 @@ function startHint(config: string): string {
   // A path to paste into a shell: quoted unless it is plain.
   const word = /^[\w./-]+$/.test(config) ? config : `'${config.replace(/'/g, `'\\''`)}'`;
   const output = config === 'webhooks.yaml' ? '' : ` --output ${word}`;
-  return `To start, write ${config} (the format: ${FORMAT_DOCS}), or write it from the webhooks already on the account: MKP_API_TOKEN=… ${BIN} import${output}\n`;
+  return `To start, write ${config} (the format: ${FORMAT_DOCS}), or write it from the webhooks already on the account: MKP_API_TOKEN=… ${BIN} import${output}`;
 }
 
 /** `emulator [--port N] [--seed none|demo]`: loads the emulator's chunk and serves until Ctrl-C. */
-async function emulatorCommand(
-  values: CliValues,
-  out: (text: string) => void,
-  err: (text: string) => void,
-): Promise<number> {
+async function emulatorCommand(values: CliValues, { show, err }: Terminal): Promise<number> {
   const port = values.port ?? '0';
   const { portProblem, serveEmulator, SEEDS } = await import('./emulator/serve.js');
   const problem = portProblem(port, '--port');
@@ -398,8 +356,8 @@ async function emulatorCommand(
     seed: seed as keyof typeof SEEDS,
     portSetting: { set: '--port N', unset: 'leave out --port' },
     cli: `npx ${BIN}`,
-    out,
-    fail: (sentence) => err(`error: ${sentence}\n`),
+    out: (text) => show(...linesOf(text)),
+    fail: (sentence) => err(`error: ${sentence}`),
     stop: new Promise((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
@@ -501,6 +459,11 @@ function makeClient(env: Record<string, string | undefined>, token: string, log:
     // A person waits at the terminal: a refused port is said at once, not retried for 12 s.
     shell: { urlSetting: 'MKP_API_URL', retryRefused: false },
   });
+}
+
+/** Our own multi-line text as the lines a terminal sink takes. */
+function linesOf(text: string): string[] {
+  return text.replace(/\n$/, '').split('\n');
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -26,29 +26,34 @@ import { createdJson, planJson } from './report/outputs.js';
 import { renderReport, renderValidationFailure, SUMMARY_LIMIT_BYTES } from './report/summary.js';
 import { REPORT_BUDGET } from './report/github-body.js';
 import { planCommentFooter } from './report/pr-comment.js';
-import { Scrubber, scrubbingLog } from './scrub.js';
+import { runnerLog, type RunnerLog } from './runner.js';
+import { Scrubber } from './scrub.js';
 import { OutputsTarget } from './secrets/outputs.js';
 import type { SecretTarget } from './secrets/target.js';
 import type { RunMode, SyncResult } from './result.js';
 import { sync } from './sync.js';
-import { plainText } from './text/phrase.js';
+import { joinMarkdown, type Markdown } from './text/encoders.js';
+import { code, phrase, plainText, type Phrase } from './text/phrase.js';
 import { alreadyDone, changed, drift, driftLeft, succeeded } from './verdicts.js';
 import { messageOf, plural } from './text/words.js';
 
 export async function run(): Promise<void> {
-  // Every masked value is also cut from all text this run shows (CONTRACT §4).
+  // Every masked value is also cut from all text this run shows (CONTRACT §4), and every line
+  // reaches the runner through its one sink (runner.ts).
   const scrubber = new Scrubber();
+  const context = readRunContext(process.env);
+  const log = runnerLog(scrubber, context.stepSummary !== undefined);
   const progress: Progress = { recorded: false };
-  const cancellation = listenForCancellation(progress);
+  const cancellation = listenForCancellation(progress, log);
   try {
-    await runAction(scrubber, cancellation.signal, progress);
+    await runAction({ scrubber, log, context }, cancellation.signal, progress);
   } catch (error) {
     if (error instanceof InputError) {
-      for (const problem of error.problems) core.error(scrubber.scrub(problem));
-      core.setFailed(`${plural(error.problems.length, 'invalid input')}; nothing was read or sent`);
+      for (const problem of error.problems) log.error(problem);
+      log.fail(`${plural(error.problems.length, 'invalid input')}; nothing was read or sent`);
     } else {
       // Not foreseen: still one sentence, never a stack trace.
-      core.setFailed(scrubber.scrub(`unexpected error: ${messageOf(error)}`));
+      log.fail(`unexpected error: ${messageOf(error)}`);
     }
   } finally {
     cancellation.stop();
@@ -68,17 +73,20 @@ interface Progress {
   recorded: boolean;
 }
 
-function listenForCancellation(progress: Progress): { signal: AbortSignal; stop: () => void } {
+function listenForCancellation(
+  progress: Progress,
+  log: RunnerLog,
+): { signal: AbortSignal; stop: () => void } {
   const controller = new AbortController();
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) return;
-    core.warning(
+    log.warning(
       `received ${name}: the run is cancelled; no new webhook is created, and what was done is reported`,
     );
     controller.abort(name);
     // The last resort, should reporting itself hang: fail with what is known to be done.
     setTimeout(() => {
-      core.setFailed(
+      log.fail(
         progress.recorded
           ? `the run was cancelled (${name}) while it posted the PR comment or drift issue; the outputs and the job summary say what was done`
           : `the run was cancelled (${name}) and could not write its outputs and summary in time`,
@@ -99,7 +107,7 @@ function listenForCancellation(progress: Progress): { signal: AbortSignal; stop:
 interface ActionRun {
   settings: Settings;
   context: RunContext;
-  log: Log;
+  log: RunnerLog;
   scrubber: Scrubber;
 }
 
@@ -108,15 +116,15 @@ interface ActionRun {
  * (outputs and summary) -> the PR comment and drift issue -> the exit status.
  */
 async function runAction(
-  scrubber: Scrubber,
+  shell: Omit<ActionRun, 'settings'>,
   signal: AbortSignal,
   progress: Progress,
 ): Promise<void> {
-  const run = startRun(scrubber);
+  const run = startRun(shell);
+  const { settings, log } = run;
   const file = await loadFile(run);
   if (file instanceof ConfigError) return reportInvalidFile(run, file.problems);
   const base = await pullRequestBase(run);
-  const { settings, log } = run;
   const target = await openSecretTarget(settings, log);
   const client = connectApi(run, signal);
   const { dryRun, resyncSecrets: resync } = settings;
@@ -154,22 +162,17 @@ function connectApi({ settings, log }: ActionRun, signal: AbortSignal): MkpClien
   });
 }
 
-/** The inputs and the runner's facts read, and both tokens masked before anything can print them. */
-function startRun(scrubber: Scrubber): ActionRun {
+/** The inputs read, and both tokens masked before anything can print them. */
+function startRun(shell: Omit<ActionRun, 'settings'>): ActionRun {
   const settings = readSettings((name) => core.getInput(name));
-  const context = readRunContext(process.env);
-  const log = scrubbingLog(scrubber, actionsLog());
+  const { log } = shell;
   if (settings.apiToken) log.mask(settings.apiToken);
   if (settings.githubToken) log.mask(settings.githubToken);
-  return { settings, context, log, scrubber };
+  return { ...shell, settings };
 }
 
 /** The file, checked; its `${VAR}` values masked and its notices annotated. */
-async function loadFile({
-  settings,
-  log,
-  scrubber,
-}: ActionRun): Promise<WebhooksFile | ConfigError> {
+async function loadFile({ settings, log }: ActionRun): Promise<WebhooksFile | ConfigError> {
   let file: WebhooksFile;
   try {
     file = await loadWebhooksFile(settings.config, {
@@ -182,10 +185,8 @@ async function loadFile({
     if (error instanceof ConfigError) return error;
     throw error;
   }
-  maskVariables(scrubber, file);
-  for (const notice of file.notices ?? []) {
-    core.notice(scrubber.scrub(notice.message), annotation(notice));
-  }
+  maskVariables(log, file);
+  for (const notice of file.notices ?? []) log.notice(notice.message, notice);
   log.info(`${settings.config}: ${plural(file.subscriptions.length, 'subscription')} declared`);
   return file;
 }
@@ -195,15 +196,14 @@ async function loadFile({
  * list them, and the run fails without calling any API.
  */
 async function reportInvalidFile(run: ActionRun, problems: ConfigProblem[]): Promise<void> {
-  const { settings, log, scrubber } = run;
+  const { settings, log } = run;
   for (const problem of problems) {
     log.info(formatProblem(problem));
     log.error(problem.message, problem);
   }
-  const summary = renderValidationFailure(settings.config, problems, {
-    maxLength: SUMMARY_LIMIT_BYTES,
-  });
-  await writeSummary(run, scrubber.scrub(summary));
+  await log.summary(
+    renderValidationFailure(settings.config, problems, { maxLength: SUMMARY_LIMIT_BYTES }),
+  );
   await publishSafely({
     run,
     report: (_, maxLength) =>
@@ -211,7 +211,7 @@ async function reportInvalidFile(run: ActionRun, problems: ConfigProblem[]): Pro
     drifted: undefined,
     mode: 'unchecked',
   });
-  core.setFailed(
+  log.fail(
     `${settings.config} has ${plural(problems.length, 'problem')}; nothing was sent to any API`,
   );
 }
@@ -226,27 +226,28 @@ async function recordRun(
   target: SecretTarget | null,
   pullRequest: PullRequestChanges | undefined,
 ): Promise<void> {
-  const { log, scrubber } = run;
+  const { log } = run;
   try {
     writeOutputs(result, target, pullRequest);
   } catch (error) {
     log.error(`could not write the step outputs: ${messageOf(error)}`);
     log.info(plainText(alreadyDone(result)));
-    core.setFailed('the step outputs could not be written');
+    log.fail('the step outputs could not be written');
   }
-  const summary = renderReport(result, {
-    maxLength: SUMMARY_LIMIT_BYTES,
-    restIn: 'the `plan` output lists every subscription',
-    pullRequest,
-  });
-  await writeSummary(run, scrubber.scrub(summary));
+  await log.summary(
+    renderReport(result, {
+      maxLength: SUMMARY_LIMIT_BYTES,
+      restIn: phrase`the ${code('plan')} output lists every subscription`,
+      pullRequest,
+    }),
+  );
 }
 
 /** What the PR comment and the drift issue are made of. */
 interface PublishRequest {
   run: ActionRun;
   /** The run's report as markdown within `maxLength`; `restIn` says where what is cut is. */
-  report: (restIn: string, maxLength: number) => string;
+  report: (restIn: Phrase, maxLength: number) => Markdown;
   /** Drift left after this run; undefined when the account was not checked. */
   drifted: boolean | undefined;
   mode: RunMode;
@@ -279,7 +280,8 @@ async function publish({ run, report, drifted, mode }: PublishRequest): Promise<
   if (!githubToken || !repository || (!wantComment && !wantIssue)) return;
 
   const body = (maxLength: number) =>
-    scrubber.scrub(report('the job summary of this run has them all', maxLength));
+    report(phrase`the job summary of this run has them all`, maxLength);
+  const scrub = (text: string) => scrubber.scrub(text);
   const { githubClient, MAX_PAGE_OF_POSTS_BYTES } = await import('./github/client.js');
   const octokit = githubClient(githubToken, settings.githubApiUrl, settings.tuning, {
     onWait: (message) => log.info(message),
@@ -292,13 +294,14 @@ async function publish({ run, report, drifted, mode }: PublishRequest): Promise<
     } else {
       const { postPlanComment } = await import('./github/pr-comment.js');
       const footer = planCommentFooter(context.pullRequest?.headSha, context.runUrl);
-      const markdown = `${body(REPORT_BUDGET.comment)}\n${footer}`;
+      const markdown = joinMarkdown([body(REPORT_BUDGET.comment), footer]);
       await postPlanComment({
         octokit,
         repository,
         pullNumber,
         configPath: settings.config,
         markdown,
+        scrub,
         log,
       });
     }
@@ -313,6 +316,7 @@ async function publish({ run, report, drifted, mode }: PublishRequest): Promise<
       event,
       mode,
       markdown: body(REPORT_BUDGET.issue),
+      scrub,
       runUrl: context.runUrl,
       log,
     });
@@ -323,7 +327,7 @@ async function publish({ run, report, drifted, mode }: PublishRequest): Promise<
 async function pullRequestBase({
   settings,
   context,
-  scrubber,
+  log,
 }: ActionRun): Promise<PullRequestBase | undefined> {
   const { pullRequest: event, workspace } = context;
   if (!event) return undefined;
@@ -351,13 +355,11 @@ async function pullRequestBase({
   }
   if (base.state === 'read') {
     // The base file may read other ${VAR}s: their values are masked and scrubbed alike.
-    maskVariables(scrubber, base.file);
+    maskVariables(log, base.file);
   } else if (base.state === 'unreadable') {
-    // The reason may quote GitHub's answer: scrubbed like every other line.
-    core.notice(
-      scrubber.scrub(
-        `the base branch's ${settings.config} could not be read (${base.reason}); the report shows the whole plan, not only what this pull request changes`,
-      ),
+    // The reason may quote GitHub's answer: scrubbed and encoded like every other line.
+    log.notice(
+      `the base branch's ${settings.config} could not be read (${base.reason}); the report shows the whole plan, not only what this pull request changes`,
     );
   }
   return base;
@@ -386,33 +388,20 @@ function writeOutputs(
 }
 
 /** Exit status of CONTRACT §4: failures first, then drift when fail-on-drift is on. */
-function setExitStatus(result: SyncResult, { settings, scrubber }: ActionRun): void {
+function setExitStatus(result: SyncResult, { settings, log }: ActionRun): void {
   if (result.mode === 'unchecked') {
-    core.info('no api-token: the file is valid; the account was not checked');
+    log.info('no api-token: the file is valid; the account was not checked');
   }
   if (!succeeded(result)) {
     // Each failure was reported as an error where it happened; this says where things stand.
-    core.setFailed(
-      scrubber.scrub(
-        `the run did not finish (see the errors above). ${plainText(alreadyDone(result))}`,
-      ),
-    );
+    log.fail(`the run did not finish (see the errors above). ${plainText(alreadyDone(result))}`);
     return;
   }
   if (settings.failOnDrift && drift(result)) {
     const plan = result.plan!;
-    core.setFailed(
+    log.fail(
       `drift: the account did not match ${settings.config} at the start of the run (${plan.create.length} to create, ${plan.unmanaged.length} unmanaged), and fail-on-drift is on`,
     );
-  }
-}
-
-async function writeSummary({ context, log }: ActionRun, markdown: string): Promise<void> {
-  if (!context.stepSummary) return; // not on a runner (local runs)
-  try {
-    await core.summary.addRaw(markdown, true).write();
-  } catch (error) {
-    log.warning(`could not write the job summary: ${messageOf(error)}`);
   }
 }
 
@@ -428,22 +417,6 @@ async function openSecretTarget(settings: Settings, log: Log): Promise<SecretTar
 }
 
 /** Every `${VAR}` value a file read is masked by the runner and cut from all text shown. */
-function maskVariables(scrubber: Scrubber, file: WebhooksFile): void {
-  for (const value of file.substitutedValues ?? []) {
-    for (const line of scrubber.add(value, 'variable')) core.setSecret(line);
-  }
-}
-
-function actionsLog(): Log {
-  return {
-    mask: (secret) => core.setSecret(secret),
-    info: (message) => core.info(message),
-    warning: (message, position) => core.warning(message, position && annotation(position)),
-    error: (message, position) => core.error(message, position && annotation(position)),
-    group: (title, fn) => core.group(title, fn),
-  };
-}
-
-function annotation(position: { file: string; line: number; column: number }) {
-  return { file: position.file, startLine: position.line, startColumn: position.column };
+function maskVariables(log: RunnerLog, file: WebhooksFile): void {
+  for (const value of file.substitutedValues ?? []) log.maskVariable(value);
 }

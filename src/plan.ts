@@ -2,7 +2,6 @@ import { inScope, WHOLE_ACCOUNT } from './config/scope.js';
 import type { Scope, Subscription } from './config/types.js';
 import type { RemoteWebhook } from './mkp/types.js';
 import { subscriptionKey } from './matching.js';
-import { redactUrl, shownUrl } from './url.js';
 
 /**
  * What the account needs to match the file (CONTRACT §2). Pure data: the summary, the PR
@@ -77,14 +76,4 @@ export function duplicateGroups(
 /** True when the account did not match the file: anything to create, or unmanaged records. */
 export function hasDrift(plan: Plan): boolean {
   return plan.create.length > 0 || plan.unmanaged.length > 0;
-}
-
-/**
- * How a record's URL is shown to people: as the declared subscription it matches shows it (the
- * `${VAR}` form when it has one), else redacted.
- */
-export function shownRecordUrl(record: RemoteWebhook, declared: readonly Subscription[]): string {
-  const key = subscriptionKey(record.type, record.url);
-  const match = declared.find((s) => subscriptionKey(s.event, s.url) === key);
-  return match ? shownUrl(match) : redactUrl(record.url);
 }

@@ -2,10 +2,12 @@
  * The one scrubber for text that reaches a person or GitHub (CONTRACT §4): every value the run
  * masks (both tokens, every webhook secret, every `${VAR}` value long enough to mask) is cut
  * out of log lines, error messages, the summary, the PR comment, the drift issue and the
- * terminal. The Action and the CLI share it; each shell also tells its own masking (the
- * runner's `::add-mask::`) about the lines that `add` returns.
+ * terminal. The Action and the CLI share it: each sink (runner.ts, terminal.ts, the markdown
+ * writers) scrubs what it writes, and the Action tells the runner's masking (`::add-mask::`)
+ * about the lines that `add` returns.
  */
-import type { Log } from './log.js';
+import { visible } from './text/encoders.js';
+import { hostAndPathForms } from './url.js';
 
 /** Shorter `${VAR}` values would blank the log (a host name, `v1`); they are shown only as `${VAR}`. */
 export const MIN_MASKED_VARIABLE_LENGTH = 8;
@@ -24,15 +26,22 @@ export class Scrubber {
   /**
    * Registers a value to scrub, and returns the lines to hand to the runner's masking: the
    * runner masks one line at a time, so a multi-line value is masked line by line. A `variable`
-   * shorter than MIN_MASKED_VARIABLE_LENGTH is not masked (returns no line).
+   * shorter than MIN_MASKED_VARIABLE_LENGTH is not masked (returns no line). A `variable` that is
+   * a URL is masked in its host-and-path form too (`billing.example.com/hooks/Tk-7f3e`), which a
+   * record's URL in another spelling, or redacted, still holds (CONTRACT §4).
    */
   add(value: string, kind: MaskedKind = 'secret'): string[] {
     if (kind === 'variable' && value.length < MIN_MASKED_VARIABLE_LENGTH) return [];
-    const lines = maskedLines(value);
+    const forms = kind === 'variable' ? hostAndPathForms(value) : [];
+    const lines = [
+      ...maskedLines(value),
+      ...forms.filter((form) => form.length >= MIN_MASKED_VARIABLE_LENGTH),
+    ];
     const set = kind === 'secret' ? this.secrets : this.variables;
-    for (const line of lines) set.add(line);
+    // A sink may see a line after it was escaped (text/encoders.ts `visible`): cut both forms.
+    for (const line of lines) for (const form of new Set([line, visible(line)])) set.add(form);
     this.sorted = undefined;
-    return lines;
+    return [...new Set(lines)];
   }
 
   /** `text` without any registered value. */
@@ -71,21 +80,4 @@ function cut(text: string, values: string[]): string {
     if (result.includes(value)) result = result.split(value).join(SCRUBBED);
   }
   return result;
-}
-
-/**
- * A Log whose every message is scrubbed, and whose `mask` registers the value here and hands
- * each of its lines to the shell's own masking.
- */
-export function scrubbingLog(scrubber: Scrubber, inner: Log): Log {
-  const clean = scrubber.scrub.bind(scrubber);
-  return {
-    mask: (secret) => {
-      for (const line of scrubber.add(secret)) inner.mask(line);
-    },
-    info: (message) => inner.info(clean(message)),
-    warning: (message, position) => inner.warning(clean(message), position),
-    error: (message, position) => inner.error(clean(message), position),
-    group: (title, fn) => inner.group(clean(title), fn),
-  };
 }

@@ -13,9 +13,9 @@ import { makePlan, type Plan } from './plan.js';
 import type { Outcome, SecretResult, SyncResult } from './result.js';
 import { isStale, STALE_REASON, type Clocks } from './secrets/stale.js';
 import { SecretTargetError, type SecretTarget, type TargetSecrets } from './secrets/target.js';
-import { code, phrase, plainText, type Phrase } from './text/phrase.js';
+import { code, joined, phrase, plainText, type Phrase } from './text/phrase.js';
 import { messageOf, plural } from './text/words.js';
-import { redactUrl } from './url.js';
+import { declaredBy, shownRecordUrl, urlDifference, variablesOf } from './url.js';
 import { duplicatesWords } from './verdicts.js';
 import { shownSubscription } from './wording.js';
 
@@ -166,8 +166,8 @@ function guardSpellings(
     if (outcome.planned !== 'create') continue;
     const twin = sameButSpelling(outcome.subscription, plan.unmanaged);
     if (!twin) continue;
-    const url = code(redactUrl(twin.url));
-    const message = phrase`the account already has ${twin.id}, ${twin.type} to ${url}, which differs from the file only in a trailing slash, percent-encoding or the case of the path (the API may store URLs that way); declare it as ${url}. ${dryRun ? 'An apply does not create it' : 'Nothing was created'}, so that no second record is made`;
+    const url = code(shownRecordUrl(twin.url, [outcome.subscription]));
+    const message = phrase`the account already has ${twin.id}, ${twin.type} to ${url}, which differs from the file only in a trailing slash, percent-encoding or the case of the path (the API may store URLs that way); ${declareAs(outcome.subscription, twin.url)}. ${dryRun ? 'An apply does not create it' : 'Nothing was created'}, so that no second record is made`;
     guarded.push({ outcome, message });
     const what = shownSubscription(outcome.subscription);
     if (dryRun) log.warning(plainText(phrase`${what}: ${message}`));
@@ -336,14 +336,27 @@ function storedOtherwise(
 ): { storedOtherwise?: Phrase } {
   const declared = subscriptionKey(subscription.event, subscription.url);
   if (subscriptionKey(record.type, record.url) === declared) return {};
-  const url = code(redactUrl(record.url));
+  const url = code(shownRecordUrl(record.url, [subscription]));
   const stored = phrase`the API stored it as ${record.id}, ${record.type} to ${url}`;
   return {
     storedOtherwise:
       record.type === subscription.event
-        ? phrase`${stored}: declare it as ${url} so that later runs match it (until then they create nothing for it)`
+        ? phrase`${stored}: ${declareAs(subscription, record.url)} so that later runs match it (until then they create nothing for it)`
         : phrase`${stored}, another event than was asked: remove ${record.id} in the manage portal`,
   };
+}
+
+/**
+ * What to declare for a URL the API stores in another spelling: the URL itself, or, when a
+ * `${VAR}` of the file gave its host or path (a value that may hold a token, CONTRACT §4), the
+ * variable's name and what the API changed, never the value.
+ */
+function declareAs(subscription: Subscription, stored: string): Phrase {
+  const from = declaredBy(stored, [subscription]);
+  if (!from) return phrase`declare it as ${code(shownRecordUrl(stored, []))}`;
+  const names = variablesOf(from.template!).map((name) => phrase`${code(`\${${name}}`)}`);
+  const difference = urlDifference(subscription.url, stored) ?? 'the API stored it as it is';
+  return phrase`${difference} to the URL that ${joined(names, ', ')} gives: set ${joined(names, ', ')} to the URL as the API stores it`;
 }
 
 /** What delivering secrets needs besides the outcomes: where to, and what is there already. */

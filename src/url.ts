@@ -102,3 +102,111 @@ export function isLoopbackHost(hostname: string): boolean {
   if (host === 'localhost' || host === '::1') return true;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
+
+/** A declared URL: as sent, and as written when it holds `${VAR}`. */
+export interface DeclaredUrl {
+  url: string;
+  template?: string;
+}
+
+/**
+ * How a URL of the account (a record's) is shown to people (CONTRACT §4): in the `${VAR}` form of
+ * a declared URL whose `${VAR}` gave it its host or path, when the record's URL has that host and
+ * path, however the API spells it (see hostAndPath); else redacted. A `${VAR}` value such as
+ * `https://billing.example.com/hooks/Tk-7f3e…?tenant=acme` carries a token in its path, which
+ * redaction alone would show.
+ */
+export function shownRecordUrl(url: string, declared: readonly DeclaredUrl[]): string {
+  const from = declaredBy(url, declared);
+  return from ? redactTemplate(from.template!) : redactUrl(url);
+}
+
+/** The declared URL whose `${VAR}` host or path `url` holds, or undefined. */
+export function declaredBy(url: string, declared: readonly DeclaredUrl[]): DeclaredUrl | undefined {
+  const key = hostAndPath(url);
+  if (key === undefined) return undefined;
+  return declared.find(
+    (d) => d.template !== undefined && setsHostOrPath(d.template) && hostAndPath(d.url) === key,
+  );
+}
+
+/**
+ * A URL's host and path as compared for `${VAR}` values: lowercased, percent-decoded, without
+ * trailing slashes; undefined when it does not parse.
+ */
+export function hostAndPath(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  let path = parsed.pathname;
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    // Not valid percent-encoding: compared as written.
+  }
+  return `${parsed.hostname}${path.replace(/\/+$/, '')}`.toLowerCase();
+}
+
+/** True when a `${VAR}` of the template stands before its query: in the host or the path. */
+function setsHostOrPath(template: string): boolean {
+  return template.split(/[?#]/)[0]!.includes('${');
+}
+
+/** The names of the `${VAR}`s a URL is written with, in order. */
+export function variablesOf(template: string): string[] {
+  return [...new Set([...template.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]!))];
+}
+
+/**
+ * What the API changed in a URL it stores (the create guard's spellings, README "Decisions"), in
+ * words: "the API added a trailing slash"; undefined when the two are the same.
+ */
+export function urlDifference(declared: string, stored: string): string | undefined {
+  if (declared === stored) return undefined;
+  let a: URL;
+  let b: URL;
+  try {
+    [a, b] = [new URL(declared), new URL(stored)];
+  } catch {
+    return 'the API stored another URL';
+  }
+  if (a.href === b.href) return 'the API stored it in another spelling';
+  const slash = (u: URL) => u.pathname.endsWith('/') && u.pathname !== '/';
+  const bare = (u: URL) => u.pathname.replace(/\/+$/, '');
+  if (a.origin === b.origin && a.search === b.search && bare(a) === bare(b)) {
+    if (!slash(a) && slash(b)) return 'the API added a trailing slash';
+    if (slash(a) && !slash(b)) return 'the API dropped the trailing slash';
+  }
+  if (a.origin === b.origin && a.search === b.search) {
+    if (a.pathname.toLowerCase() === b.pathname.toLowerCase()) {
+      return 'the API changed the case of the path';
+    }
+    if (hostAndPath(declared) === hostAndPath(stored)) {
+      return 'the API changed the path’s percent-encoding or trailing slash';
+    }
+  }
+  return 'the API stored another URL';
+}
+
+/**
+ * The host-and-path forms of a `${VAR}` value that is a URL with a path, as written and as URL
+ * parsing normalises it (`billing.example.com/hooks/Tk-7f3e`, no trailing slash): they stay in a
+ * redacted URL, and in a record's URL that the API spells otherwise. None for other values.
+ */
+export function hostAndPathForms(value: string): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    return [];
+  }
+  if (parsed.pathname.replace(/\/+$/, '') === '' || !/^https?:$/.test(parsed.protocol)) return [];
+  const written = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^?#]*)/i.exec(value)?.[1];
+  const forms = [`${parsed.host}${parsed.pathname}`, written ?? ''].map((form) =>
+    form.replace(/\/+$/, ''),
+  );
+  return [...new Set(forms.filter((form) => form.includes('/')))];
+}

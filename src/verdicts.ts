@@ -1,13 +1,13 @@
 // The run's verdicts, read from its outcomes: did it succeed, did it change anything, did the
 // account drift, what became of each subscription, and what is already done. Each is worked out
 // once, here, as data and words (Phrases); the shells and the renderers map over them.
-import type { Subscription } from './config/types.js';
 import type { RemoteWebhook } from './mkp/types.js';
-import { hasDrift, shownRecordUrl } from './plan.js';
+import { hasDrift } from './plan.js';
 import type { Outcome, SecretResult, SyncResult } from './result.js';
 import { STALE_REASON } from './secrets/stale.js';
 import { code, joined, phrase, type Phrase } from './text/phrase.js';
 import { plural } from './text/words.js';
+import { shownRecordUrl, type DeclaredUrl } from './url.js';
 import { duplicatesSentence } from './wording.js';
 
 /** Did this subscription's part of the run fail: its create, the answer, or its secret? */
@@ -176,11 +176,14 @@ export function unmanagedWords(record: RemoteWebhook): Phrase {
 }
 
 /**
- * The sentence about a duplicate group, with the group's URL as the file shows it (the `${VAR}`
- * form of a declared subscription, else redacted).
+ * The sentence about a duplicate group, with the group's URL as people are shown it (the `${VAR}`
+ * form of a declared URL whose value it holds, else redacted).
  */
-export function duplicatesWords(group: readonly RemoteWebhook[], declared: Subscription[]): Phrase {
-  return duplicatesSentence(group, shownRecordUrl(group[0]!, declared));
+export function duplicatesWords(
+  group: readonly RemoteWebhook[],
+  declared: readonly DeclaredUrl[],
+): Phrase {
+  return duplicatesSentence(group, shownRecordUrl(group[0]!.url, declared));
 }
 
 /** The one line about records outside the file's scope (`owns`/`ignore`). */

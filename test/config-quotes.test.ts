@@ -97,7 +97,7 @@ describe('what a message quotes of the file', () => {
     expect(quoted('a'.repeat(QUOTE_LENGTH))).toBe(`\`${'a'.repeat(QUOTE_LENGTH)}\``);
     expect(quoted('a'.repeat(QUOTE_LENGTH + 1))).toBe(`\`${'a'.repeat(QUOTE_LENGTH - 1)}…\``);
     expect(quoted('a\rb\nc\u001b[2Kd\u202ee\u2028f\u0085')).toBe(
-      '`a\\rb\\nc\\u001b[2Kd\\u202ee\\u2028f\\u0085`',
+      '`a\\rb\\nc\\x1b[2Kd\\u202ee\\u2028f\\x85`',
     );
     // A surrogate pair is never cut in half.
     expect(quoted('😀'.repeat(QUOTE_LENGTH + 5))).toBe(`\`${'😀'.repeat(QUOTE_LENGTH - 1)}…\``);

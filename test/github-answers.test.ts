@@ -18,6 +18,7 @@ import { clientFor, subscription } from './harness/clients.js';
 import { FakeClock } from './harness/fake-clock.js';
 import { deliveries } from './harness/outcomes.js';
 import { settingsFor } from './harness/settings.js';
+import { md } from '../src/text/encoders.js';
 
 /**
  * GitHub's answers are handled as carefully as MijnKlantportaal's (CONTRACT §4, issue 26):
@@ -359,7 +360,10 @@ describe('rate limits', () => {
       repository: { owner: 'acme', repo: 'shop' },
       pullNumber: 7,
       configPath: 'webhooks.yaml',
-      markdown: 'plan',
+      markdown: md`
+plan
+      `,
+      scrub: (text) => text,
       log,
     });
     const warning = log.lines.find((line) => line.startsWith('warning:'))!;

@@ -10,6 +10,7 @@ import { driftMarker } from '../src/report/drift-issue.js';
 import { commentMarker } from '../src/report/pr-comment.js';
 import { GitHubEmulator } from '../dev/emulator/github.js';
 import { settingsFor } from './harness/settings.js';
+import { md } from '../src/text/encoders.js';
 
 /**
  * Lists longer than one page (GitHub's Link header, 100 a page): every item is found, and the
@@ -91,7 +92,7 @@ describe('paginated GitHub lists', () => {
         id: 5000 + i,
         repository: 'acme/shop',
         issue_number: 7,
-        body: ours ? `${commentMarker('webhooks.yaml')}\nold plan` : `comment ${i}`,
+        body: ours ? `${commentMarker('webhooks.yaml').text()}\nold plan` : `comment ${i}`,
         user: { login: ours ? 'github-actions[bot]' : 'octocat' },
         created_at: new Date(at + i * 1000).toISOString(),
         updated_at: new Date(at + i * 1000).toISOString(),
@@ -102,11 +103,14 @@ describe('paginated GitHub lists', () => {
       repository,
       pullNumber: 7,
       configPath: 'webhooks.yaml',
-      markdown: 'new plan',
+      markdown: md`
+new plan
+      `,
+      scrub: (text) => text,
       log: new RecordingLog(),
     });
     expect(github.comments).toHaveLength(n);
-    expect(github.comments[n - 1]!.body).toBe(`${commentMarker('webhooks.yaml')}\nnew plan`);
+    expect(github.comments[n - 1]!.body).toBe(`${commentMarker('webhooks.yaml').text()}\nnew plan`);
     expect(github.count('PATCH', '/issues/comments/')).toBe(1);
     expect(github.count('POST', '/comments')).toBe(0);
     expect(listings('/issues/7/comments').length).toBe(calls);
@@ -121,7 +125,7 @@ describe('paginated GitHub lists', () => {
         number: i,
         repository: 'acme/shop',
         title: `issue ${i}`,
-        body: ours ? `${driftMarker('webhooks.yaml')}\nold` : `issue ${i}`,
+        body: ours ? `${driftMarker('webhooks.yaml').text()}\nold` : `issue ${i}`,
         state: 'open',
         labels: ['mkp-webhooks-drift'],
         user: { login: ours ? 'github-actions[bot]' : 'octocat' },
@@ -136,7 +140,10 @@ describe('paginated GitHub lists', () => {
       drifted: true,
       event: 'schedule',
       mode: 'dry-run',
-      markdown: 'drift',
+      markdown: md`
+drift
+      `,
+      scrub: (text) => text,
       log: new RecordingLog(),
     });
     expect(github.issues).toHaveLength(130);
@@ -186,7 +193,10 @@ describe('a next-page link to another origin', () => {
       drifted: true,
       event: 'schedule',
       mode: 'dry-run',
-      markdown: 'drift',
+      markdown: md`
+drift
+      `,
+      scrub: (text) => text,
       log,
     });
     expect(log.lines.join('\n')).toContain('the github-token is not sent there');

@@ -5,6 +5,7 @@ import { reportDrift } from '../src/github/drift-issue.js';
 import { postPlanComment } from '../src/github/pr-comment.js';
 import { driftMarker } from '../src/report/drift-issue.js';
 import { commentMarker } from '../src/report/pr-comment.js';
+import { md } from '../src/text/encoders.js';
 import { GitHubEmulator } from '../dev/emulator/github.js';
 
 /** The PR comment and the drift issue, against the GitHub emulator (CONTRACT §3, §4). */
@@ -30,7 +31,8 @@ describe('plan comment', () => {
       repository,
       pullNumber: 7,
       configPath,
-      markdown,
+      markdown: md`${markdown}`,
+      scrub: (text) => text,
       log,
     }).then(() => log);
 
@@ -39,7 +41,7 @@ describe('plan comment', () => {
     await post('plan two');
     const comments = github.comments.filter((c) => c.issue_number === 7);
     expect(comments).toHaveLength(1);
-    expect(comments[0]!.body).toBe(`${commentMarker('webhooks.yaml')}\nplan two`);
+    expect(comments[0]!.body).toBe(`${commentMarker('webhooks.yaml').text()}\nplan two`);
     expect(github.count('POST', '/issues/7/comments')).toBe(1);
     expect(github.count('PATCH', '/issues/comments/')).toBe(1);
   });
@@ -50,8 +52,8 @@ describe('plan comment', () => {
     await post('c', 'webhooks.yaml');
     const bodies = github.comments.map((c) => c.body).sort();
     expect(bodies).toEqual([
-      `${commentMarker('other/webhooks.yaml')}\nb`,
-      `${commentMarker('webhooks.yaml')}\nc`,
+      `${commentMarker('other/webhooks.yaml').text()}\nb`,
+      `${commentMarker('webhooks.yaml').text()}\nc`,
     ]);
   });
 
@@ -64,7 +66,7 @@ describe('plan comment', () => {
     await post('plan');
     expect(github.comments.map((c) => c.body)).toEqual([
       'looks good',
-      `${commentMarker('webhooks.yaml')}\nplan`,
+      `${commentMarker('webhooks.yaml').text()}\nplan`,
     ]);
   });
 
@@ -75,7 +77,7 @@ describe('plan comment', () => {
       try {
         process.env.GITHUB_API_URL = gh.url;
         gh.addPullRequest('acme/shop', 7);
-        const marker = commentMarker('webhooks.yaml');
+        const marker = commentMarker('webhooks.yaml').text();
         const planted = (id: number, login: string, body: string, at: string) =>
           gh.comments.push({
             id,
@@ -100,7 +102,8 @@ describe('plan comment', () => {
             repository,
             pullNumber: 7,
             configPath: 'webhooks.yaml',
-            markdown,
+            markdown: md`${markdown}`,
+            scrub: (text) => text,
             log,
           });
         await postWith('plan one');
@@ -128,8 +131,8 @@ describe('plan comment', () => {
     await post('plan one');
     const log = await post('plan two');
     expect(github.comments.map((c) => c.body)).toEqual([
-      `${commentMarker('webhooks.yaml')}\nplan one`,
-      `${commentMarker('webhooks.yaml')}\nplan two`,
+      `${commentMarker('webhooks.yaml').text()}\nplan one`,
+      `${commentMarker('webhooks.yaml').text()}\nplan two`,
     ]);
     expect(log.lines.filter((l) => l.startsWith('warning:'))).toEqual([
       expect.stringContaining('GitHub did not say who the github-token is'),
@@ -158,12 +161,13 @@ describe('drift issue', () => {
       drifted,
       event: 'schedule',
       mode: 'dry-run',
-      markdown,
+      markdown: md`${markdown}`,
+      scrub: (text) => text,
       runUrl: 'https://github.com/acme/shop/actions/runs/1',
       log: new RecordingLog(),
     });
   const driftIssues = () =>
-    github.issues.filter((i) => i.body.includes(driftMarker('webhooks.yaml')));
+    github.issues.filter((i) => i.body.includes(driftMarker('webhooks.yaml').text()));
 
   it('is opened on drift, updated on more drift, and closed with a comment when drift is gone', async () => {
     await report(true, 'first');
@@ -202,7 +206,7 @@ describe('drift issue', () => {
   });
 
   it('never edits or closes an issue someone else opened with its marker and label', async () => {
-    const marker = driftMarker('webhooks.yaml');
+    const marker = driftMarker('webhooks.yaml').text();
     github.issues.push({
       number: 3,
       repository: 'acme/shop',
@@ -232,7 +236,10 @@ describe('drift issue', () => {
         drifted,
         event,
         mode,
-        markdown: 'report',
+        markdown: md`
+report
+        `,
+        scrub: (text) => text,
         log,
       }).then(() => log.lines);
     };
@@ -264,7 +271,10 @@ describe('drift issue', () => {
       drifted: true,
       event: 'schedule',
       mode: 'dry-run',
-      markdown: 'x',
+      markdown: md`
+x
+      `,
+      scrub: (text) => text,
       log,
     });
     expect(log.lines.join('\n')).toContain(

@@ -9,7 +9,10 @@ import ts from 'typescript';
 // result, never the run; and no function is longer than a screen (70 lines).
 
 const SRC = resolve(import.meta.dirname, '../src');
-const SHELLS = ['main.ts', 'cli.ts', 'inputs.ts', 'index.ts', 'bin.ts'];
+const SHELLS = ['main.ts', 'cli.ts', 'inputs.ts', 'index.ts', 'bin.ts', 'runner.ts', 'terminal.ts'];
+/** @actions/core's functions that print to the runner's log or write the job summary. */
+const PRINTING =
+  /\bcore\.(info|debug|notice|warning|error|setFailed|group|startGroup|endGroup|summary|setSecret|setCommandEcho|issueCommand)\b/;
 const BELOW_THE_SHELLS = ['report/', 'secrets/', 'github/', 'mkp/', 'config/', 'text/', 'plan.ts'];
 /** Modules that reach the world: files, network, processes, the runner. */
 const IO =
@@ -104,6 +107,25 @@ describe('layering (STYLE.md)', () => {
       .filter(([file, imports]) => !SHELLS.includes(file) && imports.includes('@actions/core'))
       .map(([file]) => file);
     expect(importers).toEqual([]);
+  });
+
+  it('the Action prints to the runner only through runner.ts, which encodes every line (CONTRACT §4)', () => {
+    const printers = [...graph.keys()].filter(
+      (file) => file !== 'runner.ts' && PRINTING.test(readFileSync(join(SRC, file), 'utf8')),
+    );
+    expect(printers).toEqual([]);
+    expect(PRINTING.test(readFileSync(join(SRC, 'runner.ts'), 'utf8'))).toBe(true);
+  });
+
+  it('the CLI writes to stdout and stderr only through terminal.ts; nothing uses console', () => {
+    // bin.ts's Node check prints its own words before anything of src/ is loaded.
+    const writers = [...graph.keys()].filter((file) => {
+      const text = readFileSync(join(SRC, file), 'utf8');
+      const writes =
+        /\bprocess\.(stdout|stderr)\b/.test(text) && !['terminal.ts', 'bin.ts'].includes(file);
+      return writes || /\bconsole\.\w+\s*\(/.test(text);
+    });
+    expect(writers).toEqual([]);
   });
 
   it('only the shells and inputs.ts read the runner environment (process.env)', () => {

@@ -9,6 +9,7 @@ import { postPlanComment } from '../src/github/pr-comment.js';
 import { RecordingLog } from '../src/log.js';
 import { driftMarker } from '../src/report/drift-issue.js';
 import { commentMarker } from '../src/report/pr-comment.js';
+import { md, type Markdown } from '../src/text/encoders.js';
 import { GitHubEmulator } from '../dev/emulator/github.js';
 import { MkpEmulator } from '../src/emulator/mkp.js';
 import { runAction } from '../dev/harness/action-runner.js';
@@ -20,7 +21,7 @@ import { runAction } from '../dev/harness/action-runner.js';
  * comment by `includes(marker)` (the same token wrote both) and overwrote it, so no comment
  * showed that the pull request adds a webhook to attacker.example.
  */
-const STAGING = commentMarker('staging.yaml');
+const STAGING = commentMarker('staging.yaml').text();
 
 describe('markedBy', () => {
   it('is the first line, with LF or CRLF line ends, and nothing else', () => {
@@ -33,7 +34,7 @@ describe('markedBy', () => {
     expect(markedBy(`${STAGING} \nplan`, STAGING)).toBe(false);
     expect(markedBy(`${STAGING}x\nplan`, STAGING)).toBe(false);
     expect(markedBy(`${STAGING}\r\r\nplan`, STAGING)).toBe(false);
-    expect(markedBy(`${commentMarker('staging.yaml.old')}\nplan`, STAGING)).toBe(false);
+    expect(markedBy(`${commentMarker('staging.yaml.old').text()}\nplan`, STAGING)).toBe(false);
     expect(markedBy('', STAGING)).toBe(false);
     expect(markedBy(null, STAGING)).toBe(false);
   });
@@ -60,32 +61,43 @@ describe('against the GitHub emulator', () => {
       headers: { authorization: `Bearer ${github.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-  const postPlan = (configPath: string, markdown: string) =>
+  const postPlan = (configPath: string, markdown: Markdown) =>
     postPlanComment({
       octokit: octokit(),
       repository,
       pullNumber: 7,
       configPath,
       markdown,
+      scrub: (text) => text,
       log: new RecordingLog(),
     });
 
   it('the plan comment of one config is never taken for another’s that quotes its marker', async () => {
-    const prod = `${commentMarker('prod.yaml')}\n- 🔭 adds \`https://x.example.com/${STAGING}*\` in \`ignore\``;
+    const prod = `${commentMarker('prod.yaml').text()}\n- 🔭 adds \`https://x.example.com/${STAGING}*\` in \`ignore\``;
     await write('issues/7/comments', { body: prod });
-    await postPlan('staging.yaml', 'staging plan');
+    await postPlan(
+      'staging.yaml',
+      md`
+staging plan
+      `,
+    );
     expect(github.comments.map((c) => c.body)).toEqual([prod, `${STAGING}\nstaging plan`]);
   });
 
   it('finds its own comment after a web edit turned its line ends into CRLF', async () => {
     await write('issues/7/comments', { body: `${STAGING}\r\nedited on the web\r\n` });
-    await postPlan('staging.yaml', 'staging plan');
+    await postPlan(
+      'staging.yaml',
+      md`
+staging plan
+      `,
+    );
     expect(github.comments.map((c) => c.body)).toEqual([`${STAGING}\nstaging plan`]);
   });
 
   it('the drift issue of one config is never taken for another’s that quotes its marker', async () => {
-    const marker = driftMarker('staging.yaml');
-    const prod = `${driftMarker('prod.yaml')}\n- ⚠️ \`https://x.example.com/${marker}\`: on the account, not declared`;
+    const marker = driftMarker('staging.yaml').text();
+    const prod = `${driftMarker('prod.yaml').text()}\n- ⚠️ \`https://x.example.com/${marker}\`: on the account, not declared`;
     await write('issues', { title: 'prod drifted', body: prod, labels: ['mkp-webhooks-drift'] });
     const report = (drifted: boolean) =>
       reportDrift({
@@ -95,7 +107,10 @@ describe('against the GitHub emulator', () => {
         drifted,
         event: 'schedule',
         mode: 'dry-run',
-        markdown: 'staging report',
+        markdown: md`
+staging report
+        `,
+        scrub: (text) => text,
         log: new RecordingLog(),
       });
     await report(false); // no drift for staging: it must not close prod's issue
@@ -165,7 +180,7 @@ describe('finding 3 end to end: the built action, one step per config on a pull 
 
     const comments = github.comments.map((c) => c.body);
     expect(comments).toHaveLength(2);
-    const prod = comments.find((b) => markedBy(b, commentMarker('prod.yaml')));
+    const prod = comments.find((b) => markedBy(b, commentMarker('prod.yaml').text()));
     const own = comments.find((b) => markedBy(b, STAGING));
     expect(prod).toContain('attacker.example');
     expect(own).toContain('staging.example.com');

@@ -2,18 +2,25 @@ import { describe, expect, it } from '@jest/globals';
 import type { Subscription, WebhooksFile } from '../src/config/types.js';
 import type { RemoteWebhook } from '../src/mkp/types.js';
 import { makePlan } from '../src/plan.js';
-import { fitComment, GITHUB_BODY_LIMIT } from '../src/report/github-body.js';
+import { fitBody, GITHUB_BODY_LIMIT } from '../src/report/github-body.js';
 import {
-  renderReport,
-  renderValidationFailure,
+  renderReport as reportOf,
+  renderValidationFailure as validationFailureOf,
   SUMMARY_LIMIT_BYTES,
 } from '../src/report/summary.js';
+import { md as markdown } from '../src/text/encoders.js';
+import { code, phrase } from '../src/text/phrase.js';
 import { MAX_FILE_BYTES, parseWebhooksFile } from '../src/config/load.js';
 import { EVENT_TYPES } from '../src/events.js';
 import { subscription } from './harness/clients.js';
 import { madeAs, secret, syncResult } from './harness/outcomes.js';
 
 /** The rendered markdown, asserted piece by piece (no snapshots). */
+const renderReport = (...args: Parameters<typeof reportOf>) => reportOf(...args).text();
+const renderValidationFailure = (...args: Parameters<typeof validationFailureOf>) =>
+  validationFailureOf(...args).text();
+const fitComment = (text: string, limit?: number, restIn?: string) =>
+  fitBody(markdown`${text}`, limit, restIn === undefined ? undefined : phrase`${restIn}`).text();
 const secretUrl = 'https://user:pa55@hooks.example.com/crm?token=abc123&x=1';
 
 function remote(s: Subscription, id: string): RemoteWebhook {
@@ -198,7 +205,10 @@ describe('the job summary on the largest file the loader accepts', () => {
           file: big,
           plan: mode === 'unchecked' ? undefined : makePlan(big.subscriptions, unmanaged),
         }),
-        { maxLength: SUMMARY_LIMIT_BYTES, restIn: 'the `plan` output lists every subscription' },
+        {
+          maxLength: SUMMARY_LIMIT_BYTES,
+          restIn: phrase`the ${code('plan')} output lists every subscription`,
+        },
       );
       expect(Buffer.byteLength(md, 'utf8')).toBeLessThanOrEqual(1024 * 1024);
       const shown = md.split('\n').filter((line) => /^\| (·|➕|⚠️) /.test(line)).length;
@@ -296,7 +306,7 @@ describe('one cut to size for every GitHub body', () => {
     );
     const md = renderReport(result({ file, failures }), {
       maxLength: 8_000,
-      restIn: 'the `plan` output lists every subscription',
+      restIn: phrase`the ${code('plan')} output lists every subscription`,
     });
     expect(Buffer.byteLength(md, 'utf8')).toBeLessThanOrEqual(8_000);
     expect(md).toContain('### What went wrong');

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { RecordingLog } from '../src/log.js';
-import { Scrubber, scrubbingLog } from '../src/scrub.js';
+import { Scrubber } from '../src/scrub.js';
 
 describe('Scrubber: one implementation for everything shown (CONTRACT §4)', () => {
   it('cuts tokens, secrets and long ${VAR} values, the longest first', () => {
@@ -35,19 +34,29 @@ describe('Scrubber: one implementation for everything shown (CONTRACT §4)', () 
     ).toBe('{"url":"https://hooks.internal-tenant.example/","s":"***"}');
   });
 
-  it('scrubs every message of a log, and masks each line of what it is told to mask', () => {
+  it('cuts a URL ${VAR} value in its host-and-path form too, however the API spells the rest (CONTRACT §4)', () => {
     const scrubber = new Scrubber();
-    const inner = new RecordingLog();
-    const log = scrubbingLog(scrubber, inner);
-    log.mask('first-line\nsecond-line');
-    log.info('saw first-line');
-    log.warning('saw second-line');
-    log.error('the API said: second-line is wrong');
-    expect(inner.masked).toEqual(['first-line', 'second-line']);
-    expect(inner.lines).toEqual([
-      'info: saw ***',
-      'warning: saw ***',
-      'error: the API said: *** is wrong',
+    const lines = scrubber.add(
+      'https://Billing.example.com/hooks/Tk-7f3e9a2b41?tenant=acme',
+      'variable',
+    );
+    expect(lines).toEqual([
+      'https://Billing.example.com/hooks/Tk-7f3e9a2b41?tenant=acme',
+      'billing.example.com/hooks/Tk-7f3e9a2b41',
+      'Billing.example.com/hooks/Tk-7f3e9a2b41',
     ]);
+    expect(
+      scrubber.scrub('stored as https://billing.example.com/hooks/Tk-7f3e9a2b41/?tenant=***'),
+    ).toBe('stored as https://***/?tenant=***');
+    // A value without a path is cut whole only: the host alone is no secret of its own.
+    expect(new Scrubber().add('https://billing.example.com/', 'variable')).toEqual([
+      'https://billing.example.com/',
+    ]);
+  });
+
+  it('cuts a value in the escaped form a sink shows it in, too', () => {
+    const scrubber = new Scrubber();
+    scrubber.add('tok\u001bsecret');
+    expect(scrubber.scrub('a tok\\x1bsecret b')).toBe('a *** b');
   });
 });

@@ -260,8 +260,8 @@ describe('sync', () => {
     // The walk sees into Maps and class instances: it finds the secrets where they are held.
     expect(stringsIn(target)).toContain(emulator.records[0]!.secret);
     const rendered = [
-      renderReport(result),
-      renderText(result),
+      renderReport(result).text(),
+      renderText(result).join('\n'),
       JSON.stringify(planJson(result)),
       JSON.stringify(createdJson(result)),
     ];

@@ -87,7 +87,7 @@ async function planComment(): Promise<void> {
     bodies.push(...comments.map((c) => c.body ?? ''));
     if (comments.length < 100) break;
   }
-  const ours = bodies.filter((body) => body.includes(commentMarker('webhooks.yaml')));
+  const ours = bodies.filter((body) => body.includes(commentMarker('webhooks.yaml').text()));
   check(`exactly one plan comment on pull request #${pull.number}`, ours.length === 1);
   const token = process.env.MKP_API_TOKEN ?? '';
   check(

@@ -1,6 +1,7 @@
 // How messages show what the file holds. Every problem is one line (it becomes an annotation),
 // so a value is shown in backticks, shortened, with line breaks, other control characters and
 // bidirectional-text controls (which could make a log line read differently) escaped.
+import { visible } from '../text/encoders.js';
 
 /**
  * The most of a file that any message quotes (CONTRACT §4: no output quotes more of a file than
@@ -8,8 +9,6 @@
  * characters) or the start of a URL; the message's line and column point at the rest.
  */
 export const QUOTE_LENGTH = 40;
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** `value` as it appears in a message: at most QUOTE_LENGTH characters of it, escaped. */
 export function quoted(value: string): string {
@@ -21,14 +20,6 @@ export function quoted(value: string): string {
 export function cut(value: string): string {
   const chars = [...value];
   return chars.length > QUOTE_LENGTH ? `${chars.slice(0, QUOTE_LENGTH - 1).join('')}…` : value;
-}
-
-/** Line breaks, control and bidirectional characters as escapes (`\r`, `\u001b`): never raw. */
-export function visible(text: string): string {
-  return text.replace(INVISIBLE, (c) => {
-    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
 }
 
 /** What kind of YAML value this is, for "must be a list, not …". */

@@ -3,7 +3,8 @@
 import { isScalar, LineCounter, parseDocument, visit, type YAMLError } from 'yaml';
 import type { ConfigProblem } from './types.js';
 import { FilePositions } from './positions.js';
-import { quoted, visible } from './wording.js';
+import { visible } from '../text/encoders.js';
+import { quoted } from './wording.js';
 
 /**
  * Guards against alias bombs ("billion laughs"): yaml refuses to expand aliases beyond this
@@ -224,7 +225,9 @@ function yamlWords(message: string, token: string): string {
     return `${before}${quoted(quote.startsWith('"') ? unJson(quote) : quote)}${after}`;
   }
   const known = token.length > 1 && message.includes(token);
-  const words = known ? message.split(token).join(quoted(token)) : message;
+  // Backticks mark our quotes (CONTRACT §1), so yaml's own words hold none.
+  const plain = (text: string) => text.replace(/`/g, "'");
+  const words = known ? message.split(token).map(plain).join(quoted(token)) : plain(message);
   if (words.length <= YAML_WORDS_LENGTH) return visible(words);
   // yaml puts what it quotes after a colon.
   const colon = words.indexOf(': ');

@@ -6,6 +6,7 @@ import {
   driftResolvedComment,
 } from '../report/drift-issue.js';
 import type { RunMode } from '../result.js';
+import type { Clean, Markdown } from '../text/encoders.js';
 import { githubAnswer, tokenIdentity, type GitHubClient, type Repository } from './client.js';
 import { markedBy } from './marker.js';
 
@@ -22,7 +23,9 @@ export interface DriftReport {
   event: string;
   mode: RunMode;
   /** The report of this run, for the issue body. */
-  markdown: string;
+  markdown: Markdown;
+  /** What every value of a body goes through before it is encoded: the run's scrubber. */
+  scrub: Clean;
   /** A link to this run, when known. */
   runUrl?: string;
   log: Log;
@@ -55,7 +58,7 @@ export async function reportDrift(report: DriftReport): Promise<void> {
     );
     return;
   }
-  const marker = driftMarker(configPath);
+  const marker = driftMarker(configPath).text();
   try {
     const marked = (
       await octokit.paginate('GET /repos/{owner}/{repo}/issues', {
@@ -74,7 +77,7 @@ export async function reportDrift(report: DriftReport): Promise<void> {
         'drift-issue: drift remains; a push run may close the drift issue but not open or update it',
       );
     } else if (report.drifted) {
-      const body = driftIssueBody(configPath, report.markdown, report.runUrl);
+      const body = driftIssueBody(configPath, report.markdown, report.runUrl).text(report.scrub);
       if (open) {
         await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
           ...repository,
@@ -85,7 +88,7 @@ export async function reportDrift(report: DriftReport): Promise<void> {
       } else {
         const { data } = await octokit.request('POST /repos/{owner}/{repo}/issues', {
           ...repository,
-          title: driftIssueTitle(configPath),
+          title: report.scrub(driftIssueTitle(configPath)),
           body,
           labels: [DRIFT_LABEL],
         });
@@ -95,7 +98,7 @@ export async function reportDrift(report: DriftReport): Promise<void> {
       await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
         ...repository,
         issue_number: open.number,
-        body: driftResolvedComment(configPath, report.runUrl),
+        body: driftResolvedComment(configPath, report.runUrl).text(report.scrub),
       });
       await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
         ...repository,

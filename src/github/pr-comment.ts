@@ -1,6 +1,7 @@
 import type { Log } from '../log.js';
-import { fitComment } from '../report/github-body.js';
+import { fitBody } from '../report/github-body.js';
 import { commentMarker } from '../report/pr-comment.js';
+import { joinMarkdown, type Clean, type Markdown } from '../text/encoders.js';
 import { githubAnswer, tokenIdentity, type GitHubClient, type Repository } from './client.js';
 import { markedBy } from './marker.js';
 
@@ -10,7 +11,9 @@ export interface PlanComment {
   pullNumber: number;
   configPath: string;
   /** The report, rendered with a maxLength that leaves room for the marker. */
-  markdown: string;
+  markdown: Markdown;
+  /** What every value of the body goes through before it is encoded: the run's scrubber. */
+  scrub: Clean;
   log: Log;
 }
 
@@ -20,8 +23,10 @@ export interface PlanComment {
  */
 export async function postPlanComment(comment: PlanComment): Promise<void> {
   const { octokit, repository, pullNumber, log } = comment;
-  const marker = commentMarker(comment.configPath);
-  const body = fitComment(`${marker}\n${comment.markdown}`);
+  const marker = commentMarker(comment.configPath).text();
+  const body = fitBody(joinMarkdown([commentMarker(comment.configPath), comment.markdown])).text(
+    comment.scrub,
+  );
   try {
     const marked = (
       await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {

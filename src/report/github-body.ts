@@ -1,5 +1,7 @@
 // How much text a GitHub comment, issue or job summary may hold, how much of it the report may
 // fill, and the one cut to size: the one place for GitHub's body-size budget.
+import { fitted, md, type Markdown } from '../text/encoders.js';
+import { phrase, type Phrase } from '../text/phrase.js';
 
 /** GitHub refuses comment and issue bodies longer than this. */
 export const GITHUB_BODY_LIMIT = 65_536;
@@ -14,21 +16,20 @@ export const REPORT_BUDGET = {
 
 /**
  * The last guard for any GitHub body (comment, issue, job summary): never more than `limit`
- * UTF-8 bytes (so never more characters either), cut at a line end, with a note that says where
- * the rest is. A body that fits is left as it is.
+ * UTF-8 bytes (so never more characters either) once rendered, cut at a line end, with a note
+ * that says where the rest is. A body that fits is left as it is.
  */
-export function fitComment(
-  body: string,
+export function fitBody(
+  body: Markdown,
   limit: number = GITHUB_BODY_LIMIT,
-  restIn = 'the job summary has the whole report',
-): string {
-  if (bytes(body) <= limit) return body;
-  const note = `\n\n_Cut to fit GitHub's size limit; ${restIn}._\n`;
-  // A character cut in half decodes to U+FFFD at the very end, after the last line end.
-  const cut = Buffer.from(body, 'utf8')
-    .subarray(0, Math.max(0, limit - bytes(note)))
-    .toString('utf8');
-  return `${cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))}${note}`;
+  restIn: Phrase = phrase`the job summary has the whole report`,
+): Markdown {
+  return fitted(body, limit, cutNote(restIn));
+}
+
+/** What a cut body ends with: where the rest is. */
+export function cutNote(restIn: Phrase): Markdown {
+  return md`_Cut to fit GitHub's size limit; ${restIn}._`;
 }
 
 export function bytes(text: string): number {

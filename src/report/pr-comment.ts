@@ -1,16 +1,33 @@
 // The text of the plan comment on a pull request: its marker and footer. Posting it is
 // src/github/pr-comment.ts; its size guard is github-body.ts.
+import { htmlComment, joinMarkdown, link, md, type Markdown } from '../text/encoders.js';
 
 /** The hidden marker that finds this action's comment for one config path on a PR. */
-export function commentMarker(configPath: string): string {
-  return `<!-- mkp-webhooks-sync:plan config=${encodeURIComponent(configPath)} -->`;
+export function commentMarker(configPath: string): Markdown {
+  return htmlComment`mkp-webhooks-sync:plan config=${configPath}`;
 }
 
 /** Which commit and run a PR comment speaks for, so a reader can tell whether it is current. */
-export function planCommentFooter(headSha: string | undefined, runUrl: string | undefined): string {
+export function planCommentFooter(
+  headSha: string | undefined,
+  runUrl: string | undefined,
+): Markdown {
   const parts = [
-    headSha === undefined ? 'Plan' : `Plan for ${headSha.slice(0, 7)}`,
-    runUrl ? `[workflow run](${runUrl})` : undefined,
+    headSha === undefined
+      ? md`
+Plan
+        `
+      : md`Plan for ${headSha.slice(0, 7)}`,
+    ...(runUrl
+      ? [
+          link(
+            md`
+workflow run
+            `,
+            runUrl,
+          ),
+        ]
+      : []),
   ];
-  return `_${parts.filter(Boolean).join(' · ')}_`;
+  return md`_${joinMarkdown(parts, ' · ')}_`;
 }

@@ -1,9 +1,13 @@
+// The plan and its outcome as lines for a terminal, from the same SyncResult as the summary. The
+// table's cells are escaped for the terminal (text/encoders.ts) before they are measured, so its
+// columns line up by what the terminal shows: an emoji is two columns, `\x1b` four.
 import type { ConfigProblem } from '../config/types.js';
 import { formatProblem } from '../config/types.js';
 import type { SyncResult } from '../result.js';
+import { padToWidth, displayWidth, terminalLine } from '../text/encoders.js';
 import { joined, plainText } from '../text/phrase.js';
 import { plural } from '../text/words.js';
-import { redactUrl, shownUrl } from '../url.js';
+import { shownRecordUrl, shownUrl } from '../url.js';
 import {
   ignoredWords,
   reportOutcomes,
@@ -23,38 +27,62 @@ const MARKS: Record<OutcomeStatus, string> = {
   duplicated: '=',
 };
 
-/** The plan and its outcome as plain text for a terminal, from the same SyncResult. */
-export function renderText(result: SyncResult): string {
+/** The plan and its outcome as terminal lines, from the same SyncResult. */
+export function renderText(result: SyncResult): string[] {
   const { plan, file } = result;
-  const row = (mark: string, event: string, url: string, tail: string) =>
-    `  ${mark} ${event.padEnd(28)} ${url}${tail ? `  ${tail}` : ''}`;
+  if (!plan && result.mode !== 'unchecked') {
+    // The failures themselves went to stderr as they happened: each is printed once.
+    return [`${file.path}: no plan, the account could not be read`];
+  }
   const outcomeRow = ({ outcome, status, words, secret }: OutcomeReport) => {
     const s = outcome.subscription;
     const what = plainText(secret ? joined([words, secret], '; ') : words);
-    return row(MARKS[status], s.event, shownUrl(s), `${s.secretName}  ${what}`);
+    return [MARKS[status], s.event, shownUrl(s), s.secretName, what];
   };
-  if (!plan && result.mode !== 'unchecked') {
-    // The failures themselves went to stderr as they happened: each is printed once.
-    return `${file.path}: no plan, the account could not be read\n`;
+  const rows = reportOutcomes(result).map(outcomeRow);
+  for (const r of plan?.unmanaged ?? []) {
+    const url = shownRecordUrl(r.url, file.subscriptions);
+    rows.push(['!', r.type, url, '', plainText(unmanagedWords(r))]);
   }
   const lines = [
     plan
       ? `${file.path}: ${plan.create.length} to create, ${plan.unchanged.length} unchanged, ${plan.unmanaged.length} unmanaged${result.mode === 'dry-run' ? ' (plan only)' : ''}`
       : `${file.path}: valid; ${plural(file.subscriptions.length, 'subscription')} declared (no MKP_API_TOKEN: the account was not checked)`,
-    ...reportOutcomes(result).map(outcomeRow),
+    ...aligned(rows),
   ];
-  for (const r of plan?.unmanaged ?? []) {
-    lines.push(row('!', r.type, redactUrl(r.url), plainText(unmanagedWords(r))));
-  }
   if (plan && plan.duplicates.length > 0) {
     const ids = plan.duplicates.flat().map((r) => r.id);
     lines.push(`  duplicates on the account: ${ids.join(', ')}`);
   }
-  if (plan && plan.ignored.length > 0)
+  if (plan && plan.ignored.length > 0) {
     lines.push(`  ${plainText(ignoredWords(plan.ignored.length))}`);
-  return `${lines.join('\n')}\n`;
+  }
+  return lines.map(terminalLine);
 }
 
-export function renderProblems(problems: ConfigProblem[]): string {
-  return `${problems.map(formatProblem).join('\n')}\n${plural(problems.length, 'problem')}; nothing was sent\n`;
+/**
+ * Rows as lines whose columns line up: each cell escaped as the terminal shows it, then padded to
+ * its column's widest cell by display width; the mark leads, the last column runs on.
+ */
+function aligned(rows: string[][]): string[] {
+  const cells = rows.map((row) => row.map(terminalLine));
+  const widths = cells.reduce<number[]>(
+    (most, row) => row.map((cell, i) => Math.max(most[i] ?? 0, displayWidth(cell))),
+    [],
+  );
+  return cells.map((row) => {
+    const [mark, ...rest] = row;
+    const padded = rest.map((cell, i) =>
+      i === rest.length - 1 ? cell : padToWidth(cell, widths[i + 1]!),
+    );
+    return `  ${padToWidth(mark!, widths[0]!)} ${padded.join('  ')}`.trimEnd();
+  });
+}
+
+/** An invalid file's problems, one a line, and the count. */
+export function renderProblems(problems: ConfigProblem[]): string[] {
+  return [
+    ...problems.map(formatProblem),
+    `${plural(problems.length, 'problem')}; nothing was sent`,
+  ].map(terminalLine);
 }

@@ -49,9 +49,9 @@ export function joined(phrases: readonly Phrase[], separator: string): Phrase {
 }
 
 /**
- * The phrase as plain text, for log lines, the terminal and machine-read messages until each
- * sink has its own encoder: a name in backticks, as the loader's messages quote values, so that
- * a URL that ends a clause keeps its full stop apart; outside text as it is.
+ * The phrase as plain text, for log lines, the terminal and machine-read messages (each sink
+ * encodes the line it is given: text/encoders.ts): a name in backticks, as the loader's messages
+ * quote values, so that a URL that ends a clause keeps its full stop apart; outside text as it is.
  */
 export function plainText(phrase: Phrase): string {
   return phrase
@@ -61,6 +61,23 @@ export function plainText(phrase: Phrase): string {
     .join('');
 }
 
-function isPhrase(value: unknown): value is Phrase {
+/**
+ * A one-line message that quotes its values in backticks (the loader's problems, CONTRACT §1), as
+ * a Phrase: what stands between a pair of backticks is a Code, the rest outside text. Every part
+ * is still encoded by its sink, so a message that breaks the convention only looks different.
+ */
+export function backticked(message: string): Phrase {
+  const pieces = message.split('`');
+  // An odd backtick out opens nothing: it stays in the text after it.
+  if (pieces.length % 2 === 0) {
+    const last = pieces.pop()!;
+    pieces.push(`${pieces.pop()!}\`${last}`);
+  }
+  return pieces.flatMap((text, i): Part[] =>
+    i % 2 === 1 ? [code(text)] : text === '' ? [] : [{ text }],
+  );
+}
+
+export function isPhrase(value: unknown): value is Phrase {
   return Array.isArray(value);
 }

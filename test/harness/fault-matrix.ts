@@ -1046,8 +1046,8 @@ export const HOSTILE: readonly HostileCell[] = [
           created_at: at,
           updated_at: at,
         });
-      comment(11, 'mallory', `${commentMarker('webhooks.yaml')}\nedit me`);
-      comment(12, 'github-actions[bot]', `${commentMarker('webhooks.yaml')}\nold plan`);
+      comment(11, 'mallory', `${commentMarker('webhooks.yaml').text()}\nedit me`);
+      comment(12, 'github-actions[bot]', `${commentMarker('webhooks.yaml').text()}\nold plan`);
     },
     exitCode: 0,
     says: 'updated the plan comment on pull request',

@@ -23,6 +23,8 @@ var dist = __webpack_require__(8815);
 var schema = __webpack_require__(131);
 // EXTERNAL MODULE: ./src/config/webhook-url.ts
 var webhook_url = __webpack_require__(2367);
+// EXTERNAL MODULE: ./src/config/wording.ts
+var wording = __webpack_require__(6414);
 // EXTERNAL MODULE: ./src/events.ts
 var src_events = __webpack_require__(5694);
 // EXTERNAL MODULE: ./src/matching.ts
@@ -33,6 +35,7 @@ var plan = __webpack_require__(2464);
 // Adopting an existing account, as a pure transform: the records already there become entries
 // that a valid webhooks.yaml can declare, and their YAML text. Used by the import command and
 // by the job summary's snippet for unmanaged records. No secret value is ever part of it.
+
 
 
 
@@ -76,7 +79,7 @@ function adopt(records, names = 'auto', takenNames = new Set()) {
 /** Why no valid webhooks.yaml can declare this record, or undefined when one can. */
 function undeclarable(record) {
     if (!(0,src_events/* isEventType */.VX)(record.type))
-        return `unknown event type ${record.type}`;
+        return `unknown event type ${(0,wording/* quoted */.TL)(record.type)}`;
     // The loader's own URL rules, so that the written file always loads.
     const problem = (0,webhook_url/* webhookUrlProblem */.g)(record.url, 'the URL');
     if (problem !== undefined)
@@ -158,7 +161,7 @@ var words = __webpack_require__(1670);
 // EXTERNAL MODULE: ./src/text/phrase.ts
 var phrase = __webpack_require__(8878);
 // EXTERNAL MODULE: ./src/wording.ts
-var wording = __webpack_require__(3395);
+var src_wording = __webpack_require__(3395);
 ;// CONCATENATED MODULE: ./src/import.ts
 // `mkp-webhooks-sync import`: lists the account, adopts what is in scope (adopt.ts), checks the
 // text with the loader and writes it. The CLI's command; the Action never imports.
@@ -216,7 +219,7 @@ async function importAccount(options) {
         log.warning(`skipped ${record.id} (${record.type} ${(0,url/* redactUrl */.BO)(record.url)}): ${reason}`);
     }
     for (const group of adoption.duplicates) {
-        const sentence = (0,phrase/* plainText */.wh)((0,wording/* duplicatesSentence */.k)(group, (0,url/* redactUrl */.BO)(group[0].url)));
+        const sentence = (0,phrase/* plainText */.wh)((0,src_wording/* duplicatesSentence */.k)(group, (0,url/* redactUrl */.BO)(group[0].url)));
         log.warning(`duplicates: ${sentence}; the file declares one of them`);
     }
     const exposed = adoption.entries.filter((entry) => (0,url/* hasHiddenParts */.pb)(entry.url));
