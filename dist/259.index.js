@@ -35,29 +35,19 @@ function driftIssueTitle(configPath) {
 }
 /** The issue body: what drifted, what to do, then the run's report; `runUrl` links the run. */
 function driftIssueBody(configPath, report, runUrl) {
-    const found = runUrl
-        ? (0,encoders.md) ` Found by ${(0,encoders/* link */.nf)((0,encoders.md) `
-this run
-        `, runUrl)}.`
-        : (0,encoders.md) ``;
+    const found = runUrl ? (0,encoders/* markup */.PT) ` Found by ${(0,encoders/* link */.nf)((0,encoders/* markup */.PT) `this run`, runUrl)}.` : (0,encoders/* markup */.PT) ``;
     return (0,github_body/* fitBody */.KM)((0,encoders/* joinMarkdown */.UF)([
         driftMarker(configPath),
-        (0,encoders.md) `MijnKlantportaal webhooks no longer match ${(0,phrase/* code */.aY)(configPath)}.${found}`,
-        (0,encoders.md) `
-Webhooks to create are created by the next apply run; unmanaged webhooks must be declared in the file or removed in the manage portal. This issue closes itself when a run finds no drift.
-      `,
-        (0,encoders.md) ``,
+        (0,encoders/* markup */.PT) `MijnKlantportaal webhooks no longer match ${(0,phrase/* code */.aY)(configPath)}.${found}`,
+        (0,encoders/* markup */.PT) `Webhooks to create are created by the next apply run; unmanaged webhooks must be declared in the file or removed in the manage portal. This issue closes itself when a run finds no drift.`,
+        (0,encoders/* markup */.PT) ``,
         report,
     ]));
 }
 /** The comment the issue closes with when a run finds no drift. */
 function driftResolvedComment(configPath, runUrl) {
-    const run = runUrl
-        ? (0,encoders.md) ` (${(0,encoders/* link */.nf)((0,encoders.md) `
-run
-        `, runUrl)})`
-        : (0,encoders.md) ``;
-    return (0,encoders.md) `The account matches ${(0,phrase/* code */.aY)(configPath)} again${run}; closing.`;
+    const run = runUrl ? (0,encoders/* markup */.PT) ` (${(0,encoders/* link */.nf)((0,encoders/* markup */.PT) `run`, runUrl)})` : (0,encoders/* markup */.PT) ``;
+    return (0,encoders/* markup */.PT) `The account matches ${(0,phrase/* code */.aY)(configPath)} again${run}; closing.`;
 }
 
 // EXTERNAL MODULE: ./src/github/client.ts + 2 modules

@@ -35,9 +35,9 @@ async function readBaseFile(request) {
     if (!event.baseSha)
         return unreadable('the event payload names no base commit');
     if (!request.githubToken)
-        return unreadable('there is no `github-token` to read it with');
+        return unreadable('there is no github-token to read it with');
     if (!repository)
-        return unreadable('the `repository` input is empty');
+        return unreadable('the repository input is empty');
     const path = repositoryPath(configPath, request.workspace);
     if (path === undefined) {
         return unreadable(`${configPath} is outside the repository's checkout`);
@@ -61,7 +61,7 @@ async function readBaseFile(request) {
             return { state: 'new', ref };
         }
         const why = (status === 403 || status === 404) && !noCommit
-            ? ' (the github-token needs `contents: read`)'
+            ? ' (the github-token needs contents: read)'
             : '';
         return unreadable(`${said}${why}`);
     }

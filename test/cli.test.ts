@@ -338,7 +338,7 @@ describe('import', () => {
     expect(run.stderr).toContain(`skipped ${space!.id}`);
     expect(run.stderr).toContain(`skipped ${copied!.id}`);
     expect(run.stderr).toContain(
-      `skipped ${unknown!.id} (brand-new-event https://ok.example.com/): unknown event type brand-new-event`,
+      `skipped ${unknown!.id} (brand-new-event https://ok.example.com/): unknown event type \`brand-new-event\``,
     );
     expect(run.stderr).toContain(`skipped ${plain!.id}`);
     expect(run.stderr).toContain(`skipped ${fragment!.id}`);

@@ -18,7 +18,7 @@ import { clientFor, subscription } from './harness/clients.js';
 import { FakeClock } from './harness/fake-clock.js';
 import { deliveries } from './harness/outcomes.js';
 import { settingsFor } from './harness/settings.js';
-import { md } from '../src/text/encoders.js';
+import { markup } from '../src/text/encoders.js';
 
 /**
  * GitHub's answers are handled as carefully as MijnKlantportaal's (CONTRACT §4, issue 26):
@@ -360,9 +360,7 @@ describe('rate limits', () => {
       repository: { owner: 'acme', repo: 'shop' },
       pullNumber: 7,
       configPath: 'webhooks.yaml',
-      markdown: md`
-plan
-      `,
+      markdown: markup`plan`,
       scrub: (text) => text,
       log,
     });

@@ -10,7 +10,7 @@ import { driftMarker } from '../src/report/drift-issue.js';
 import { commentMarker } from '../src/report/pr-comment.js';
 import { GitHubEmulator } from '../dev/emulator/github.js';
 import { settingsFor } from './harness/settings.js';
-import { md } from '../src/text/encoders.js';
+import { markup } from '../src/text/encoders.js';
 
 /**
  * Lists longer than one page (GitHub's Link header, 100 a page): every item is found, and the
@@ -103,9 +103,7 @@ describe('paginated GitHub lists', () => {
       repository,
       pullNumber: 7,
       configPath: 'webhooks.yaml',
-      markdown: md`
-new plan
-      `,
+      markdown: markup`new plan`,
       scrub: (text) => text,
       log: new RecordingLog(),
     });
@@ -140,9 +138,7 @@ new plan
       drifted: true,
       event: 'schedule',
       mode: 'dry-run',
-      markdown: md`
-drift
-      `,
+      markdown: markup`drift`,
       scrub: (text) => text,
       log: new RecordingLog(),
     });
@@ -193,9 +189,7 @@ describe('a next-page link to another origin', () => {
       drifted: true,
       event: 'schedule',
       mode: 'dry-run',
-      markdown: md`
-drift
-      `,
+      markdown: markup`drift`,
       scrub: (text) => text,
       log,
     });

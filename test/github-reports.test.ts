@@ -5,7 +5,7 @@ import { reportDrift } from '../src/github/drift-issue.js';
 import { postPlanComment } from '../src/github/pr-comment.js';
 import { driftMarker } from '../src/report/drift-issue.js';
 import { commentMarker } from '../src/report/pr-comment.js';
-import { md } from '../src/text/encoders.js';
+import { markup } from '../src/text/encoders.js';
 import { GitHubEmulator } from '../dev/emulator/github.js';
 
 /** The PR comment and the drift issue, against the GitHub emulator (CONTRACT §3, §4). */
@@ -31,7 +31,7 @@ describe('plan comment', () => {
       repository,
       pullNumber: 7,
       configPath,
-      markdown: md`${markdown}`,
+      markdown: markup`${markdown}`,
       scrub: (text) => text,
       log,
     }).then(() => log);
@@ -102,7 +102,7 @@ describe('plan comment', () => {
             repository,
             pullNumber: 7,
             configPath: 'webhooks.yaml',
-            markdown: md`${markdown}`,
+            markdown: markup`${markdown}`,
             scrub: (text) => text,
             log,
           });
@@ -161,7 +161,7 @@ describe('drift issue', () => {
       drifted,
       event: 'schedule',
       mode: 'dry-run',
-      markdown: md`${markdown}`,
+      markdown: markup`${markdown}`,
       scrub: (text) => text,
       runUrl: 'https://github.com/acme/shop/actions/runs/1',
       log: new RecordingLog(),
@@ -236,9 +236,7 @@ describe('drift issue', () => {
         drifted,
         event,
         mode,
-        markdown: md`
-report
-        `,
+        markdown: markup`report`,
         scrub: (text) => text,
         log,
       }).then(() => log.lines);
@@ -271,9 +269,7 @@ report
       drifted: true,
       event: 'schedule',
       mode: 'dry-run',
-      markdown: md`
-x
-      `,
+      markdown: markup`x`,
       scrub: (text) => text,
       log,
     });

@@ -9,7 +9,7 @@ import { postPlanComment } from '../src/github/pr-comment.js';
 import { RecordingLog } from '../src/log.js';
 import { driftMarker } from '../src/report/drift-issue.js';
 import { commentMarker } from '../src/report/pr-comment.js';
-import { md, type Markdown } from '../src/text/encoders.js';
+import { markup, type Markdown } from '../src/text/encoders.js';
 import { GitHubEmulator } from '../dev/emulator/github.js';
 import { MkpEmulator } from '../src/emulator/mkp.js';
 import { runAction } from '../dev/harness/action-runner.js';
@@ -75,23 +75,13 @@ describe('against the GitHub emulator', () => {
   it('the plan comment of one config is never taken for another’s that quotes its marker', async () => {
     const prod = `${commentMarker('prod.yaml').text()}\n- 🔭 adds \`https://x.example.com/${STAGING}*\` in \`ignore\``;
     await write('issues/7/comments', { body: prod });
-    await postPlan(
-      'staging.yaml',
-      md`
-staging plan
-      `,
-    );
+    await postPlan('staging.yaml', markup`staging plan`);
     expect(github.comments.map((c) => c.body)).toEqual([prod, `${STAGING}\nstaging plan`]);
   });
 
   it('finds its own comment after a web edit turned its line ends into CRLF', async () => {
     await write('issues/7/comments', { body: `${STAGING}\r\nedited on the web\r\n` });
-    await postPlan(
-      'staging.yaml',
-      md`
-staging plan
-      `,
-    );
+    await postPlan('staging.yaml', markup`staging plan`);
     expect(github.comments.map((c) => c.body)).toEqual([`${STAGING}\nstaging plan`]);
   });
 
@@ -107,9 +97,7 @@ staging plan
         drifted,
         event: 'schedule',
         mode: 'dry-run',
-        markdown: md`
-staging report
-        `,
+        markdown: markup`staging report`,
         scrub: (text) => text,
         log: new RecordingLog(),
       });

@@ -9,9 +9,12 @@ import { readRunContext } from '../src/inputs.js';
 import type { RemoteWebhook } from '../src/mkp/types.js';
 import { makePlan } from '../src/plan.js';
 import { pullRequestChanges } from '../src/pull-request.js';
-import { renderReport } from '../src/report/summary.js';
+import { renderReport as reportOf } from '../src/report/summary.js';
 import { syncResult } from './harness/outcomes.js';
 import { GitHubEmulator } from '../dev/emulator/github.js';
+
+/** The rendered markdown, as a reader's renderer gets it. */
+const renderReport = (...args: Parameters<typeof reportOf>) => reportOf(...args).text();
 
 /**
  * The pull request's base file: the contents endpoint as GitHub answers it (emulated), the reader

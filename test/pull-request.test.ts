@@ -299,7 +299,7 @@ describe('a pull request: what it changes leads the report', () => {
     ['the token may not read contents (403)', 'contents', /GitHub answered 403/],
     ['the base commit is unknown (404)', 'commit', /No commit found for the ref/],
     ['the base file is invalid', 'invalid', /the base branch's file is invalid \(1 problem\)/],
-    ['there is no github-token', 'token', /no `github-token` to read it with/],
+    ['there is no github-token', 'token', /no github-token to read it with/],
   ])(
     'a base that cannot be read (%s) is a one-line notice and the whole plan',
     async (_, how, why) => {

@@ -8,7 +8,7 @@ import {
   renderValidationFailure as validationFailureOf,
   SUMMARY_LIMIT_BYTES,
 } from '../src/report/summary.js';
-import { md as markdown } from '../src/text/encoders.js';
+import { markup as markdown } from '../src/text/encoders.js';
 import { code, phrase } from '../src/text/phrase.js';
 import { MAX_FILE_BYTES, parseWebhooksFile } from '../src/config/load.js';
 import { EVENT_TYPES } from '../src/events.js';

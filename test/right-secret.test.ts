@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import type { WebhooksFile } from '../src/config/types.js';
 import { RecordingLog } from '../src/log.js';
 import { spellingKey } from '../src/matching.js';
-import { renderReport } from '../src/report/summary.js';
+import { renderReport as reportOf } from '../src/report/summary.js';
 import { GitHubSecretsTarget } from '../src/github/secrets.js';
 import { OutputsTarget } from '../src/secrets/outputs.js';
 import { CLOCK_MARGIN_MS, isStale, STALE_REASON } from '../src/secrets/stale.js';
@@ -15,6 +15,9 @@ import { GitHubEmulator, type SecretScope } from '../dev/emulator/github.js';
 import { MkpEmulator } from '../src/emulator/mkp.js';
 import { clientFor, subscription } from './harness/clients.js';
 import { settingsFor } from './harness/settings.js';
+
+/** The rendered markdown, as a reader's renderer gets it. */
+const renderReport = (...args: Parameters<typeof reportOf>) => reportOf(...args).text();
 
 /**
  * Issue 13, in process against both emulators: the secret at the target is the webhook's

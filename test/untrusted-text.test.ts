@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
@@ -290,6 +292,19 @@ describe('markdown sinks: hostile text renders as the same tags as plain text', 
     const html = markdownIt.render(reports(() => message)['invalid file']!);
     expect(html).not.toMatch(/<img|<a /);
     expect(textOutsideCode(html)).not.toMatch(/@acme/);
+  });
+});
+
+describe('our own markup', () => {
+  it('renders as written: the footer, and no template in src/ that a formatter turned into lines', () => {
+    expect(planCommentFooter('c'.repeat(40), 'https://github.com/a/b/actions/runs/1').text()).toBe(
+      '_Plan for ccccccc · [workflow run](https://github.com/a/b/actions/runs/1)_',
+    );
+    const reports = join(import.meta.dirname, '../src/report');
+    for (const file of readdirSync(reports)) {
+      const text = readFileSync(join(reports, file), 'utf8');
+      expect([file, text.match(/\bmarkup`\n/)?.[0]]).toEqual([file, undefined]);
+    }
   });
 });
 

@@ -42,8 +42,8 @@ export async function readBaseFile(request: BaseFileRequest): Promise<PullReques
   const ref = event.baseRef ?? event.baseSha?.slice(0, 7) ?? 'the base branch';
   const unreadable = (reason: string): PullRequestBase => ({ state: 'unreadable', ref, reason });
   if (!event.baseSha) return unreadable('the event payload names no base commit');
-  if (!request.githubToken) return unreadable('there is no `github-token` to read it with');
-  if (!repository) return unreadable('the `repository` input is empty');
+  if (!request.githubToken) return unreadable('there is no github-token to read it with');
+  if (!repository) return unreadable('the repository input is empty');
   const path = repositoryPath(configPath, request.workspace);
   if (path === undefined) {
     return unreadable(`${configPath} is outside the repository's checkout`);
@@ -69,7 +69,7 @@ export async function readBaseFile(request: BaseFileRequest): Promise<PullReques
     }
     const why =
       (status === 403 || status === 404) && !noCommit
-        ? ' (the github-token needs `contents: read`)'
+        ? ' (the github-token needs contents: read)'
         : '';
     return unreadable(`${said}${why}`);
   }

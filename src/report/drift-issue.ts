@@ -1,6 +1,13 @@
 // The text of the drift issue: its marker, title, body and closing comment. Opening, updating
 // and closing it is src/github/drift-issue.ts.
-import { htmlComment, joinMarkdown, link, md, visible, type Markdown } from '../text/encoders.js';
+import {
+  htmlComment,
+  joinMarkdown,
+  link,
+  markup,
+  visible,
+  type Markdown,
+} from '../text/encoders.js';
 import { code } from '../text/phrase.js';
 import { fitBody } from './github-body.js';
 
@@ -16,22 +23,13 @@ export function driftIssueTitle(configPath: string): string {
 
 /** The issue body: what drifted, what to do, then the run's report; `runUrl` links the run. */
 export function driftIssueBody(configPath: string, report: Markdown, runUrl?: string): Markdown {
-  const found = runUrl
-    ? md` Found by ${link(
-        md`
-this run
-        `,
-        runUrl,
-      )}.`
-    : md``;
+  const found = runUrl ? markup` Found by ${link(markup`this run`, runUrl)}.` : markup``;
   return fitBody(
     joinMarkdown([
       driftMarker(configPath),
-      md`MijnKlantportaal webhooks no longer match ${code(configPath)}.${found}`,
-      md`
-Webhooks to create are created by the next apply run; unmanaged webhooks must be declared in the file or removed in the manage portal. This issue closes itself when a run finds no drift.
-      `,
-      md``,
+      markup`MijnKlantportaal webhooks no longer match ${code(configPath)}.${found}`,
+      markup`Webhooks to create are created by the next apply run; unmanaged webhooks must be declared in the file or removed in the manage portal. This issue closes itself when a run finds no drift.`,
+      markup``,
       report,
     ]),
   );
@@ -39,13 +37,6 @@ Webhooks to create are created by the next apply run; unmanaged webhooks must be
 
 /** The comment the issue closes with when a run finds no drift. */
 export function driftResolvedComment(configPath: string, runUrl?: string): Markdown {
-  const run = runUrl
-    ? md` (${link(
-        md`
-run
-        `,
-        runUrl,
-      )})`
-    : md``;
-  return md`The account matches ${code(configPath)} again${run}; closing.`;
+  const run = runUrl ? markup` (${link(markup`run`, runUrl)})` : markup``;
+  return markup`The account matches ${code(configPath)} again${run}; closing.`;
 }

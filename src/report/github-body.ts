@@ -1,6 +1,6 @@
 // How much text a GitHub comment, issue or job summary may hold, how much of it the report may
 // fill, and the one cut to size: the one place for GitHub's body-size budget.
-import { fitted, md, type Markdown } from '../text/encoders.js';
+import { fitted, markup, type Markdown } from '../text/encoders.js';
 import { phrase, type Phrase } from '../text/phrase.js';
 
 /** GitHub refuses comment and issue bodies longer than this. */
@@ -29,7 +29,7 @@ export function fitBody(
 
 /** What a cut body ends with: where the rest is. */
 export function cutNote(restIn: Phrase): Markdown {
-  return md`_Cut to fit GitHub's size limit; ${restIn}._`;
+  return markup`_Cut to fit GitHub's size limit; ${restIn}._`;
 }
 
 export function bytes(text: string): number {

@@ -1,6 +1,6 @@
 // The text of the plan comment on a pull request: its marker and footer. Posting it is
 // src/github/pr-comment.ts; its size guard is github-body.ts.
-import { htmlComment, joinMarkdown, link, md, type Markdown } from '../text/encoders.js';
+import { htmlComment, joinMarkdown, link, markup, type Markdown } from '../text/encoders.js';
 
 /** The hidden marker that finds this action's comment for one config path on a PR. */
 export function commentMarker(configPath: string): Markdown {
@@ -13,21 +13,8 @@ export function planCommentFooter(
   runUrl: string | undefined,
 ): Markdown {
   const parts = [
-    headSha === undefined
-      ? md`
-Plan
-        `
-      : md`Plan for ${headSha.slice(0, 7)}`,
-    ...(runUrl
-      ? [
-          link(
-            md`
-workflow run
-            `,
-            runUrl,
-          ),
-        ]
-      : []),
+    headSha === undefined ? markup`Plan` : markup`Plan for ${headSha.slice(0, 7)}`,
+    ...(runUrl ? [link(markup`workflow run`, runUrl)] : []),
   ];
-  return md`_${joinMarkdown(parts, ' · ')}_`;
+  return markup`_${joinMarkdown(parts, ' · ')}_`;
 }

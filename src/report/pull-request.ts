@@ -10,7 +10,7 @@ import type {
   PullRequestItem,
   RemoveVerdict,
 } from '../pull-request.js';
-import { fold, joinMarkdown, md, type Markdown } from '../text/encoders.js';
+import { fold, joinMarkdown, markup, type Markdown } from '../text/encoders.js';
 import { code, joined, phrase } from '../text/phrase.js';
 import { plural } from '../text/words.js';
 import { shownRecordUrl, shownUrl, type DeclaredUrl } from '../url.js';
@@ -19,28 +19,16 @@ import { shownRecordUrl, shownUrl, type DeclaredUrl } from '../url.js';
 const SHOWN_ITEMS = 40;
 
 const ADDED: Record<AddVerdict, Markdown> = {
-  'created-on-merge': md`
-created on merge
-  `,
-  'already-present': md`
-already on the account; its secret is delivered on merge
-  `,
-  unchecked: md`
-added
-  `,
+  'created-on-merge': markup`created on merge`,
+  'already-present': markup`already on the account; its secret is delivered on merge`,
+  unchecked: markup`added`,
 };
 
-const STAYS_UNMANAGED = md`
-the API cannot delete: the record stays on the account as unmanaged; remove it in the manage portal
-`;
+const STAYS_UNMANAGED = markup`the API cannot delete: the record stays on the account as unmanaged; remove it in the manage portal`;
 
 const REMOVED: Record<RemoveVerdict, Markdown> = {
-  'never-created': md`
-it was never created, so nothing stays behind
-  `,
-  'leaves-scope': md`
-the API cannot delete: the record stays on the account, now outside this file's scope
-  `,
+  'never-created': markup`it was never created, so nothing stays behind`,
+  'leaves-scope': markup`the API cannot delete: the record stays on the account, now outside this file's scope`,
   'stays-unmanaged': STAYS_UNMANAGED,
   // Without the account the record's fate is unknown; if it was created, it stays.
   unchecked: STAYS_UNMANAGED,
@@ -64,49 +52,35 @@ export function pullRequestSection(
 ): Markdown[] {
   if (changes.base === 'unreadable') {
     return [
-      md`> **Note:** the base branch's ${code(path)} (${code(changes.ref)}) could not be read: ${changes.reason}. This is the whole plan, not only what this pull request changes.`,
-      md``,
+      markup`> **Note:** the base branch's ${code(path)} (${code(changes.ref)}) could not be read: ${changes.reason}. This is the whole plan, not only what this pull request changes.`,
+      markup``,
     ];
   }
   const lines = [
-    md`${
-      heading === '##'
-        ? md`
-###
-          `
-        : md`
-####
-          `
-    } This pull request`,
-    md``,
+    markup`${heading === '##' ? markup`###` : markup`####`} This pull request`,
+    markup``,
   ];
   if (changes.base === 'new') {
     lines.push(
-      md`${code(path)} is new in this pull request: everything it declares comes from it.`,
-      md``,
+      markup`${code(path)} is new in this pull request: everything it declares comes from it.`,
+      markup``,
     );
   }
   if (!changes.accountRead) {
     lines.push(
-      md`Without an ${code('api-token')} the account was not read: this compares the file with its version on ${code(changes.ref)}.`,
-      md``,
+      markup`Without an ${code('api-token')} the account was not read: this compares the file with its version on ${code(changes.ref)}.`,
+      markup``,
     );
   }
   const items = changes.items.map(item);
   lines.push(
-    ...(items.length > 0
-      ? capped(items)
-      : [
-          md`
-_No change to the declared webhooks._
-          `,
-        ]),
-    md``,
+    ...(items.length > 0 ? capped(items) : [markup`_No change to the declared webhooks._`]),
+    markup``,
   );
   if (changes.pending.length > 0) {
     const summary = phrase`Already pending on ${code(changes.ref)}, not from this PR (${changes.pending.length})`;
     const pending = changes.pending.map((p) => pendingItem(p, declared));
-    lines.push(fold(summary, joinMarkdown(capped(pending))), md``);
+    lines.push(fold(summary, joinMarkdown(capped(pending))), markup``);
   }
   return lines;
 }
@@ -115,31 +89,19 @@ function item(change: PullRequestItem): Markdown {
   switch (change.change) {
     case 'add': {
       const s = change.subscription;
-      return md`- ➕ adds ${pair(s)} as ${code(s.secretName)}: ${ADDED[change.verdict]}`;
+      return markup`- ➕ adds ${pair(s)} as ${code(s.secretName)}: ${ADDED[change.verdict]}`;
     }
     case 'remove':
-      return md`- ➖ removes ${pair(change.subscription)}: ${REMOVED[change.verdict]}`;
+      return markup`- ➖ removes ${pair(change.subscription)}: ${REMOVED[change.verdict]}`;
     case 'rename':
-      return md`- ✏️ renames the secret of ${pair(change.subscription)} from ${code(change.from)} to ${code(change.subscription.secretName)}: the new name is written on the next apply, the old secret stays where it was`;
+      return markup`- ✏️ renames the secret of ${pair(change.subscription)} from ${code(change.from)} to ${code(change.subscription.secretName)}: the new name is written on the next apply, the old secret stays where it was`;
     case 'scope':
-      return md`- 🔭 ${
-        change.edit === 'added'
-          ? md`
-adds
-            `
-          : md`
-removes
-            `
+      return markup`- 🔭 ${
+        change.edit === 'added' ? markup`adds` : markup`removes`
       } ${code(change.pattern)} in ${code(change.key)}`;
     case 'moves':
-      return md`- 🔭 moves ${plural(change.records.length, 'record')} ${
-        change.direction === 'out'
-          ? md`
-out of
-            `
-          : md`
-into
-            `
+      return markup`- 🔭 moves ${plural(change.records.length, 'record')} ${
+        change.direction === 'out' ? markup`out of` : markup`into`
       } this file's scope: ${ids(change.records)}`;
   }
 }
@@ -147,22 +109,22 @@ into
 function pendingItem(item: PendingItem, declared: readonly DeclaredUrl[]): Markdown {
   if (item.pending === 'create') {
     const s = item.subscription;
-    return md`- ➕ ${pair(s)} as ${code(s.secretName)}: declared on the base branch, not on the account yet`;
+    return markup`- ➕ ${pair(s)} as ${code(s.secretName)}: declared on the base branch, not on the account yet`;
   }
   const r = item.record;
-  return md`- ⚠️ ${code(r.id)} ${code(r.type)} → ${code(shownRecordUrl(r.url, declared))}: on the account, not declared`;
+  return markup`- ⚠️ ${code(r.id)} ${code(r.type)} → ${code(shownRecordUrl(r.url, declared))}: on the account, not declared`;
 }
 
 function capped(items: Markdown[]): Markdown[] {
   if (items.length <= SHOWN_ITEMS) return items;
   return [
     ...items.slice(0, SHOWN_ITEMS),
-    md`- _and ${items.length - SHOWN_ITEMS} more; the table below has every subscription_`,
+    markup`- _and ${items.length - SHOWN_ITEMS} more; the table below has every subscription_`,
   ];
 }
 
 function pair(s: Subscription): Markdown {
-  return md`${code(s.event)} → ${code(shownUrl(s))}`;
+  return markup`${code(s.event)} → ${code(shownUrl(s))}`;
 }
 
 function ids(records: readonly RemoteWebhook[]): Markdown {
@@ -170,5 +132,5 @@ function ids(records: readonly RemoteWebhook[]): Markdown {
     records.slice(0, 10).map((r) => [code(r.id)]),
     ', ',
   );
-  return records.length > 10 ? md`${shown} and ${records.length - 10} more` : md`${shown}`;
+  return records.length > 10 ? markup`${shown} and ${records.length - 10} more` : markup`${shown}`;
 }

@@ -26,7 +26,7 @@ import { backticked, code, joined, phrase, type Phrase } from '../text/phrase.js
 import {
   fitted,
   joinMarkdown,
-  md,
+  markup,
   tableRow,
   yamlBlock,
   fold as folded,
@@ -56,21 +56,17 @@ const MODE_TITLES = {
 export function renderReport(result: SyncResult, options: ReportOptions = {}): Markdown {
   const heading = options.heading ?? '##';
   const ending = result.cancelled
-    ? md`
-(cancelled)
-      `
+    ? markup`(cancelled)`
     : succeeded(result)
-      ? md``
-      : md`
-(failed)
-        `;
+      ? markup``
+      : markup`(failed)`;
   const head: Markdown[] = [
-    md`${headingOf(heading)} MijnKlantportaal webhooks: ${MODE_TITLES[result.mode]}${ending}`,
-    md``,
-    md`${code(result.file.path)}: ${countsLine(result)}`,
-    md``,
+    markup`${headingOf(heading)} MijnKlantportaal webhooks: ${MODE_TITLES[result.mode]}${ending}`,
+    markup``,
+    markup`${code(result.file.path)}: ${countsLine(result)}`,
+    markup``,
     modeSentence(result),
-    md``,
+    markup``,
   ];
   // URLs of the account are shown in the `${VAR}` form of any file of the run that declares them.
   const declared: DeclaredUrl[] = [
@@ -94,17 +90,7 @@ export function renderReport(result: SyncResult, options: ReportOptions = {}): M
 
 /** `##` or `###`: our markup, from the one place that chooses it. */
 function headingOf(heading: '##' | '###' | '####'): Markdown {
-  return heading === '##'
-    ? md`
-##
-      `
-    : heading === '###'
-      ? md`
-###
-        `
-      : md`
-####
-        `;
+  return heading === '##' ? markup`##` : heading === '###' ? markup`###` : markup`####`;
 }
 
 /**
@@ -120,13 +106,13 @@ export function renderValidationFailure(
   options: Pick<ReportOptions, 'heading' | 'maxLength'> = {},
 ): Markdown {
   const head = joinMarkdown([
-    md`${headingOf(options.heading ?? '##')} MijnKlantportaal webhooks: ${code(path)} is invalid`,
-    md``,
-    md`${plural(problems.length, 'problem')} found; nothing was sent to MijnKlantportaal or GitHub. The file format: docs/webhooks-yaml.md of mkp-webhooks-sync.`,
-    md``,
+    markup`${headingOf(options.heading ?? '##')} MijnKlantportaal webhooks: ${code(path)} is invalid`,
+    markup``,
+    markup`${plural(problems.length, 'problem')} found; nothing was sent to MijnKlantportaal or GitHub. The file format: docs/webhooks-yaml.md of mkp-webhooks-sync.`,
+    markup``,
   ]);
   // The location as code; the message's values, which the loader quotes in backticks, as code.
-  const lines = problems.map((p) => md`- ${code(formatPosition(p))}: ${backticked(p.message)}`);
+  const lines = problems.map((p) => markup`- ${code(formatPosition(p))}: ${backticked(p.message)}`);
   const limit = options.maxLength ?? Infinity;
   let size = bytes(head.text());
   let kept = 0;
@@ -137,89 +123,69 @@ export function renderValidationFailure(
   const cut =
     kept < lines.length
       ? [
-          md`- _${plural(lines.length - kept, 'more problem')} not shown, to stay within GitHub's size limit; the log lists them all._`,
+          markup`- _${plural(lines.length - kept, 'more problem')} not shown, to stay within GitHub's size limit; the log lists them all._`,
         ]
       : [];
-  return joinMarkdown([head, ...lines.slice(0, kept), ...cut, md``]);
+  return joinMarkdown([head, ...lines.slice(0, kept), ...cut, markup``]);
 }
 
 function countsLine(result: SyncResult): Markdown {
   const { plan } = result;
   if (result.mode === 'unchecked' || !plan) {
-    return md`${plural(result.file.subscriptions.length, 'subscription')} declared`;
+    return markup`${plural(result.file.subscriptions.length, 'subscription')} declared`;
   }
   const failed = result.outcomes.filter((o) => o.create?.state === 'failed').length;
   const parts = [
     result.mode === 'apply'
-      ? md`**${createdIn(result).length} created**${failed ? md`, **${failed} failed**` : md``}`
-      : md`**${plan.create.length} to create**`,
-    md`${plan.unchanged.length} unchanged`,
-    md`${plan.unmanaged.length} unmanaged`,
+      ? markup`**${createdIn(result).length} created**${failed ? markup`, **${failed} failed**` : markup``}`
+      : markup`**${plan.create.length} to create**`,
+    markup`${plan.unchanged.length} unchanged`,
+    markup`${plan.unmanaged.length} unmanaged`,
   ];
   const groups = plan.duplicates.length;
-  if (groups > 0) parts.push(md`${plural(groups, 'webhook')} on the account more than once`);
-  if (plan.ignored.length > 0) parts.push(md`${ignoredWords(plan.ignored.length)}`);
+  if (groups > 0) parts.push(markup`${plural(groups, 'webhook')} on the account more than once`);
+  if (plan.ignored.length > 0) parts.push(markup`${ignoredWords(plan.ignored.length)}`);
   return joinMarkdown(parts, ' · ');
 }
 
 function modeSentence(result: SyncResult): Markdown {
   if (result.mode === 'unchecked') {
-    return md`No ${code('api-token')}, so the account was not checked: the file is valid, and these are the subscriptions and secret names it declares.`;
+    return markup`No ${code('api-token')}, so the account was not checked: the file is valid, and these are the subscriptions and secret names it declares.`;
   }
   if (!result.plan)
-    return md`
-The account could not be read, so nothing was planned or changed.
-    `;
+    return markup`The account could not be read, so nothing was planned or changed.`;
   if (result.cancelled) {
-    return md`The run was cancelled (${result.cancelled}): no webhook was created after that. What was done, and what is left for the next run, is below.`;
+    return markup`The run was cancelled (${result.cancelled}): no webhook was created after that. What was done, and what is left for the next run, is below.`;
   }
   if (result.mode === 'dry-run') {
     const n = result.plan.create.length;
     const where = result.destination
-      ? md` and delivers their secrets to ${result.destination.description}`
-      : md``;
+      ? markup` and delivers their secrets to ${result.destination.description}`
+      : markup``;
     const applying =
-      n > 0 ? md` Applying it creates the ${plural(n, 'webhook')} marked ➕${where}.` : md``;
-    return md`Dry run: this is the plan; nothing was created and no secret was written.${applying}`;
+      n > 0
+        ? markup` Applying it creates the ${plural(n, 'webhook')} marked ➕${where}.`
+        : markup``;
+    return markup`Dry run: this is the plan; nothing was created and no secret was written.${applying}`;
   }
   if (result.plan.create.length === 0 && result.plan.unmanaged.length === 0) {
-    return md`
-The account already matched the file.
-    `;
+    return markup`The account already matched the file.`;
   }
   if (result.plan.create.length === 0) {
-    return md`
-Nothing declared was missing. Webhooks that the file does not declare are reported, never changed: the API cannot update or delete them.
-    `;
+    return markup`Nothing declared was missing. Webhooks that the file does not declare are reported, never changed: the API cannot update or delete them.`;
   }
-  return md`
-The account was brought in line with the file. Webhooks that the file does not declare are reported, never changed: the API cannot update or delete them.
-  `;
+  return markup`The account was brought in line with the file. Webhooks that the file does not declare are reported, never changed: the API cannot update or delete them.`;
 }
 
 /** What each status looks like in the table: a mark people scan for. */
 const MARKS: Record<OutcomeStatus, Markdown> = {
-  declared: md`
-·
-  `,
-  'to-create': md`
-➕
-  `,
-  'not-created': md`
-➕
-  `,
-  created: md`
-✅
-  `,
-  failed: md`
-❌
-  `,
-  unchanged: md`
-☑️
-  `,
-  duplicated: md`
-⚠️
-  `,
+  declared: markup`·`,
+  'to-create': markup`➕`,
+  'not-created': markup`➕`,
+  created: markup`✅`,
+  failed: markup`❌`,
+  unchanged: markup`☑️`,
+  duplicated: markup`⚠️`,
 };
 
 function tableRows(result: SyncResult, declared: readonly DeclaredUrl[]): Markdown[] {
@@ -227,19 +193,19 @@ function tableRows(result: SyncResult, declared: readonly DeclaredUrl[]): Markdo
   const rows = reportOutcomes(result).map((report) => {
     const s = report.outcome.subscription;
     return tableRow([
-      md`${MARKS[report.status]} ${status(report)}`,
-      md`${code(s.event)}`,
-      md`${code(s.secretName)}`,
-      md`${code(shownUrl(s))}`,
+      markup`${MARKS[report.status]} ${status(report)}`,
+      markup`${code(s.event)}`,
+      markup`${code(s.secretName)}`,
+      markup`${code(shownUrl(s))}`,
     ]);
   });
   for (const r of result.plan?.unmanaged ?? []) {
     rows.push(
       tableRow([
-        md`⚠️ ${unmanagedWords(r)}`,
-        md`${code(r.type)}`,
-        md``,
-        md`${code(shownRecordUrl(r.url, declared))}`,
+        markup`⚠️ ${unmanagedWords(r)}`,
+        markup`${code(r.type)}`,
+        markup``,
+        markup`${code(shownRecordUrl(r.url, declared))}`,
       ]),
     );
   }
@@ -248,24 +214,18 @@ function tableRows(result: SyncResult, declared: readonly DeclaredUrl[]): Markdo
 
 /** A row's status: its words, a pointer to the duplicates, and what became of its secret. */
 function status({ outcome, words, secret }: OutcomeReport): Markdown {
-  const duplicates = outcome.copies
-    ? md`
-(see Duplicates)
-      `
-    : md``;
-  return md`${words}${duplicates}${secret ? md`; ${secret}` : md``}`;
+  const duplicates = outcome.copies ? markup`(see Duplicates)` : markup``;
+  return markup`${words}${duplicates}${secret ? markup`; ${secret}` : markup``}`;
 }
 
 function duplicatesSection(result: SyncResult, declared: readonly DeclaredUrl[]): Markdown[] {
   const groups = result.plan?.duplicates ?? [];
   if (groups.length === 0) return [];
   return [
-    md`
-### Duplicates on the account
-    `,
-    md``,
-    ...groups.map((group) => md`- ${duplicatesWords(group, declared)}.`),
-    md``,
+    markup`### Duplicates on the account`,
+    markup``,
+    ...groups.map((group) => markup`- ${duplicatesWords(group, declared)}.`),
+    markup``,
   ];
 }
 
@@ -273,14 +233,10 @@ function secretsSection(result: SyncResult): Markdown[] {
   if (result.mode !== 'apply' || !result.plan) return [];
   if (!result.destination) {
     return [
-      md`
-### Secrets
-      `,
-      md``,
-      md`
-Not delivered from here: they stay readable on the account, and the Action delivers them with resync-secrets.
-      `,
-      md``,
+      markup`### Secrets`,
+      markup``,
+      markup`Not delivered from here: they stay readable on the account, and the Action delivers them with resync-secrets.`,
+      markup``,
     ];
   }
   const written = result.outcomes.filter((o) => o.secret?.state === 'written');
@@ -293,18 +249,14 @@ Not delivered from here: they stay readable on the account, and the Action deliv
   const forNew = written.filter((o) => o.secret!.reason === 'created').length;
   const stale = written.filter((o) => o.secret!.reason === 'stale');
   const lines = [
-    md`
-### Secrets
-    `,
-    md``,
-    md`- Target: ${result.destination.description}`,
+    markup`### Secrets`,
+    markup``,
+    markup`- Target: ${result.destination.description}`,
     written.length > 0
-      ? md`- Delivered: ${plural(written.length, 'secret')} (${forNew} of new webhooks, ${written.length - forNew} of existing ones, as resync-secrets says)`
-      : md`
-- Delivered: none; nothing new, and resync-secrets found nothing to write
-        `,
+      ? markup`- Delivered: ${plural(written.length, 'secret')} (${forNew} of new webhooks, ${written.length - forNew} of existing ones, as resync-secrets says)`
+      : markup`- Delivered: none; nothing new, and resync-secrets found nothing to write`,
   ];
-  if (stale.length > 0) lines.push(md`- ${STALE_REASON}, so written again: ${names(stale)}`);
+  if (stale.length > 0) lines.push(markup`- ${STALE_REASON}, so written again: ${names(stale)}`);
   const replaced = written.filter((o) => o.secret!.replaced);
   if (replaced.length > 0) {
     const each = joined(
@@ -314,43 +266,38 @@ Not delivered from here: they stay readable on the account, and the Action deliv
       ', ',
     );
     lines.push(
-      md`- Written over a secret of the same name that was already there: ${each}. Expected after a webhook was deleted or re-created in the manage portal; otherwise that name belonged to something else.`,
+      markup`- Written over a secret of the same name that was already there: ${each}. Expected after a webhook was deleted or re-created in the manage portal; otherwise that name belonged to something else.`,
     );
   }
-  if (failed.length > 0) lines.push(md`- Not delivered: ${names(failed)}`);
-  return [...lines, md``];
+  if (failed.length > 0) lines.push(markup`- Not delivered: ${names(failed)}`);
+  return [...lines, markup``];
 }
 
 function failuresSection(result: SyncResult): Markdown[] {
   if (succeeded(result)) return [];
-  const lines = [
-    md`
-### What went wrong
-    `,
-    md``,
-  ];
+  const lines = [markup`### What went wrong`, markup``];
   if (result.cancelled) {
     lines.push(
-      md`- The run was cancelled (${result.cancelled}): no new webhook was created after that.`,
+      markup`- The run was cancelled (${result.cancelled}): no new webhook was created after that.`,
     );
   }
-  for (const failure of result.failures) lines.push(md`- ${failure}`);
-  const what = (s: Subscription) => md`- ${code(s.event)} ${code(shownUrl(s))}:`;
+  for (const failure of result.failures) lines.push(markup`- ${failure}`);
+  const what = (s: Subscription) => markup`- ${code(s.event)} ${code(shownUrl(s))}:`;
   for (const { subscription, create } of result.outcomes) {
-    if (create?.state === 'failed') lines.push(md`${what(subscription)} ${create.message}`);
+    if (create?.state === 'failed') lines.push(markup`${what(subscription)} ${create.message}`);
   }
   for (const { subscription, create } of result.outcomes) {
     if (create?.state === 'created' && create.storedOtherwise) {
-      lines.push(md`${what(subscription)} created, but ${create.storedOtherwise}`);
+      lines.push(markup`${what(subscription)} created, but ${create.storedOtherwise}`);
     }
   }
   for (const { subscription, secret } of result.outcomes) {
     if (secret?.state === 'failed') {
       const why = secret.message ?? phrase`failed`;
-      lines.push(md`- secret ${code(subscription.secretName)}: ${why}`);
+      lines.push(markup`- secret ${code(subscription.secretName)}: ${why}`);
     }
   }
-  lines.push(md``, md`${alreadyDone(result)}`, md``);
+  lines.push(markup``, markup`${alreadyDone(result)}`, markup``);
   return lines;
 }
 
@@ -360,12 +307,7 @@ function unmanagedSnippet(result: SyncResult, declared: readonly DeclaredUrl[]):
   if (unmanaged.length === 0) return [];
   const taken = new Set(result.file.subscriptions.flatMap((s) => (s.name ? [s.name] : [])));
   const { entries, skipped } = adopt(unmanaged, 'auto', taken);
-  const lines = [
-    md`
-### Declare the unmanaged webhooks
-    `,
-    md``,
-  ];
+  const lines = [markup`### Declare the unmanaged webhooks`, markup``];
   if (entries.length > 0) {
     // A URL with hidden parts must not be pasted redacted: it becomes a ${VAR} to set from a
     // secret. One that holds a declared `${VAR}` value's host and path keeps that `${VAR}`.
@@ -376,10 +318,10 @@ function unmanagedSnippet(result: SyncResult, declared: readonly DeclaredUrl[]):
       return hasHiddenParts(e.url) ? { ...e, url: `\${${urlVariable(e.name)}}` } : e;
     });
     lines.push(
-      md`To manage them from the file, add these entries under ${code('webhooks:')}:`,
-      md``,
+      markup`To manage them from the file, add these entries under ${code('webhooks:')}:`,
+      markup``,
       yamlBlock(renderEntries(shown)),
-      md``,
+      markup``,
     );
     if (hidden.length > 0) {
       const variables = joined(
@@ -387,23 +329,18 @@ function unmanagedSnippet(result: SyncResult, declared: readonly DeclaredUrl[]):
         ', ',
       );
       lines.push(
-        md`Their URLs carry credentials or query values, so the entries read them from the environment: set ${variables} from a secret in the workflow (${code('npx mkp-webhooks-sync@1 import --output -')} prints the exact URLs).`,
-        md``,
+        markup`Their URLs carry credentials or query values, so the entries read them from the environment: set ${variables} from a secret in the workflow (${code('npx mkp-webhooks-sync@1 import --output -')} prints the exact URLs).`,
+        markup``,
       );
     }
   }
   for (const { record, reason } of skipped) {
     lines.push(
-      md`- ${code(record.id)} cannot be declared in a file (${backticked(reason)}); change or remove it in the manage portal.`,
+      markup`- ${code(record.id)} cannot be declared in a file (${backticked(reason)}); change or remove it in the manage portal.`,
     );
   }
-  if (skipped.length > 0) lines.push(md``);
-  lines.push(
-    md`
-Or remove them in the manage portal if nobody needs them.
-    `,
-    md``,
-  );
+  if (skipped.length > 0) lines.push(markup``);
+  lines.push(markup`Or remove them in the manage portal if nobody needs them.`, markup``);
   return lines;
 }
 
@@ -420,14 +357,7 @@ interface ReportParts {
   fold: boolean;
 }
 
-const TABLE_HEAD = [
-  md`
-| Result | Event | Secret name | URL |
-  `,
-  md`
-|---|---|---|---|
-  `,
-];
+const TABLE_HEAD = [markup`| Result | Event | Secret name | URL |`, markup`|---|---|---|---|`];
 
 function assemble(
   { head, rows, tail, fold }: ReportParts,
@@ -439,38 +369,29 @@ function assemble(
     return fold ? [folded(phrase`The whole plan of this file`, whole)] : table;
   };
   const text = (table: Markdown[], end: Markdown[]) =>
-    joinMarkdown([...head, ...body(table), md``, ...tail, ...end]);
+    joinMarkdown([...head, ...body(table), markup``, ...tail, ...end]);
   if (rows.length === 0) {
-    return text(
-      [
-        md`
-_The file declares no webhooks and the account has none._
-        `,
-      ],
-      snippet,
-    );
+    return text([markup`_The file declares no webhooks and the account has none._`], snippet);
   }
   const full = text([...TABLE_HEAD, ...rows], snippet);
   const limit = options.maxLength;
   if (limit === undefined || bytes(full.text()) <= limit) return full;
-  const rest = options.restIn ? md`; ${options.restIn}` : md``;
+  const rest = options.restIn ? markup`; ${options.restIn}` : markup``;
   // First the ready-made snippet goes (the import command writes the same entries)...
   const end =
     snippet.length === 0
       ? []
       : [
-          md`
-### Declare the unmanaged webhooks
-          `,
-          md``,
-          md`Left out to stay within GitHub's size limit: ${code('npx mkp-webhooks-sync import --output -')} writes entries for every webhook on the account.`,
-          md``,
+          markup`### Declare the unmanaged webhooks`,
+          markup``,
+          markup`Left out to stay within GitHub's size limit: ${code('npx mkp-webhooks-sync import --output -')} writes entries for every webhook on the account.`,
+          markup``,
         ];
   const withoutSnippet = text([...TABLE_HEAD, ...rows], end);
   if (bytes(withoutSnippet.text()) <= limit) return withoutSnippet;
   // ...then whole rows, and it says so, so that the text stays a valid table below the limit.
   const note = (n: number) =>
-    md`\n_${plural(rows.length - n, 'more row')} not shown, to stay within GitHub's size limit${rest}._`;
+    markup`\n_${plural(rows.length - n, 'more row')} not shown, to stay within GitHub's size limit${rest}._`;
   const fixed = bytes(text([...TABLE_HEAD, note(0)], end).text());
   const sizes = rows.map((row) => bytes(row.text()) + 1);
   let kept = 0;

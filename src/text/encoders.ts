@@ -159,7 +159,9 @@ export type MarkdownValue = string | number | Code | Quote | Phrase | Markdown;
  * raw HTML, no link, image, mention or autolink. A `code(…)` is a code span that its text cannot
  * close. A Phrase goes part by part; a number is digits; a Markdown is taken as it is.
  */
-export function md(strings: TemplateStringsArray, ...values: MarkdownValue[]): Markdown {
+// Not `md` or `markdown`: prettier reformats templates with those tags as markdown, which would
+// change what they render (test/untrusted-text.test.ts checks that none spans lines).
+export function markup(strings: TemplateStringsArray, ...values: MarkdownValue[]): Markdown {
   const literal = [...strings];
   return make((clean, place) => {
     let out = literal[0]!;
