@@ -90,7 +90,7 @@ describe('renderReport', () => {
         ],
       }),
     );
-    expect(md).toContain('(failed)');
+    expect(md).toContain('## MijnKlantportaal webhooks: apply (failed)\n');
     expect(md).toContain('### What went wrong');
     expect(md).toContain('cannot write repository secrets \\| 403'); // a pipe cannot break the table
     expect(md).toContain('Already done: created 1 webhook');
@@ -267,7 +267,7 @@ describe('the snippet for unmanaged webhooks', () => {
       result({ mode: 'dry-run', file, plan: makePlan(file.subscriptions, [odd]) }),
     );
     expect(md).toContain(
-      '`wbh_odd` cannot be declared in a file (unknown event type brand-new-event)',
+      '`wbh_odd` cannot be declared in a file (unknown event type `brand-new-event`)',
     );
   });
 });

@@ -56,10 +56,10 @@ const MODE_TITLES = {
 export function renderReport(result: SyncResult, options: ReportOptions = {}): Markdown {
   const heading = options.heading ?? '##';
   const ending = result.cancelled
-    ? markup`(cancelled)`
+    ? markup` (cancelled)`
     : succeeded(result)
       ? markup``
-      : markup`(failed)`;
+      : markup` (failed)`;
   const head: Markdown[] = [
     markup`${headingOf(heading)} MijnKlantportaal webhooks: ${MODE_TITLES[result.mode]}${ending}`,
     markup``,
@@ -214,7 +214,7 @@ function tableRows(result: SyncResult, declared: readonly DeclaredUrl[]): Markdo
 
 /** A row's status: its words, a pointer to the duplicates, and what became of its secret. */
 function status({ outcome, words, secret }: OutcomeReport): Markdown {
-  const duplicates = outcome.copies ? markup`(see Duplicates)` : markup``;
+  const duplicates = outcome.copies ? markup` (see Duplicates)` : markup``;
   return markup`${words}${duplicates}${secret ? markup`; ${secret}` : markup``}`;
 }
 

@@ -200,15 +200,16 @@ function encodeValue(value: MarkdownValue, clean: Clean, place: Place, lineStart
   return text(clean(value.text), lineStart);
 }
 
-/** Markdown pieces one after the other, with our separator between them. */
+/**
+ * Markdown pieces one after the other, with our separator between them (each separator ends in
+ * a character that keeps two code spans apart). Joined once: a summary has tens of thousands.
+ */
 export function joinMarkdown(
   pieces: readonly Markdown[],
   separator: '\n' | ', ' | '; ' | ' · ' | ' ' = '\n',
 ): Markdown {
   return make((clean, place) =>
-    pieces
-      .map((piece) => renderIn(piece, clean, place))
-      .reduce((out, piece, i) => (i === 0 ? piece : joinPieces(out + separator, piece)), ''),
+    pieces.map((piece) => renderIn(piece, clean, place)).join(separator),
   );
 }
 
