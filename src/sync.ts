@@ -10,11 +10,17 @@ import type { WebhookSecrets } from './mkp/secrets.js';
 import type { RemoteWebhook } from './mkp/types.js';
 import { HTTP_DEFAULTS } from './mkp/http.js';
 import { sameButSpelling, subscriptionKey } from './matching.js';
-import { makePlan, shownRecordUrl, type Plan } from './plan.js';
+import { keptFirst, makePlan, shownRecordUrl, type Plan } from './plan.js';
 import { isStale, STALE_REASON, type Clocks } from './secrets/stale.js';
 import type { SecretTarget, TargetSecrets } from './secrets/target.js';
 import { redactUrl } from './url.js';
-import { duplicatesSentence, messageOf, plural, shownSubscription } from './wording.js';
+import {
+  duplicateRewriteSentence,
+  duplicatesSentence,
+  messageOf,
+  plural,
+  shownSubscription,
+} from './wording.js';
 
 export type ResyncSecrets = 'missing' | 'always' | 'never';
 export type RunMode = 'apply' | 'dry-run' | 'unchecked';
@@ -60,10 +66,11 @@ export type CreateResult =
 export interface SecretResult {
   /**
    * Why it was delivered: a new webhook; missing or stale at the target (resync-secrets:
-   * missing); every run (always); or the step outputs, which get every declared webhook's
+   * missing); every run (always); the kept record of a duplicate group, every run while the
+   * group exists (CONTRACT §2); or the step outputs, which get every declared webhook's
    * secret because they cannot be asked what they lack.
    */
-  reason: 'created' | 'missing' | 'stale' | 'always' | 'outputs';
+  reason: 'created' | 'missing' | 'stale' | 'always' | 'duplicate' | 'outputs';
   state: 'written' | 'failed';
   message?: string;
   /** When a new webhook's secret was written over a secret of that name: its `updated_at`. */
@@ -160,7 +167,10 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   log.info(
     `plan: ${plan.create.length} to create, ${plan.unchanged.length} unchanged, ${plan.unmanaged.length} unmanaged`,
   );
-  warnAboutDuplicates(plan, file.subscriptions, log);
+  const rewritten = rewritesDuplicates(options)
+    ? keptOfDeclaredDuplicates(plan)
+    : new Set<string>();
+  warnAboutDuplicates(plan, file.subscriptions, log, rewritten, target?.description);
   const guarded = guardSpellings(plan, log, dryRun);
   if (dryRun) return result;
 
@@ -183,6 +193,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       target,
       options,
       cancel,
+      rewritten,
     );
   }
   if (cancel.aborted) result.cancelled = cancel.reason;
@@ -303,7 +314,8 @@ async function createMissing(
       return;
     }
     const fresh = new Map<string, RemoteWebhook>();
-    for (const record of relisted) {
+    // Two new records for one key (another run created it too): the one the duplicate rule keeps.
+    for (const record of [...relisted].sort(keptFirst)) {
       const key = subscriptionKey(record.type, record.url);
       if (!known.has(record.id) && !fresh.has(key)) fresh.set(key, record);
     }
@@ -351,6 +363,7 @@ async function deliverSecrets(
   target: SecretTarget,
   options: SyncOptions,
   cancel: Cancellation,
+  rewritten: ReadonlySet<string>,
 ): Promise<void> {
   const { resync, log } = options;
   const todo: Array<{ outcome: Outcome; record: RemoteWebhook; reason: SecretResult['reason'] }> =
@@ -361,7 +374,9 @@ async function deliverSecrets(
     const reason =
       create?.state === 'created'
         ? 'created'
-        : resyncReason(subscription, record, resync, existing, clocks);
+        : rewritten.has(record.id)
+          ? 'duplicate'
+          : resyncReason(subscription, record, resync, existing, clocks);
     if (reason) todo.push({ outcome, record, reason });
   }
   if (todo.length === 0) return;
@@ -393,7 +408,12 @@ async function deliverSecrets(
         await target.write(subscription.secretName, secret);
         if (cancel.closed) return;
         outcome.secret = { reason, state: 'written', ...(replaced ? { replaced } : {}) };
-        const why = reason === 'stale' ? ` (${STALE_REASON}, ${updatedAt(subscription)})` : '';
+        const why =
+          reason === 'stale'
+            ? ` (${STALE_REASON}, ${updatedAt(subscription)})`
+            : reason === 'duplicate'
+              ? ` (of ${item.record.id}, the oldest of its duplicates)`
+              : '';
         log.info(`wrote secret ${++done}/${todo.length} ${subscription.secretName}${why}`);
         if (replaced) {
           log.warning(
@@ -439,11 +459,35 @@ function resyncReason(
   return isStale(existing.updatedAt.get(name), record.createdAt, clocks) ? 'stale' : undefined;
 }
 
-function warnAboutDuplicates(plan: Plan, declared: Subscription[], log: Log): void {
+function warnAboutDuplicates(
+  plan: Plan,
+  declared: Subscription[],
+  log: Log,
+  rewritten: ReadonlySet<string>,
+  target: string | undefined,
+): void {
   for (const group of plan.duplicates) {
-    const url = shownRecordUrl(group[0]!, declared);
-    log.warning(`duplicate webhooks on the account: ${duplicatesSentence(group, url)}`);
+    const kept = group[0]!;
+    const url = shownRecordUrl(kept, declared);
+    const why =
+      rewritten.has(kept.id) && target ? `; ${duplicateRewriteSentence(kept.id, target)}` : '';
+    log.warning(`duplicate webhooks on the account: ${duplicatesSentence(group, url)}${why}`);
   }
+}
+
+/**
+ * An apply to a GitHub secret store writes the kept record's secret of a declared duplicate
+ * group every run (CONTRACT §2): whichever run wrote last may have written a newer record's,
+ * and the stale rule cannot see that (the write came after the kept record was created).
+ */
+function rewritesDuplicates(options: SyncOptions): boolean {
+  return !options.dryRun && options.target?.persistent === true && options.resync !== 'never';
+}
+
+/** The ids of the kept records of duplicate groups that a declaration matches. */
+function keptOfDeclaredDuplicates(plan: Plan): Set<string> {
+  const kept = new Set(plan.duplicates.map((group) => group[0]!.id));
+  return new Set(plan.unchanged.flatMap(({ remote }) => (kept.has(remote.id) ? [remote.id] : [])));
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };

@@ -8,8 +8,9 @@ export function plural(n: number, noun: string, nouns = `${noun}s`): string {
 }
 
 /**
- * The one sentence about a group of duplicate records. `url` is the group's URL as shown to
- * people; `quote` marks up ids, the event and the URL (code spans in markdown, plain in a log).
+ * The one sentence about a group of duplicate records, kept record first (plan.ts `keptFirst`).
+ * `url` is the group's URL as shown to people; `quote` marks up ids, the event and the URL
+ * (code spans in markdown, plain in a log).
  */
 export function duplicatesSentence(
   group: readonly RemoteWebhook[],
@@ -18,7 +19,22 @@ export function duplicatesSentence(
 ): string {
   const ids = group.map((r) => quote(r.id));
   const who = ids.length === 2 ? `${ids[0]} and ${ids[1]} both` : `${ids.join(', ')} all`;
-  return `${who} send ${quote(group[0]!.type)} to ${quote(url)}: the receiver gets each event more than once; remove the extra ones in the manage portal`;
+  const [kept, ...extra] = ids;
+  const others =
+    extra.length === 1 ? extra[0] : `${extra.slice(0, -1).join(', ')} and ${extra.at(-1)}`;
+  return `${who} send ${quote(group[0]!.type)} to ${quote(url)}: the receiver gets each event more than once. Keep ${kept} (the oldest) and remove ${others} in the manage portal`;
+}
+
+/**
+ * Why an apply writes a duplicated webhook's secret on every run (CONTRACT §2): another run may
+ * have written a newer record's, and nothing at the target tells which.
+ */
+export function duplicateRewriteSentence(
+  kept: string,
+  target: string,
+  quote: (text: string) => string = (text) => text,
+): string {
+  return `while the duplicates exist, every apply writes the secret of ${quote(kept)} to ${target}, since another run may have written that of a newer record`;
 }
 
 /** An error as one sentence for people; never a stack trace. */

@@ -11,7 +11,7 @@ import { upperSnake } from '../events.js';
 import { adopt, renderEntries } from '../adopt.js';
 import { STALE_REASON } from '../secrets/stale.js';
 import { hasHiddenParts, redactUrl, shownUrl } from '../url.js';
-import { duplicatesSentence, plural } from '../wording.js';
+import { duplicateRewriteSentence, duplicatesSentence, plural } from '../wording.js';
 import { cell, code } from './markdown.js';
 import { pullRequestSection, type PullRequestReport } from './pull-request.js';
 
@@ -197,6 +197,7 @@ function secretStatus({ secret }: Outcome): string {
   if (secret.replaced) return `; secret written over one last written ${secret.replaced}`;
   if (secret.reason === 'missing') return '; secret was missing, written';
   if (secret.reason === 'stale') return `; secret ${STALE_REASON}; written again`;
+  if (secret.reason === 'duplicate') return '; secret of the oldest duplicate written again';
   if (secret.reason === 'outputs') return '; secret in the outputs';
   return '; secret written';
 }
@@ -212,9 +213,22 @@ function duplicatesSection(result: SyncResult): string[] {
   return [
     '### Duplicates on the account',
     '',
-    ...groups.map((group) => `- ${duplicatesSentence(group, url(group), code)}.`),
+    ...groups.map(
+      (group) => `- ${duplicatesSentence(group, url(group), code)}${rewriteNote(result, group)}.`,
+    ),
     '',
   ];
+}
+
+/** Why this run wrote the secret of a duplicated webhook again (CONTRACT §2), when it did. */
+function rewriteNote(result: SyncResult, group: RemoteWebhook[]): string {
+  const kept = group[0]!.id;
+  const rewritten = result.outcomes.some(
+    (o) => o.record?.id === kept && o.secret?.reason === 'duplicate',
+  );
+  return rewritten && result.destination
+    ? `; ${duplicateRewriteSentence(kept, result.destination.description, code)}`
+    : '';
 }
 
 function secretsSection(result: SyncResult): string[] {
