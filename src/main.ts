@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import { loadWebhooksFile } from './config/load.js';
 import { ConfigError, formatProblem, type WebhooksFile } from './config/types.js';
 import {
+  accountNotCheckedWarning,
   InputError,
   readRunContext,
   readSettings,
@@ -358,7 +359,9 @@ function writeOutputs(
 /** Exit status of CONTRACT §4: failures first, then drift when fail-on-drift is on. */
 function setExitStatus(result: SyncResult, settings: Settings, scrubber: Scrubber): void {
   if (result.mode === 'unchecked') {
-    core.info('no api-token: the file is valid; the account was not checked');
+    const warning = accountNotCheckedWarning(settings);
+    if (warning) core.warning(warning);
+    else core.info('no api-token: the file is valid; the account was not checked');
   }
   if (!succeeded(result)) {
     // Each failure was reported as an error where it happened; this says where things stand.
