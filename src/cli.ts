@@ -11,7 +11,7 @@ import { Scrubber, scrubbingLog } from './scrub.js';
 import { closest } from './config/suggest.js';
 import { sync, type SyncResult } from './sync.js';
 import { createdIn, succeeded } from './verdicts.js';
-import { messageOf, plural } from './wording.js';
+import { messageOf, plural, uncheckedCount } from './wording.js';
 import packageJson from '../package.json' with { type: 'json' };
 
 const { version } = packageJson;
@@ -182,7 +182,10 @@ export async function main(argv: string[], env = process.env): Promise<number> {
         });
         out(`${JSON.stringify({ valid: true, ...planJson(declared) })}\n`);
       } else {
-        show(`${file.path}: valid, ${plural(file.subscriptions.length, 'subscription')}\n`);
+        const unchecked = uncheckedCount(file.subscriptions);
+        show(
+          `${file.path}: valid, ${plural(file.subscriptions.length, 'subscription')}${unchecked ? ` (${unchecked})` : ''}\n`,
+        );
       }
       return 0;
     }

@@ -46,3 +46,19 @@ export function messageOf(error: unknown): string {
 export function shownSubscription(subscription: Subscription): string {
   return `${subscription.event} ${shownUrl(subscription)}`;
 }
+
+/**
+ * Why a declared subscription was not checked in a validate-only run (CONTRACT §2): a `${VAR}`
+ * of its URL has no value here; undefined for the others.
+ */
+export function uncheckedReason(subscription: Subscription): string | undefined {
+  const missing = subscription.unresolved;
+  if (!missing || missing.length === 0) return undefined;
+  return `not checked: ${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} no value in this run`;
+}
+
+/** How many of a validate-only run's subscriptions could not be checked, for a count line. */
+export function uncheckedCount(subscriptions: readonly Subscription[]): string | undefined {
+  const n = subscriptions.filter((s) => uncheckedReason(s) !== undefined).length;
+  return n === 0 ? undefined : `${n} not checked (a \`\${VAR}\` without a value in this run)`;
+}

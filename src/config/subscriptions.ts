@@ -93,6 +93,7 @@ export function subscriptionsOf({
     checked?.values.forEach((value) => substitutedValues.add(value));
     const url = checked?.url;
     const template = checked?.template;
+    const unresolved = checked?.unresolved;
 
     const events: Array<{ event: EventType; path: DataPath }> = [];
     const hasEvent = Object.hasOwn(entry, 'event');
@@ -197,6 +198,7 @@ export function subscriptionsOf({
           event,
           url,
           ...(template === undefined ? {} : { template }),
+          ...(unresolved === undefined ? {} : { unresolved }),
           secretName,
           position,
         });
@@ -211,7 +213,8 @@ const RUNNER_PREFIXES = ['GITHUB_', 'ACTIONS_', 'RUNNER_', 'INPUT_'];
 
 /**
  * The entry's URL after `${VAR}` substitution, with the form it was written in and the values
- * substituted; or undefined (with the problem reported).
+ * substituted; or undefined (with the problem reported). In a validate-only run, an entry whose
+ * variables this run lacks keeps the text as written, with those variables as `unresolved`.
  */
 function checkedUrl(
   entry: Record<string, unknown>,
@@ -221,7 +224,7 @@ function checkedUrl(
   tokens: Readonly<Record<string, string | undefined>>,
   report: (where: SourcePosition, message: string) => void,
   notice?: (where: SourcePosition, message: string) => void,
-): { url: string; template?: string; values: string[] } | undefined {
+): { url: string; template?: string; values: string[]; unresolved?: string[] } | undefined {
   if (!usable || typeof entry.url !== 'string') return undefined;
   const written = entry.url;
   const substitution = substituteVariables(written, env);
@@ -260,19 +263,14 @@ function checkedUrl(
       '`url` holds a `${` that does not start a variable: write `${NAME}`, with a NAME of letters, digits and _',
     );
   }
-  if (
-    refused.length > 0 ||
-    substitution.unset.length > 0 ||
-    substitution.malformed ||
-    absent.length > 0
-  ) {
-    return undefined;
-  }
-  const values = substitution.variables.map((variable) => env[variable]!);
+  const failed = substitution.unset.some((v) => !absent.includes(v));
+  if (refused.length > 0 || failed || substitution.malformed) return undefined;
+  const present = substitution.variables.filter((variable) => !absent.includes(variable));
+  const values = present.map((variable) => env[variable]!);
   let carriesToken = false;
   for (const [input, token] of Object.entries(tokens)) {
     if (!token) continue;
-    for (const variable of substitution.variables) {
+    for (const variable of present) {
       if (!env[variable]!.includes(token)) continue;
       carriesToken = true;
       report(
@@ -282,6 +280,8 @@ function checkedUrl(
     }
   }
   if (carriesToken) return undefined;
+  // Not checked in this run: listed as written, so that it is counted and shown (CONTRACT §2).
+  if (absent.length > 0) return { url: written, template: written, values, unresolved: absent };
   const template = substitution.variables.length === 0 ? undefined : written;
   const subject =
     template === undefined

@@ -11,7 +11,13 @@ import { upperSnake } from '../events.js';
 import { adopt, renderEntries } from '../adopt.js';
 import { STALE_REASON } from '../secrets/stale.js';
 import { hasHiddenParts, redactUrl, shownUrl } from '../url.js';
-import { duplicateRewriteSentence, duplicatesSentence, plural } from '../wording.js';
+import {
+  duplicateRewriteSentence,
+  duplicatesSentence,
+  plural,
+  uncheckedCount,
+  uncheckedReason,
+} from '../wording.js';
 import { cell, code } from './markdown.js';
 import { pullRequestSection, type PullRequestReport } from './pull-request.js';
 
@@ -102,7 +108,8 @@ function bytes(text: string): number {
 function countsLine(result: SyncResult): string {
   const { plan } = result;
   if (result.mode === 'unchecked' || !plan) {
-    return `${plural(result.file.subscriptions.length, 'subscription')} declared`;
+    const unchecked = uncheckedCount(result.file.subscriptions);
+    return `${plural(result.file.subscriptions.length, 'subscription')} declared${unchecked ? ` · ${unchecked}` : ''}`;
   }
   const parts = [
     result.mode === 'apply'
@@ -157,7 +164,7 @@ function tableRows(result: SyncResult): string[] {
 
   const { plan } = result;
   if (result.mode === 'unchecked' || !plan) {
-    return result.outcomes.map((o) => row('·', 'declared', o));
+    return result.outcomes.map((o) => row('·', uncheckedReason(o.subscription) ?? 'declared', o));
   }
   const copies = new Map(
     plan.duplicates.map((g) => [subscriptionKey(g[0]!.type, g[0]!.url), g.length]),

@@ -2,7 +2,7 @@ import type { ConfigProblem } from '../config/types.js';
 import { formatProblem } from '../config/types.js';
 import type { SyncResult } from '../sync.js';
 import { redactUrl, shownUrl } from '../url.js';
-import { plural } from '../wording.js';
+import { plural, uncheckedReason } from '../wording.js';
 import { belongToOthers } from './summary.js';
 
 /** The plan and its outcome as plain text for a terminal, from the same SyncResult. */
@@ -18,8 +18,12 @@ export function renderText(result: SyncResult): string {
     lines.push(
       `${result.file.path}: valid; ${plural(result.file.subscriptions.length, 'subscription')} declared (no MKP_API_TOKEN: the account was not checked)`,
     );
-    for (const { subscription: s } of result.outcomes)
-      lines.push(row('·', s.event, shownUrl(s), s.secretName));
+    for (const { subscription: s } of result.outcomes) {
+      const reason = uncheckedReason(s);
+      lines.push(
+        row('·', s.event, shownUrl(s), reason ? `${s.secretName}  ${reason}` : s.secretName),
+      );
+    }
   } else {
     lines.push(
       `${result.file.path}: ${plan.create.length} to create, ${plan.unchanged.length} unchanged, ${plan.unmanaged.length} unmanaged${result.mode === 'dry-run' ? ' (plan only)' : ''}`,
