@@ -10,10 +10,11 @@
  *   npm run soak -- --write              record the figures in RELIABILITY.md
  *
  * Exit status 1 when any seed broke a property; each is printed with its seed and schedule.
- * Run `npm run build` first: the soak runs the committed bundle, as the runner does.
+ * Run `npm run build` first: the soak runs a copy of dist/ taken at its start, as the runner
+ * runs the committed bundle.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../dev/harness/action-runner.js';
@@ -56,32 +57,42 @@ if (values.write && values.seed !== undefined) {
   process.exit(2);
 }
 
+// The bundle as it is now, copied: a rebuild during a long soak must not change what it runs.
+const bundle = mkdtempSync(join(tmpdir(), 'mkp-soak-dist-'));
+cpSync(join(REPO_ROOT, 'dist'), bundle, { recursive: true });
+process.on('exit', () => rmSync(bundle, { recursive: true, force: true }));
+
 const started = Date.now();
 let done = 0;
 const failed: SeedResult[] = [];
 console.log(
   `soak: ${seeds.length} seed(s) from ${seeds[0]}, ${concurrency} at a time, against dist/index.js`,
 );
-const results = await runSeeds(seeds, concurrency, (result) => {
-  done += 1;
-  if (result.violations.length > 0) {
-    failed.push(result);
-    console.log(
-      `seed ${result.seed} BROKE ${result.violations.length} propert${result.violations.length === 1 ? 'y' : 'ies'} (${describeSchedule(result.schedule)}):`,
-    );
-    for (const v of result.violations) console.log(`  ${v.property}: ${v.detail}`);
-    console.log(`  replay: npm run soak -- --seed ${result.seed}`);
-  } else if (values.seed !== undefined || done % 50 === 0 || done === seeds.length) {
-    console.log(
-      `${done}/${seeds.length} seeds, ${failed.length} broke a property (${Math.round((Date.now() - started) / 1000)} s)`,
-    );
-  }
-  if (values.seed !== undefined) {
-    console.log(
-      `seed ${result.seed}: ${describeSchedule(result.schedule)}; met ${JSON.stringify(result.met)}; faulty run exit ${result.faultyExit}, next run exit ${result.nextExit}`,
-    );
-  }
-});
+const results = await runSeeds(
+  seeds,
+  concurrency,
+  (result) => {
+    done += 1;
+    if (result.violations.length > 0) {
+      failed.push(result);
+      console.log(
+        `seed ${result.seed} BROKE ${result.violations.length} propert${result.violations.length === 1 ? 'y' : 'ies'} (${describeSchedule(result.schedule)}):`,
+      );
+      for (const v of result.violations) console.log(`  ${v.property}: ${v.detail}`);
+      console.log(`  replay: npm run soak -- --seed ${result.seed}`);
+    } else if (values.seed !== undefined || done % 50 === 0 || done === seeds.length) {
+      console.log(
+        `${done}/${seeds.length} seeds, ${failed.length} broke a property (${Math.round((Date.now() - started) / 1000)} s)`,
+      );
+    }
+    if (values.seed !== undefined) {
+      console.log(
+        `seed ${result.seed}: ${describeSchedule(result.schedule)}; met ${JSON.stringify(result.met)}; faulty run exit ${result.faultyExit}, next run exit ${result.nextExit}`,
+      );
+    }
+  },
+  join(bundle, 'index.js'),
+);
 
 const seconds = Math.round((Date.now() - started) / 1000);
 const figures = summarise(results, seconds);

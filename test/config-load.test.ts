@@ -171,6 +171,19 @@ describe('parseWebhooksFile', () => {
       ).toThrow(ConfigError);
     });
 
+    it('refuses whitespace in an unchecked entry as written: no value can mend it, and a line break would forge lines on a terminal', () => {
+      const forged = 'webhooks:\n  - url: "${HOOK}\\nerror: forged"\n    event: offer-created\n';
+      let problems: ConfigProblem[] = [];
+      try {
+        parseWebhooksFile(forged, PATH, { env: {}, validateOnly: true });
+      } catch (error) {
+        problems = (error as ConfigError).problems;
+      }
+      expect(lines(problems)).toEqual([
+        '2:10: `url` contains whitespace: remove it, or write a space as %20',
+      ]);
+    });
+
     it('still refuses an unchecked entry declared twice, or sharing a secret name', () => {
       const twice =
         'webhooks:\n  - url: ${HOOK}\n    event: offer-created\n  - url: ${HOOK}\n    event: offer-created\n    secret: OTHER\n';

@@ -281,7 +281,15 @@ function checkedUrl(
   }
   if (carriesToken) return undefined;
   // Not checked in this run: listed as written, so that it is counted and shown (CONTRACT §2).
-  if (absent.length > 0) return { url: written, template: written, values, unresolved: absent };
+  // Whitespace in the text as written fails whatever the values: reported now, as it would be.
+  if (absent.length > 0) {
+    const problem = /\s/.test(written) ? webhookUrlProblem(written, '`url`', written) : undefined;
+    if (problem !== undefined) {
+      report(where, problem);
+      return undefined;
+    }
+    return { url: written, template: written, values, unresolved: absent };
+  }
   const template = substitution.variables.length === 0 ? undefined : written;
   const subject =
     template === undefined

@@ -240,7 +240,7 @@ function queueOf(emulator: MkpEmulator | GitHubEmulator): Array<{ left: number; 
 }
 
 /** One seed: its faulty run, the clean run after it, and the matrix's properties after both. */
-export async function runSeed(seed: number): Promise<SeedResult> {
+export async function runSeed(seed: number, entry?: string): Promise<SeedResult> {
   const schedule = scheduleFor(seed);
   const mkp = await MkpEmulator.start({ seed: BASE.seed() });
   const github = await GitHubEmulator.start();
@@ -254,7 +254,7 @@ export async function runSeed(seed: number): Promise<SeedResult> {
       schedule.filter((s) => s.on === on),
     );
     const remaining = inject(ordered, mkp, github);
-    const faulty = await run(mkp, github, cwd, SOAK_TIMEOUT_MS);
+    const faulty = await run(mkp, github, cwd, SOAK_TIMEOUT_MS, entry);
     const left = remaining();
     const met: Record<string, number> = {};
     ordered.forEach((f, i) => {
@@ -266,7 +266,7 @@ export async function runSeed(seed: number): Promise<SeedResult> {
     queueOf(mkp).length = 0;
     queueOf(github).length = 0;
 
-    const next = await run(mkp, github, cwd, CLEAN_TIMEOUT_MS);
+    const next = await run(mkp, github, cwd, CLEAN_TIMEOUT_MS, entry);
     const hidden = [...mkp.records.map((r) => r.secret), mkp.token, github.token];
     const delivered = DECLARED.map((d) => github.decrypt(SCOPE, d.secretName));
     const violations: Violation[] = [
@@ -322,9 +322,11 @@ function run(
   github: GitHubEmulator,
   cwd: string,
   timeoutMs: number,
+  entry?: string,
 ): Promise<ActionRun> {
   return runAction({
     cwd,
+    entry,
     inputs: {
       'api-token': mkp.token,
       'api-url': mkp.baseUrl,
@@ -336,18 +338,22 @@ function run(
   });
 }
 
-/** Runs seeds `concurrency` at a time; `onResult` sees each as it ends (for progress). */
+/**
+ * Runs seeds `concurrency` at a time; `onResult` sees each as it ends (for progress). `entry`:
+ * the bundle to run, default dist/index.js.
+ */
 export async function runSeeds(
   seeds: readonly number[],
   concurrency: number,
   onResult: (result: SeedResult) => void = () => {},
+  entry?: string,
 ): Promise<SeedResult[]> {
   const results: SeedResult[] = [];
   let next = 0;
   const worker = async () => {
     while (next < seeds.length) {
       const seed = seeds[next++]!;
-      const result = await runSeed(seed).catch((error: unknown): SeedResult => ({
+      const result = await runSeed(seed, entry).catch((error: unknown): SeedResult => ({
         seed,
         schedule: scheduleFor(seed),
         met: {},
