@@ -6,7 +6,7 @@
  *
  *   npm run soak                         seeds 1-500, 6 at a time
  *   npm run soak -- --seeds 2000 --from 501 --concurrency 4
- *   npm run soak -- --seed 123           replay one seed, printing its runs' error lines
+ *   npm run soak -- --seed 123           replay one seed, with its schedule and what it met
  *   npm run soak -- --write              record the figures in RELIABILITY.md
  *
  * Exit status 1 when any seed broke a property; each is printed with its seed and schedule.

@@ -95,9 +95,7 @@ export interface KillResult {
   kill: KillCell;
   /** The faulty run died of SIGKILL at its moment (not before, not of something else). */
   killed: boolean;
-  /** Records and secrets at the target when it died. */
-  after: { records: number; secretsAtTarget: number };
-  next: { exitCode: number; created: number; secretsWritten: number };
+  next: { exitCode: number };
   violations: Violation[];
 }
 
@@ -149,9 +147,6 @@ export async function runKill(kill: KillCell): Promise<KillResult> {
     });
     stop();
     const afterFaulty = [...mkp.records];
-    const secretsAfterFaulty = github.secrets(SCOPE).length;
-
-    const putsBefore = github.count('PUT', SECRETS_PUT);
     const next = await run(mkp, github, cwd);
     const hidden = [...mkp.records.map((r) => r.secret), mkp.token, github.token];
     const delivered = DECLARED.map((d) => github.decrypt(SCOPE, d.secretName));
@@ -176,17 +171,10 @@ export async function runKill(kill: KillCell): Promise<KillResult> {
             ],
       ),
     ];
-    const puts = github.calls.filter((c) => c.method === 'PUT' && c.path.includes(SECRETS_PUT));
     return {
       kill,
       killed: diedAtItsMoment,
-      after: { records: afterFaulty.length, secretsAtTarget: secretsAfterFaulty },
-      next: {
-        exitCode: next.exitCode,
-        created: mkp.records.length - afterFaulty.length,
-        secretsWritten: puts.slice(putsBefore).filter((c) => c.status === 201 || c.status === 204)
-          .length,
-      },
+      next: { exitCode: next.exitCode },
       violations,
     };
   } finally {
