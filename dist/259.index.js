@@ -167,7 +167,10 @@ function driftResolvedComment(configPath, runUrl) {
 
 // EXTERNAL MODULE: ./src/github/client.ts
 var client = __webpack_require__(6584);
+// EXTERNAL MODULE: ./src/github/marker.ts
+var github_marker = __webpack_require__(4329);
 ;// CONCATENATED MODULE: ./src/github/drift-issue.ts
+
 
 
 /** Open drift issues carry this label, so finding them reads one short list. */
@@ -186,7 +189,7 @@ async function reportDrift(report) {
             state: 'open',
             labels: DRIFT_LABEL,
             per_page: 100,
-        })).filter((issue) => !issue.pull_request && issue.body?.includes(marker));
+        })).filter((issue) => !issue.pull_request && (0,github_marker/* markedBy */.o)(issue.body, marker));
         // Anyone can open an issue with the marker and label: only the token's own is managed.
         const self = marked.length > 0 ? await (0,client/* tokenIdentity */.s)(octokit, log) : undefined;
         const open = marked.find((issue) => self !== undefined && issue.user?.id === self.id);
@@ -235,6 +238,29 @@ async function reportDrift(report) {
             : '';
         log.warning(`could not update the drift issue (${said})${why}`);
     }
+}
+
+
+/***/ }),
+
+/***/ 4329:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ markedBy)
+/* harmony export */ });
+/**
+ * Whether a comment or issue body is marked as this action's by `marker` (CONTRACT §4): the
+ * marker must be the body's first line (`^marker\r?$`; a body edited on the web comes back with
+ * CRLF line ends). A marker anywhere else, such as one quoted from a file into the report of
+ * another config, marks nothing. Ownership is checked besides (the token's own identity).
+ */
+function markedBy(body, marker) {
+    if (!body)
+        return false;
+    const end = body.indexOf('\n');
+    const first = end === -1 ? body : body.slice(0, end);
+    return (first.endsWith('\r') ? first.slice(0, -1) : first) === marker;
 }
 
 

@@ -126,6 +126,29 @@ function causes(error) {
 
 /***/ }),
 
+/***/ 4329:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ markedBy)
+/* harmony export */ });
+/**
+ * Whether a comment or issue body is marked as this action's by `marker` (CONTRACT §4): the
+ * marker must be the body's first line (`^marker\r?$`; a body edited on the web comes back with
+ * CRLF line ends). A marker anywhere else, such as one quoted from a file into the report of
+ * another config, marks nothing. Ownership is checked besides (the token's own identity).
+ */
+function markedBy(body, marker) {
+    if (!body)
+        return false;
+    const end = body.indexOf('\n');
+    const first = end === -1 ? body : body.slice(0, end);
+    return (first.endsWith('\r') ? first.slice(0, -1) : first) === marker;
+}
+
+
+/***/ }),
+
 /***/ 1685:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -135,6 +158,8 @@ function causes(error) {
 /* harmony import */ var _report_github_body_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3876);
 /* harmony import */ var _report_pr_comment_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1914);
 /* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6584);
+/* harmony import */ var _marker_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4329);
+
 
 
 
@@ -151,7 +176,7 @@ async function postPlanComment(comment) {
             ...repository,
             issue_number: pullNumber,
             per_page: 100,
-        })).filter((c) => c.body?.includes(marker));
+        })).filter((c) => (0,_marker_js__WEBPACK_IMPORTED_MODULE_3__/* .markedBy */ .o)(c.body, marker));
         // Anyone can paste the marker into a comment: only the token's own comment is updated.
         const self = marked.length > 0 ? await (0,_client_js__WEBPACK_IMPORTED_MODULE_1__/* .tokenIdentity */ .s)(octokit, log) : undefined;
         const existing = marked.find((c) => self !== undefined && c.user?.id === self.id);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { SECRET_TEMPLATE_PATTERN } from '../src/config/schema.js';
+import { QUOTE_LENGTH } from '../src/config/wording.js';
 import {
   defaultSecretTemplate,
   expandSecretTemplate,
@@ -91,7 +92,7 @@ describe('secretNameProblem', () => {
     ],
     [
       'A'.repeat(SECRET_NAME_MAX_LENGTH + 1),
-      `secret name \`${'A'.repeat(59)}…\` is longer than 100 characters (101)`,
+      `secret name \`${'A'.repeat(QUOTE_LENGTH - 1)}…\` is longer than 100 characters (101)`,
     ],
   ])('rejects %j: %s', (name, message) => {
     expect(secretNameProblem(name)).toBe(message);

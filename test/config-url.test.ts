@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { substituteVariables } from '../src/config/variables.js';
 import { webhookUrlProblem } from '../src/config/webhook-url.js';
-import { quoted } from '../src/config/wording.js';
+import { QUOTE_LENGTH, quoted } from '../src/config/wording.js';
 
 describe('substituteVariables', () => {
   const env = { HOST: 'hooks.example.com', TOKEN: 't0k', EMPTY: '', NESTED: '${HOST}' };
@@ -133,7 +133,7 @@ describe('webhook hosts MijnKlantportaal cannot reach (CONTRACT §1)', () => {
 describe('values in messages', () => {
   it('are one line, shortened, and cannot close their backticks', () => {
     expect(quoted('a\nb\tc`d')).toBe("`a\\nb\\tc'd`");
-    expect(quoted('x'.repeat(100))).toBe(`\`${'x'.repeat(59)}…\``);
+    expect(quoted('x'.repeat(100))).toBe(`\`${'x'.repeat(QUOTE_LENGTH - 1)}…\``);
     expect(quoted('')).toBe('(empty)');
     expect(quoted('abc\u202edef')).toBe('`abc\\u202edef`');
   });

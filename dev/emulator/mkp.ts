@@ -40,6 +40,7 @@ export type FaultKind =
   | 'empty-page'
   | 'foreign-next'
   | 'loop-next'
+  | 'endless-next'
   | 'flood'
   | 'barrier';
 
@@ -73,6 +74,13 @@ export interface Fault {
   /** foreign-next: the next_page_url (default https://evil.example.net/v1/webhooks?page=2) */
   url?: string;
 }
+
+/*
+ * The list-only faults break the paginator: empty-page answers a page with no records (its
+ * next_page_url kept); foreign-next links to another origin; loop-next links back to page 1;
+ * endless-next is a paginator that ignores `page` (every answer holds the first page's records),
+ * has no current_page, and links one page past the one asked for, without end (issue 22).
+ */
 
 /*
  * `barrier`: the `times` matching calls are each performed as they arrive, and all answered
@@ -154,7 +162,12 @@ const EVENT_TYPES: readonly string[] = [
   'subscription-payment-updated',
 ];
 
-const LIST_ONLY: ReadonlySet<FaultKind> = new Set(['empty-page', 'foreign-next', 'loop-next']);
+const LIST_ONLY: ReadonlySet<FaultKind> = new Set([
+  'empty-page',
+  'foreign-next',
+  'loop-next',
+  'endless-next',
+]);
 const DEFAULT_FOREIGN_NEXT = 'https://evil.example.net/v1/webhooks?page=2';
 const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -577,7 +590,8 @@ export class MkpEmulator {
     const pages = query.getAll('page');
     const asked = pages.length > 0 ? pages[pages.length - 1] : undefined;
     const current = this.strictPageParsing ? laravelPage(asked) : phpPage(asked);
-    const start = (current - 1) * this.pageSize;
+    const endless = fault?.kind === 'endless-next';
+    const start = endless ? 0 : (current - 1) * this.pageSize;
     const records = this.records.slice(start, start + this.pageSize);
     const data = fault?.kind === 'empty-page' ? [] : records;
     const hasMore = this.records.length > start + this.pageSize;
@@ -586,8 +600,9 @@ export class MkpEmulator {
     let next = hasMore ? pageUrl(current + 1) + (this.trailingComma ? ',' : '') : null;
     if (fault?.kind === 'foreign-next') next = fault.url ?? DEFAULT_FOREIGN_NEXT;
     if (fault?.kind === 'loop-next') next = pageUrl(1);
+    if (endless) next = pageUrl(current + 1);
     return {
-      current_page: current,
+      ...(endless ? {} : { current_page: current }),
       data: data.map((r) => ({ ...r })),
       first_page_url: pageUrl(1),
       from: data.length > 0 ? start + 1 : null,

@@ -1,8 +1,10 @@
 // webhooks.yaml -> the declared subscriptions, or a ConfigError with every problem of the file
 // (CONTRACT §1). Pure: no network, no logging, no annotations; the shells report the problems.
-import { readFile, stat } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, type FileHandle } from 'node:fs/promises';
 import validate from './schema-validator.generated.js';
 import { describeSchemaErrors, notAMapping } from './messages.js';
+import { quoted } from './wording.js';
 import { disownedProblems, scopeOf } from './scope.js';
 import { subscriptionsOf } from './subscriptions.js';
 import { ConfigError, type ConfigProblem, type WebhooksFile } from './types.js';
@@ -52,6 +54,26 @@ export function parseWebhooksFile(
   return file;
 }
 
+/**
+ * A symbolic link is refused before anything is read (CONTRACT §4): a pull request can commit
+ * the config file as a link to any file on the runner, such as `.git/config`, where
+ * actions/checkout keeps the job's token, and the file's problems are quoted into reports.
+ */
+export const SYMLINK_REFUSED =
+  'it is a symbolic link, and the config file must be a regular file: a link can point at any file on the runner (such as .git/config, which holds the job token after actions/checkout), whose text would then be quoted in reports. Commit the file itself, not a link';
+
+/** Opens without following a link where the platform can (not on Windows, where lstat decides). */
+const READ_NO_FOLLOW = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
+
+/** Why the file at `path` with these stats cannot be the config file; undefined when it can. */
+function fileRefusal(path: string, info: Stats): string | undefined {
+  if (info.isSymbolicLink()) return `cannot read ${path}: ${SYMLINK_REFUSED}`;
+  if (info.isDirectory()) return `cannot read ${path}: it is a directory`;
+  if (!info.isFile()) return `cannot read ${path}: it is not a regular file`;
+  if (info.size > MAX_FILE_BYTES) return TOO_LARGE;
+  return undefined;
+}
+
 /** Reads and checks the file. A file that cannot be read is a ConfigError at 1:1 as well. */
 export async function loadWebhooksFile(
   path: string,
@@ -60,15 +82,23 @@ export async function loadWebhooksFile(
   const atStart = (message: string) =>
     new ConfigError([{ file: path, line: 1, column: 1, message }]);
   let bytes: Buffer;
+  let checked = false;
+  let handle: FileHandle | undefined;
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw atStart(`cannot read ${path}: it is a directory`);
-    if (!info.isFile()) throw atStart(`cannot read ${path}: it is not a regular file`);
-    if (info.size > MAX_FILE_BYTES) throw atStart(TOO_LARGE);
-    bytes = await readFile(path);
+    const refusal = fileRefusal(path, await lstat(path));
+    if (refusal !== undefined) throw atStart(refusal);
+    checked = true;
+    // The file opened is the one checked: O_NOFOLLOW fails on a link swapped in since the lstat.
+    handle = await open(path, READ_NO_FOLLOW);
+    const opened = fileRefusal(path, await handle.stat());
+    if (opened !== undefined) throw atStart(opened);
+    bytes = await handle.readFile();
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw atStart(`cannot read ${path}: ${readFailure(error)}`);
+    const swapped = checked && (error as { code?: unknown } | null)?.code === 'ELOOP';
+    throw atStart(`cannot read ${path}: ${swapped ? SYMLINK_REFUSED : readFailure(error)}`);
+  } finally {
+    await handle?.close();
   }
   if (bytes.length > MAX_FILE_BYTES) throw atStart(TOO_LARGE);
 
@@ -193,6 +223,7 @@ function readFailure(error: unknown): string {
 function unexpected(error: unknown): string {
   if (error instanceof RangeError) return 'the file is nested too deeply to read';
   const message = error instanceof Error ? error.message : String(error);
-  const first = (message.split('\n')[0] ?? '').slice(0, 200);
-  return `the file could not be checked (${first}); this is a bug in mkp-webhooks-sync, please report it`;
+  // The error may quote the file: as much of it as any message does.
+  const first = message.split(/\r\n|\r|\n/)[0] ?? '';
+  return `the file could not be checked (${quoted(first)}); this is a bug in mkp-webhooks-sync, please report it`;
 }

@@ -108,7 +108,7 @@ function valueProblem(path: DataPath, value: unknown, error: ErrorObject): strin
         ? '`name` is empty'
         : `name ${quoted(String(value))} may contain only lowercase letters, digits and '-', and must start with a letter or digit`;
     case 'name maxLength':
-      return `name ${quoted(String(value))} is longer than ${limit(error)} characters`;
+      return `name ${quoted(String(value))} is longer than ${limit(error)} characters (${[...String(value)].length})`;
     case 'url minLength':
       return '`url` is empty';
     case 'url maxLength':
@@ -202,7 +202,7 @@ function missing(key: string): string {
 
 /** For a schema rule this file has no sentence for yet: still located, still one line. */
 function fallback(path: DataPath, error: ErrorObject): string {
-  const where = path.length === 0 ? 'the file' : `\`${path.join('.')}\``;
+  const where = path.length === 0 ? 'the file' : quoted(path.join('.'));
   return `${where} ${error.message ?? 'is not valid'}`;
 }
 

@@ -3,7 +3,7 @@
 import { isScalar, LineCounter, parseDocument, visit, type YAMLError } from 'yaml';
 import type { ConfigProblem } from './types.js';
 import { FilePositions } from './positions.js';
-import { quoted } from './wording.js';
+import { quoted, visible } from './wording.js';
 
 /**
  * Guards against alias bombs ("billion laughs"): yaml refuses to expand aliases beyond this
@@ -25,7 +25,8 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   const lines = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter: lines,
-    prettyErrors: true,
+    // Pretty errors append an excerpt of the file to each message; positions come from offsets.
+    prettyErrors: false,
     // Checked below in linear time: yaml's own check compares every pair of keys, which takes
     // minutes on a mapping with a few hundred thousand keys.
     uniqueKeys: false,
@@ -38,11 +39,12 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     message,
   });
 
+  const source = (error: YAMLError) => text.slice(error.pos[0], error.pos[1]);
   const problems = [...doc.errors, ...doc.warnings].map((error) => {
     const opened = unclosed(doc, error);
     return opened
       ? problem(opened.offset, opened.message)
-      : problem(error.pos[0], describeYamlError(error));
+      : problem(error.pos[0], describeYamlError(error, source(error)));
   });
   const empty = doc.contents === null;
   if (doc.errors.length > 0) return { positions, problems, empty };
@@ -153,22 +155,79 @@ function unclosed(
   return found;
 }
 
-/** One line that says what is wrong; yaml's own message has the position and a code excerpt. */
-function describeYamlError(error: YAMLError): string {
+/** One line that says what is wrong, quoting at most the offending token (CONTRACT §4). */
+function describeYamlError(error: YAMLError, token: string): string {
   switch (error.code) {
     case 'TAB_AS_INDENT':
       return 'a tab is used for indentation: YAML indents with spaces only';
     case 'MULTIPLE_DOCS':
       return 'the file holds more than one YAML document (a second `---`): write all webhooks in one document';
     case 'TAG_RESOLVE_FAILED': {
-      const tag = /Unresolved tag: (\S+)/.exec(error.message)?.[1];
+      const tag = /^Unresolved tag: (.+)$/s.exec(error.message)?.[1];
       return `unknown YAML tag${tag ? ` ${quoted(tag)}` : ''}: this file uses no tags, remove it`;
     }
     case 'RESOURCE_EXHAUSTION':
       return 'the YAML is nested too deeply to read';
     default: {
-      const first = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-      return `YAML syntax error: ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
+      const words = yamlWords(error.message, token);
+      return `YAML syntax error: ${words.charAt(0).toLowerCase()}${words.slice(1)}`;
     }
+  }
+}
+
+/**
+ * yaml's messages (2.x) that quote the file, as the words before the quote, the quote, and the
+ * words after. The quote is shown through quoted(), cut short and escaped, never as yaml wrote
+ * it: a line of a linked .git/config was quoted whole (issue 22), and a CR in a directive or
+ * block header reached the log raw.
+ */
+const QUOTING_MESSAGES: readonly RegExp[] = [
+  /^(Unexpected [\w-]+ token in YAML (?:stream|document): )("[\s\S]*")()$/,
+  /^(Not a YAML token: )([\s\S]*)()$/,
+  /^(Unknown directive )([\s\S]*)()$/,
+  /^(Unsupported YAML version )([\s\S]*)()$/,
+  /^(Not a valid tag: )([\s\S]*)()$/,
+  /^(Could not resolve tag: )([\s\S]*)()$/,
+  /^(Verbatim tags aren't resolved, so )([\s\S]*)( is invalid\.)$/,
+  /^(The )([\s\S]*)( tag has no suffix)$/,
+  /^(Block scalar header includes extra characters: )([\s\S]*)()$/,
+  /^(Invalid escape sequence )([\s\S]*)()$/,
+  /^(Plain value cannot start with reserved character )([\s\S]*)()$/,
+  /^(Anchors and tags must be after the )([\s\S]*)( indicator)$/,
+  /^(Unexpected )([\s\S]*?)( in (?:flow [\w ]+|collection))$/,
+  /^(Ordered maps must not include duplicate keys: )([\s\S]*)()$/,
+];
+
+/** The longest message yaml words without quoting the file is about 80 characters. */
+const YAML_WORDS_LENGTH = 100;
+
+/**
+ * yaml's message with what it quotes of the file re-quoted. A message no pattern knows (a newer
+ * yaml) has the offending token re-quoted where it appears, and is escaped and cut as a whole.
+ */
+function yamlWords(message: string, token: string): string {
+  for (const pattern of QUOTING_MESSAGES) {
+    const match = pattern.exec(message);
+    if (!match) continue;
+    const [, before, quote, after] = match as unknown as [string, string, string, string];
+    return `${before}${quoted(quote.startsWith('"') ? unJson(quote) : quote)}${after}`;
+  }
+  const known = token.length > 1 && message.includes(token);
+  const words = known ? message.split(token).join(quoted(token)) : message;
+  if (words.length <= YAML_WORDS_LENGTH) return visible(words);
+  // yaml puts what it quotes after a colon.
+  const colon = words.indexOf(': ');
+  return colon > 0 && colon < YAML_WORDS_LENGTH
+    ? `${visible(words.slice(0, colon + 2))}${quoted(words.slice(colon + 2))}`
+    : `${visible(words.slice(0, YAML_WORDS_LENGTH - 1))}…`;
+}
+
+/** yaml quotes some tokens as JSON strings. */
+function unJson(quote: string): string {
+  try {
+    const value: unknown = JSON.parse(quote);
+    return typeof value === 'string' ? value : quote;
+  } catch {
+    return quote;
   }
 }

@@ -7,6 +7,7 @@ import {
 } from '../report/drift-issue.js';
 import type { DriftIssueRole } from '../report/outputs.js';
 import { githubAnswer, tokenIdentity, type GitHubClient, type Repository } from './client.js';
+import { markedBy } from './marker.js';
 
 /** Open drift issues carry this label, so finding them reads one short list. */
 export const DRIFT_LABEL = 'mkp-webhooks-drift';
@@ -42,7 +43,7 @@ export async function reportDrift(report: DriftReport): Promise<void> {
         labels: DRIFT_LABEL,
         per_page: 100,
       })
-    ).filter((issue) => !issue.pull_request && issue.body?.includes(marker));
+    ).filter((issue) => !issue.pull_request && markedBy(issue.body, marker));
     // Anyone can open an issue with the marker and label: only the token's own is managed.
     const self = marked.length > 0 ? await tokenIdentity(octokit, log) : undefined;
     const open = marked.find((issue) => self !== undefined && issue.user?.id === self.id);

@@ -2,6 +2,7 @@ import type { Log } from '../log.js';
 import { fitComment } from '../report/github-body.js';
 import { commentMarker } from '../report/pr-comment.js';
 import { githubAnswer, tokenIdentity, type GitHubClient, type Repository } from './client.js';
+import { markedBy } from './marker.js';
 
 export interface PlanComment {
   octokit: GitHubClient;
@@ -28,7 +29,7 @@ export async function postPlanComment(comment: PlanComment): Promise<void> {
         issue_number: pullNumber,
         per_page: 100,
       })
-    ).filter((c) => c.body?.includes(marker));
+    ).filter((c) => markedBy(c.body, marker));
     // Anyone can paste the marker into a comment: only the token's own comment is updated.
     const self = marked.length > 0 ? await tokenIdentity(octokit, log) : undefined;
     const existing = marked.find((c) => self !== undefined && c.user?.id === self.id);

@@ -33,6 +33,11 @@ export class MkpClient {
    * (`?page=2,`), which a Laravel server reads as page 1: when the link's page is not a plain
    * number, or leads back to a page already read, the listing goes on with current_page + 1 on
    * the page just read, and stops on the last page.
+   *
+   * Listings end (CONTRACT §4): every page that links further must add a record id not read
+   * before, or the listing fails; a link to a new address is no proof of progress (a server
+   * without current_page that ignores `page` and always links one page further would be followed
+   * to MAX_PAGES). The last page may add nothing: an empty account is one empty page.
    */
   async listWebhooks(): Promise<RemoteWebhook[]> {
     const records: RemoteWebhook[] = [];
@@ -54,29 +59,28 @@ export class MkpClient {
         throw new ApiError('protocol', operation, `more than ${MAX_PAGES} pages; stopped`);
       }
       seen.add(url);
-      const { data, next, current, last, date } = await this.readFullPage(url, operation, guessed);
-      if (page === 1) this.clock = date === undefined ? undefined : Date.parse(date) || undefined;
-      if (current !== undefined) {
-        if (pagesRead.has(current)) {
+      const { read, added } = await this.readPageAdding(url, operation, guessed, ids);
+      if (page === 1) {
+        this.clock = read.date === undefined ? undefined : Date.parse(read.date) || undefined;
+      }
+      if (read.current !== undefined) {
+        if (pagesRead.has(read.current)) {
           throw new ApiError(
             'protocol',
             operation,
-            `the API answered page ${current} again (${redactUrl(url)}); the listing would never end`,
+            `the API answered page ${read.current} again (${redactUrl(url)}); the listing would never end`,
           );
         }
-        pagesRead.add(current);
+        pagesRead.add(read.current);
       }
       // Records can shift between pages while the account changes; each counts once.
-      for (const record of data) {
-        if (ids.has(record.id)) continue;
+      for (const record of added) {
         ids.add(record.id);
         records.push(record);
       }
-      const lastPage =
-        next === null || (last !== undefined && current === last) || data.length === 0;
-      const following: { url: string; guessed: boolean } | null = lastPage
+      const following: { url: string; guessed: boolean } | null = endsListing(read, guessed)
         ? null
-        : this.nextPage(url, next!, current, pagesRead, operation);
+        : this.nextPage(url, read.next!, read.current, pagesRead, operation);
       guessed = following?.guessed ?? false;
       url = following?.url ?? null;
     }
@@ -111,17 +115,35 @@ export class MkpClient {
   }
 
   /**
-   * One page. An empty page that still links to a next one would silently drop a page of
-   * records (and the plan would then create them twice): it is read again, and fails the
-   * listing when it stays empty. A page the client asked for by current_page + 1 (`guessed`)
-   * that comes back empty is past the last one.
+   * One page, and its records whose ids were not read before (`ids`). A page that links further
+   * must add one:
+   * - an empty one is read again, and fails the listing when it stays empty: a page can be
+   *   empty for a moment (a replica behind), and skipping it would drop a page of records (the
+   *   plan would then create them twice);
+   * - one that holds only records already read fails at once: the server ignores `page` or
+   *   loops, and asking again brings the same page.
+   * A page the client asked for by current_page + 1 (`guessed`) that comes back empty is past
+   * the last one.
    */
-  private async readFullPage(url: string, operation: string, guessed: boolean): Promise<Page> {
-    for (let read = 1; ; read++) {
+  private async readPageAdding(
+    url: string,
+    operation: string,
+    guessed: boolean,
+    ids: ReadonlySet<string>,
+  ): Promise<{ read: Page; added: RemoteWebhook[] }> {
+    for (let attempt = 1; ; attempt++) {
       const answer = await this.http.call({ operation, method: 'GET', url, repeatable: true });
-      const page: Page = { ...this.readPage(answer.body, operation), date: answer.date };
-      if (page.data.length > 0 || page.next === null || guessed) return page;
-      if (read === EMPTY_PAGE_READS) {
+      const read: Page = { ...this.readPage(answer.body, operation), date: answer.date };
+      const added = newRecords(read.data, ids);
+      if (added.length > 0 || endsListing(read, guessed)) return { read, added };
+      if (read.data.length > 0) {
+        throw new ApiError(
+          'protocol',
+          operation,
+          `the page holds only records already read, yet next_page_url points further (${redactUrl(new URL(read.next!, url).href)}); the listing would never end`,
+        );
+      }
+      if (attempt === EMPTY_PAGE_READS) {
         throw new ApiError(
           'protocol',
           operation,
@@ -213,6 +235,27 @@ interface Page {
   last?: number;
   /** The answer's Date header: the API's clock. */
   date?: string;
+}
+
+/**
+ * The page read is the last: it links nowhere, it is the last by number, or it is an empty page
+ * past the end that the client asked for by number.
+ */
+function endsListing(page: Page, guessed: boolean): boolean {
+  return (
+    page.next === null ||
+    (page.last !== undefined && page.current === page.last) ||
+    (guessed && page.data.length === 0)
+  );
+}
+
+/** The records of a page whose ids are not in `ids`, each once. */
+function newRecords(data: readonly RemoteWebhook[], ids: ReadonlySet<string>): RemoteWebhook[] {
+  const added = new Map<string, RemoteWebhook>();
+  for (const record of data) {
+    if (!ids.has(record.id) && !added.has(record.id)) added.set(record.id, record);
+  }
+  return [...added.values()];
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -229,7 +229,7 @@ function answerAttempt(
     // A 2xx that cannot be read: for a create, the record may exist; a GET can just be asked again.
     return {
       kind: 'retry',
-      reason: `the API answered ${status} with a body that is not JSON (content-type ${response.headers.get('content-type') ?? 'none'})`,
+      reason: `the API answered ${status} with a body that is not JSON (${contentType(response.headers)})`,
       unknownOutcome: true,
     };
   }
@@ -238,6 +238,16 @@ function answerAttempt(
 }
 
 function networkAttempt(call: ApiCall, error: unknown, timeoutMs: number, host: string): Attempt {
+  // The answer broke HTTP: the API's (or a proxy's) fault, never the token's. Like a 2xx that
+  // is not JSON, it is taken as transient: a GET is asked again; a create was sent and may have
+  // been done, so its outcome is unknown and the account is listed before it is tried again.
+  if (malformedAnswer(error)) {
+    return {
+      kind: 'retry',
+      reason: "the API's answer is not valid HTTP (a malformed status line or header)",
+      unknownOutcome: true,
+    };
+  }
   const never = neverSucceeds(error, host);
   if (never !== undefined) {
     return { kind: 'fail', error: new ApiError('unavailable', call.operation, never) };
@@ -276,8 +286,22 @@ function fail(
 }
 
 /**
+ * fetch's parser refused the answer: a header with a control character (ESC, VT, a bare CR or
+ * LF), a bad header name or status line. Node 20 names it by an HPE_ code, Node 24 by its text.
+ */
+function malformedAnswer(error: unknown): boolean {
+  return chain(error).some(
+    (e) =>
+      e.name === 'HTTPParserError' ||
+      (typeof e.code === 'string' && e.code.startsWith('HPE_')) ||
+      (typeof e.message === 'string' && /does not match the HTTP\/1\.1 protocol/i.test(e.message)),
+  );
+}
+
+/**
  * Failures that no retry can mend, as a sentence that names the host; undefined for the rest.
  * fetch's own message is not used: an invalid header's message quotes the header, token and all.
+ * An invalid header here is one of our request (the answer's are malformedAnswer's).
  */
 function neverSucceeds(error: unknown, host: string): string | undefined {
   const errors = chain(error);
@@ -288,7 +312,11 @@ function neverSucceeds(error: unknown, host: string): string | undefined {
     return `cannot connect to ${host}: fetch refuses that port; check api-url`;
   }
   if (
-    errors.some((e) => typeof e.message === 'string' && /invalid header value/i.test(e.message))
+    errors.some(
+      (e) =>
+        typeof e.message === 'string' &&
+        /invalid header value|invalid authorization header/i.test(e.message),
+    )
   ) {
     return `cannot send a request to ${host}: a header value is not valid HTTP (does the API token hold a line break or another control character?)`;
   }
@@ -317,6 +345,14 @@ function rateLimitWait(headers: Headers, budget: RateBudget): number {
   const reset = headers.get('x-ratelimit-reset')?.trim();
   if (reset && /^\d+$/.test(reset)) return atLeast(Number(reset) * 1000 - Date.now());
   return atLeast(budget.windowMs);
+}
+
+/** The answer's media type for a message: the server's text only when it looks like one. */
+function contentType(headers: Headers): string {
+  const value = headers.get('content-type');
+  if (value === null) return 'content-type none';
+  const media = /^\s*([\w.+-]{1,40}\/[\w.+-]{1,60})\s*(?:;|$)/.exec(value)?.[1];
+  return media ? `content-type ${media.toLowerCase()}` : 'an unreadable content-type';
 }
 
 function parseJson(text: string): unknown {
