@@ -1,5 +1,5 @@
 export const id = 617;
-export const ids = [617,584];
+export const ids = [617];
 export const modules = {
 
 /***/ 1617:
@@ -15,7 +15,7 @@ export const modules = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _config_load_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1866);
 /* harmony import */ var _config_types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2143);
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6584);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1183);
 /* harmony import */ var _wording_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3395);
 // The base branch's version of the config file, read at the pull request's base commit through
 // the GitHub contents API and checked by the same loader. Whatever goes wrong makes the base
@@ -26,6 +26,8 @@ export const modules = {
 
 
 
+/** The contents API sends a file of up to MAX_FILE_BYTES in base64, with line breaks: 4/3 and more. */
+const BASE_FILE_ANSWER_BYTES = 2 * _config_load_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_FILE_BYTES */ .gZ;
 async function readBaseFile(request) {
     const { event, repository, configPath } = request;
     const ref = event.baseRef ?? event.baseSha?.slice(0, 7) ?? 'the base branch';
@@ -40,7 +42,10 @@ async function readBaseFile(request) {
     if (path === undefined) {
         return unreadable(`${configPath} is outside the repository's checkout`);
     }
-    const octokit = request.octokit ?? (0,_client_js__WEBPACK_IMPORTED_MODULE_4__.githubClient)(request.githubToken, request.githubApiUrl, request.tuning);
+    const octokit = request.octokit ??
+        (0,_client_js__WEBPACK_IMPORTED_MODULE_4__.githubClient)(request.githubToken, request.githubApiUrl, request.tuning, {
+            maxAnswerBytes: BASE_FILE_ANSWER_BYTES,
+        });
     const encoded = path.split('/').map(encodeURIComponent).join('/');
     let data;
     try {
@@ -50,7 +55,7 @@ async function readBaseFile(request) {
         }));
     }
     catch (error) {
-        const { status, said } = (0,_client_js__WEBPACK_IMPORTED_MODULE_4__/* .githubAnswer */ .A)(error);
+        const { status, said } = (0,_client_js__WEBPACK_IMPORTED_MODULE_4__/* .githubAnswer */ .At)(error);
         const noCommit = /no commit found/i.test(said);
         if (status === 404 && !noCommit && (await repositoryReadable(octokit, repository))) {
             return { state: 'new', ref };
@@ -122,130 +127,6 @@ async function repositoryReadable(octokit, repository) {
     catch {
         return false;
     }
-}
-
-
-/***/ }),
-
-/***/ 6584:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   A: () => (/* binding */ githubAnswer),
-/* harmony export */   githubClient: () => (/* binding */ githubClient),
-/* harmony export */   s: () => (/* binding */ tokenIdentity)
-/* harmony export */ });
-/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1351);
-/* harmony import */ var _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5555);
-/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9735);
-/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6856);
-/* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3251);
-/* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _pace_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3148);
-
-
-
-
-
-
-/**
- * 5xx and network failures (a timeout included) are retried by the retry plugin, rate limits
- * (403/429) by the throttling plugin alone, as their retry-after says.
- */
-function githubClient(token, apiUrl, tuning) {
-    const writeIntervalMs = tuning.githubWriteIntervalMs;
-    const retryTwice = (_after, _options, _octokit, retries) => retries < 2;
-    // @actions/github's own fetch goes through HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured) as
-    // the runner's settings say, deciding for the GITHUB_API_URL of the moment it was loaded.
-    // Passing `request` replaces its defaults as a whole, so that fetch is wrapped, not dropped.
-    const proxyAwareFetch = _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__/* .defaults */ .NT.request.fetch;
-    const fetchWithTimeout = (input, init) => proxyAwareFetch(input, {
-        ...init,
-        signal: init?.signal
-            ? AbortSignal.any([init.signal, AbortSignal.timeout(tuning.timeoutMs)])
-            : AbortSignal.timeout(tuning.timeoutMs),
-    });
-    const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(token, {
-        // Given, not what @actions/github read when imported: the process may be pointed elsewhere.
-        baseUrl: apiUrl,
-        request: { fetch: fetchWithTimeout },
-        retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
-        throttle: {
-            onRateLimit: retryTwice,
-            onSecondaryRateLimit: retryTwice,
-            ...(writeIntervalMs === _pace_js__WEBPACK_IMPORTED_MODULE_3__/* .GITHUB_WRITE_INTERVAL_MS */ .Z
-                ? {}
-                : {
-                    write: new (bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default().Group)({ maxConcurrent: 1, minTime: writeIntervalMs }),
-                    // Writes that notify people (comments, issues) are paced at 3× that.
-                    notifications: new (bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default().Group)({
-                        maxConcurrent: 1,
-                        minTime: 3 * writeIntervalMs,
-                    }),
-                }),
-        },
-    }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_4__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_5__/* .throttling */ .A);
-    // Pages are followed as GitHub's Link header says: the token goes to the API's origin only,
-    // whatever a proxy or a misconfigured server writes there. Refused before any retry.
-    const apiOrigin = originOf(apiUrl);
-    octokit.hook.before('request', (options) => {
-        const url = String(options.url);
-        if (apiOrigin === undefined || !/^[a-z][a-z0-9+.-]*:/i.test(url))
-            return;
-        const origin = originOf(url);
-        if (origin !== apiOrigin) {
-            throw new Error(`GitHub linked to ${origin ?? 'an unreadable URL'}, outside ${apiOrigin}; the github-token is not sent there`);
-        }
-    });
-    return octokit;
-}
-function originOf(url) {
-    try {
-        return new URL(url).origin;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** GitHub's status and message, for sentences like "GitHub answered 403: Resource not ...". */
-function githubAnswer(error) {
-    const status = error.status;
-    const response = error.response;
-    const message = response?.data?.message;
-    if (typeof status !== 'number' || !response) {
-        // Octokit reports a network failure as status 500 without a response.
-        return { said: `GitHub could not be reached (${causes(error)})` };
-    }
-    return {
-        status,
-        said: `GitHub answered ${status}${typeof message === 'string' ? `: ${message}` : ''}`,
-    };
-}
-/**
- * Who the token writes as: the REST `user.id` of its comments and issues. GraphQL `viewer` is
- * the one question every kind of token may ask (GET /user answers 403 for the workflow's
- * GITHUB_TOKEN and for GitHub App installation tokens, whose viewer is the app's bot).
- * Undefined, with a warning, when GitHub does not say.
- */
-async function tokenIdentity(octokit, log) {
-    try {
-        const { viewer } = await octokit.graphql('query { viewer { login databaseId } }');
-        if (typeof viewer?.databaseId === 'number' && typeof viewer.login === 'string') {
-            return { id: viewer.databaseId, login: viewer.login };
-        }
-        log.warning('GitHub did not say who the github-token is (GraphQL viewer)');
-    }
-    catch (error) {
-        log.warning(`GitHub did not say who the github-token is (GraphQL viewer: ${githubAnswer(error).said})`);
-    }
-    return undefined;
-}
-function causes(error) {
-    const messages = [];
-    for (let e = error; e instanceof Error && messages.length < 4; e = e.cause) {
-        messages.push(e.message);
-    }
-    return messages.join(': ') || String(error);
 }
 
 

@@ -1,130 +1,6 @@
 export const id = 654;
-export const ids = [654,584];
+export const ids = [654];
 export const modules = {
-
-/***/ 6584:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   A: () => (/* binding */ githubAnswer),
-/* harmony export */   githubClient: () => (/* binding */ githubClient),
-/* harmony export */   s: () => (/* binding */ tokenIdentity)
-/* harmony export */ });
-/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1351);
-/* harmony import */ var _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5555);
-/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9735);
-/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6856);
-/* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3251);
-/* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _pace_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3148);
-
-
-
-
-
-
-/**
- * 5xx and network failures (a timeout included) are retried by the retry plugin, rate limits
- * (403/429) by the throttling plugin alone, as their retry-after says.
- */
-function githubClient(token, apiUrl, tuning) {
-    const writeIntervalMs = tuning.githubWriteIntervalMs;
-    const retryTwice = (_after, _options, _octokit, retries) => retries < 2;
-    // @actions/github's own fetch goes through HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured) as
-    // the runner's settings say, deciding for the GITHUB_API_URL of the moment it was loaded.
-    // Passing `request` replaces its defaults as a whole, so that fetch is wrapped, not dropped.
-    const proxyAwareFetch = _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__/* .defaults */ .NT.request.fetch;
-    const fetchWithTimeout = (input, init) => proxyAwareFetch(input, {
-        ...init,
-        signal: init?.signal
-            ? AbortSignal.any([init.signal, AbortSignal.timeout(tuning.timeoutMs)])
-            : AbortSignal.timeout(tuning.timeoutMs),
-    });
-    const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(token, {
-        // Given, not what @actions/github read when imported: the process may be pointed elsewhere.
-        baseUrl: apiUrl,
-        request: { fetch: fetchWithTimeout },
-        retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
-        throttle: {
-            onRateLimit: retryTwice,
-            onSecondaryRateLimit: retryTwice,
-            ...(writeIntervalMs === _pace_js__WEBPACK_IMPORTED_MODULE_3__/* .GITHUB_WRITE_INTERVAL_MS */ .Z
-                ? {}
-                : {
-                    write: new (bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default().Group)({ maxConcurrent: 1, minTime: writeIntervalMs }),
-                    // Writes that notify people (comments, issues) are paced at 3× that.
-                    notifications: new (bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default().Group)({
-                        maxConcurrent: 1,
-                        minTime: 3 * writeIntervalMs,
-                    }),
-                }),
-        },
-    }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_4__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_5__/* .throttling */ .A);
-    // Pages are followed as GitHub's Link header says: the token goes to the API's origin only,
-    // whatever a proxy or a misconfigured server writes there. Refused before any retry.
-    const apiOrigin = originOf(apiUrl);
-    octokit.hook.before('request', (options) => {
-        const url = String(options.url);
-        if (apiOrigin === undefined || !/^[a-z][a-z0-9+.-]*:/i.test(url))
-            return;
-        const origin = originOf(url);
-        if (origin !== apiOrigin) {
-            throw new Error(`GitHub linked to ${origin ?? 'an unreadable URL'}, outside ${apiOrigin}; the github-token is not sent there`);
-        }
-    });
-    return octokit;
-}
-function originOf(url) {
-    try {
-        return new URL(url).origin;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** GitHub's status and message, for sentences like "GitHub answered 403: Resource not ...". */
-function githubAnswer(error) {
-    const status = error.status;
-    const response = error.response;
-    const message = response?.data?.message;
-    if (typeof status !== 'number' || !response) {
-        // Octokit reports a network failure as status 500 without a response.
-        return { said: `GitHub could not be reached (${causes(error)})` };
-    }
-    return {
-        status,
-        said: `GitHub answered ${status}${typeof message === 'string' ? `: ${message}` : ''}`,
-    };
-}
-/**
- * Who the token writes as: the REST `user.id` of its comments and issues. GraphQL `viewer` is
- * the one question every kind of token may ask (GET /user answers 403 for the workflow's
- * GITHUB_TOKEN and for GitHub App installation tokens, whose viewer is the app's bot).
- * Undefined, with a warning, when GitHub does not say.
- */
-async function tokenIdentity(octokit, log) {
-    try {
-        const { viewer } = await octokit.graphql('query { viewer { login databaseId } }');
-        if (typeof viewer?.databaseId === 'number' && typeof viewer.login === 'string') {
-            return { id: viewer.databaseId, login: viewer.login };
-        }
-        log.warning('GitHub did not say who the github-token is (GraphQL viewer)');
-    }
-    catch (error) {
-        log.warning(`GitHub did not say who the github-token is (GraphQL viewer: ${githubAnswer(error).said})`);
-    }
-    return undefined;
-}
-function causes(error) {
-    const messages = [];
-    for (let e = error; e instanceof Error && messages.length < 4; e = e.cause) {
-        messages.push(e.message);
-    }
-    return messages.join(': ') || String(error);
-}
-
-
-/***/ }),
 
 /***/ 7654:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -134,6 +10,8 @@ function causes(error) {
 __webpack_require__.d(__webpack_exports__, {
   GitHubSecretsTarget: () => (/* binding */ GitHubSecretsTarget)
 });
+
+// UNUSED EXPORTS: shapeProblem
 
 // EXTERNAL MODULE: ./src/config/secret-names.ts
 var secret_names = __webpack_require__(9905);
@@ -154,12 +32,17 @@ async function sealSecret(value, publicKey) {
 
 // EXTERNAL MODULE: ./src/secrets/target.ts
 var target = __webpack_require__(2676);
-// EXTERNAL MODULE: ./src/github/client.ts
-var client = __webpack_require__(6584);
+// EXTERNAL MODULE: ./src/github/client.ts + 1 modules
+var client = __webpack_require__(1183);
+// EXTERNAL MODULE: ./src/github/wire.ts
+var wire = __webpack_require__(4054);
 ;// CONCATENATED MODULE: ./src/github/secrets.ts
 // Repository, environment and organization secrets through Octokit (at GITHUB_API_URL, so
 // GitHub Enterprise Server works too). The public key and the names already there are read
-// once per run; each value is sealed and written with the key's id.
+// once per run, and checked against GitHub's documented shapes before anything is created;
+// each value is sealed and written with the key's id, and counts as written only on GitHub's
+// 201 or 204. A key rotated meanwhile is read again once.
+
 
 
 
@@ -169,26 +52,42 @@ function serverClock(date) {
     const ms = date === undefined ? NaN : Date.parse(date);
     return Number.isNaN(ms) ? undefined : ms;
 }
+/** GitHub's limits on secrets per scope ("Limits for secrets" in its Actions documentation). */
+const SECRET_CAP = {
+    repository: 100,
+    environment: 100,
+    organization: 1000,
+};
 class GitHubSecretsTarget {
     description;
     persistent = true;
     scope;
     octokit;
     key;
+    /** The key read again after GitHub refused one (at most once per key). */
+    rereads = new Map();
     /** secretNameKey -> visibility (organization secrets) of the secrets already there. */
     existing = new Map();
     /** GitHub's Date header of the first listing page (ms). */
     clock;
+    /** Set when GitHub said the scope holds its maximum of secrets: new names are not sent. */
+    capReached;
     constructor(options) {
         this.scope = scopeOf(options);
         this.description = describeScope(this.scope);
-        this.octokit = (0,client.githubClient)(options.githubToken, options.githubApiUrl, options.tuning);
+        this.octokit = (0,client.githubClient)(options.githubToken, options.githubApiUrl, options.tuning, {
+            onWait: options.onWait,
+            clock: options.clock,
+        });
+        // Every answer is checked against its documented shape as it arrives, pages included.
+        this.octokit.hook.after('request', (response, request) => {
+            const problem = shapeProblem(request.method, String(request.url), response.data);
+            if (problem)
+                throw new wire/* GitHubRefusal */.ke(problem);
+        });
     }
     async prepare() {
-        const [key, listed] = await Promise.all([
-            this.request('read', 'GET', '/public-key').then((data) => data),
-            this.listSecrets(),
-        ]);
+        const [key, listed] = await Promise.all([this.readKey(), this.listSecrets()]);
         this.key = key;
         this.existing = new Map([...listed].map(([name, s]) => [name, s.visibility]));
         return {
@@ -199,21 +98,75 @@ class GitHubSecretsTarget {
     async write(name, value) {
         if (!this.key)
             throw new target/* SecretTargetError */.m('the secret target was not prepared');
-        const body = {
-            encrypted_value: await sealSecret(value, this.key.key),
-            key_id: this.key.key_id,
-        };
+        const nameKey = (0,secret_names/* secretNameKey */.Tb)(name);
+        if (this.capReached && !this.existing.has(nameKey))
+            throw this.capReached;
+        const body = {};
         if (this.scope.kind === 'organization') {
             // Writing without visibility and repositories would reset them: keep what is there.
-            const key = (0,secret_names/* secretNameKey */.Tb)(name);
-            const visibility = this.existing.has(key) ? this.existing.get(key) : 'private';
+            const visibility = this.existing.has(nameKey) ? this.existing.get(nameKey) : 'private';
             body.visibility = visibility ?? 'private';
             if (visibility === 'selected') {
-                body.selected_repository_ids = await this.selectedRepositories(key);
+                body.selected_repository_ids = await this.selectedRepositories(nameKey);
             }
         }
-        await this.request('write', 'PUT', `/${encodeURIComponent(name)}`, body);
-        this.existing.set((0,secret_names/* secretNameKey */.Tb)(name), body.visibility);
+        const key = this.key;
+        try {
+            await this.put(name, value, key, body);
+        }
+        catch (error) {
+            if (!keyRefused(error))
+                throw this.writeError(error, nameKey);
+            // GitHub rotated the key since it was read: read it again (once), seal anew, write again.
+            const fresh = await this.rereadKey(key);
+            if (fresh.key_id === key.key_id && fresh.key === key.key) {
+                throw this.writeError(error, nameKey, ' (the public key read again is the same)');
+            }
+            try {
+                await this.put(name, value, fresh, body);
+            }
+            catch (again) {
+                throw this.writeError(again, nameKey);
+            }
+        }
+        this.existing.set(nameKey, body.visibility);
+    }
+    /** One sealed PUT; it counts as written only on GitHub's own 201 (created) or 204 (updated). */
+    async put(name, value, key, body) {
+        const path = `${secretsPath(this.scope)}/${encodeURIComponent(name)}`;
+        const { status } = await this.octokit.request(`PUT ${path}`, {
+            ...body,
+            encrypted_value: await sealSecret(value, key.key),
+            key_id: key.key_id,
+        });
+        if (status !== 201 && status !== 204) {
+            throw new wire/* GitHubRefusal */.ke(`GitHub answered ${status}, not 201 or 204, so the secret does not count as written`);
+        }
+    }
+    writeError(error, nameKey, detail = '') {
+        const { status, said } = (0,client/* githubAnswer */.At)(error);
+        if (status !== undefined && status >= 400 && /maximum number of secrets/i.test(said)) {
+            // Updates of names already there still go; new names are not sent again.
+            const cap = SECRET_CAP[this.scope.kind];
+            const blocked = `the ${describeScope(this.scope)} are full (GitHub allows ${cap} secrets): remove secrets that are no longer used there, or choose another secrets-target`;
+            const capped = new target/* SecretTargetError */.m(`cannot write ${describeScope(this.scope)} (${said}): ${blocked}`, blocked);
+            if (!this.existing.has(nameKey))
+                this.capReached = capped;
+            return capped;
+        }
+        return new target/* SecretTargetError */.m(`${explain(error, 'write', this.scope)}${detail}`);
+    }
+    async readKey() {
+        return (await this.request('read', 'GET', '/public-key'));
+    }
+    /** The key read again after GitHub refused `stale`: one GET, shared by every write that used it. */
+    rereadKey(stale) {
+        let reread = this.rereads.get(stale);
+        if (!reread) {
+            reread = this.readKey().then((key) => (this.key = key));
+            this.rereads.set(stale, reread);
+        }
+        return reread;
     }
     async listSecrets() {
         const secrets = new Map();
@@ -257,6 +210,59 @@ class GitHubSecretsTarget {
         }
     }
 }
+/** GitHub refused the sealed value for its key: rotated since it was read ("key_id mismatch"). */
+function keyRefused(error) {
+    const { status, said } = (0,client/* githubAnswer */.At)(error);
+    return status === 422 && /key_id|improperly encrypted/i.test(said);
+}
+/**
+ * What is wrong with a GitHub answer to one of a secret store's reads, or undefined when it has
+ * the documented shape: the public key (base64 of a 32-byte key, with a key_id), the list of
+ * secrets and an organization secret's list of repositories. The last path segment tells them
+ * apart: secret names hold no hyphen, so no secret is called `public-key`.
+ */
+function shapeProblem(method, url, data) {
+    if (method.toUpperCase() !== 'GET')
+        return undefined;
+    const segment = new URL(url, 'http://github.invalid').pathname.split('/').pop();
+    const answer = (what, problem) => `GitHub's answer is not ${what} as GitHub documents it (${problem}); nothing is written with it`;
+    const record = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+    if (segment === 'public-key') {
+        if (!record(data))
+            return answer('a public key', 'not a JSON object');
+        const { key, key_id: keyId } = data;
+        if (typeof keyId !== 'string' || keyId.trim() === '') {
+            return answer('a public key', 'no key_id');
+        }
+        if (typeof key !== 'string' || !BASE64.test(key) || Buffer.from(key, 'base64').length !== 32) {
+            return answer('a public key', 'the key is not base64 of 32 bytes');
+        }
+        return undefined;
+    }
+    if (segment === 'secrets' || segment === 'repositories') {
+        const list = segment === 'secrets' ? 'the list of secrets' : 'the list of repositories';
+        if (!record(data) || typeof data.total_count !== 'number') {
+            return answer(list, 'no total_count');
+        }
+        const items = data[segment];
+        if (!Array.isArray(items))
+            return answer(list, `no ${segment} list`);
+        const wrong = items.findIndex((item) => segment === 'secrets' ? !listedSecret(item) : !record(item) || !Number.isInteger(item.id));
+        if (wrong >= 0)
+            return answer(list, `entry ${wrong + 1} is not a ${segment === 'secrets' ? 'named secret' : 'repository with an id'}`);
+    }
+    return undefined;
+}
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+function listedSecret(item) {
+    if (typeof item !== 'object' || item === null)
+        return false;
+    const { name, updated_at: updatedAt, visibility } = item;
+    return (typeof name === 'string' &&
+        name !== '' &&
+        (updatedAt === undefined || typeof updatedAt === 'string') &&
+        (visibility === undefined || ['all', 'private', 'selected'].includes(visibility)));
+}
 function scopeOf(options) {
     const { owner, repo } = options.repository ?? { owner: '', repo: '' };
     switch (options.secretsTarget) {
@@ -293,8 +299,11 @@ function describeScope(scope) {
 }
 /** GitHub's answer, turned into what the github-token lacks (CONTRACT §4). */
 function explain(error, access, scope) {
-    const { status, said } = (0,client/* githubAnswer */.A)(error);
+    const { status, said } = (0,client/* githubAnswer */.At)(error);
     const what = `${access} ${describeScope(scope)}`;
+    // Not an answer about the token: a refusal of this client, a rate limit, no answer at all.
+    if (status === undefined)
+        return `cannot ${what}: ${said}`;
     if (status === 401) {
         return `cannot ${what} (${said}): the github-token is invalid or expired`;
     }

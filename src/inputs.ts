@@ -4,7 +4,7 @@
 // reported together, before any file is read or call is made.
 import { readFileSync } from 'node:fs';
 import type { Repository } from './github/client.js';
-import { GITHUB_WRITE_INTERVAL_MS } from './github/pace.js';
+import { GITHUB_MAX_WAIT_MS, GITHUB_WRITE_INTERVAL_MS } from './github/pace.js';
 import { isLoopbackHost } from './url.js';
 import type { PullRequestEvent } from './pull-request.js';
 import type { ResyncSecrets } from './sync.js';
@@ -25,6 +25,8 @@ export interface Tuning {
   retryBaseMs: number;
   budget: RateBudget;
   githubWriteIntervalMs: number;
+  /** The longest GitHub's rate limits may hold a run, in all. */
+  githubMaxWaitMs: number;
 }
 
 export interface Settings {
@@ -114,6 +116,12 @@ export function readSettings(
   }
   const environment = optional('environment');
   const organization = optional('organization') ?? repository?.owner;
+  for (const problem of [
+    environmentProblem(environment),
+    organizationProblem(optional('organization')),
+  ]) {
+    if (problem) problems.push(problem);
+  }
   const githubToken = token('github-token');
   const prComment = bool('pr-comment');
   const driftIssue = bool('drift-issue');
@@ -211,6 +219,39 @@ export function parseRepository(text: string): Repository | undefined {
 }
 
 /**
+ * What is wrong with the `environment` input, or undefined when GitHub could hold it: at most
+ * 255 characters, no control character, and never `.` or `..`, which URL parsing would resolve
+ * out of the environment's path (the call would reach the repository's own secrets).
+ */
+export function environmentProblem(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  if (CONTROL.test(name)) {
+    return "input `environment` contains a control character (such as a line break): give the environment's name alone";
+  }
+  if (name === '.' || name === '..' || name.length > 255) {
+    return `input \`environment\` must be an environment's name (at most 255 characters, not . or ..), not \`${name.slice(0, 60)}\``;
+  }
+  return undefined;
+}
+
+/**
+ * What is wrong with the `organization` input, or undefined when it is a GitHub login: letters,
+ * digits and single hyphens inside, 1 to 39 characters (`Acme Corp` would change the call's path).
+ */
+export function organizationProblem(login: string | undefined): string | undefined {
+  if (login === undefined || /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(login)) {
+    return undefined;
+  }
+  const shown = CONTROL.test(login)
+    ? 'a name with a control character'
+    : `\`${login.slice(0, 60)}\``;
+  return `input \`organization\` must be an organization's login as GitHub spells it (letters, digits and single hyphens, at most 39 characters), not ${shown}`;
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
  * A token with a control character (a newline from an earlier step's output, say) would split
  * the Authorization header and the runner's masking, which works line by line: refused before
  * any request. The message never shows the value.
@@ -247,7 +288,8 @@ export function checkApiUrl(value: string, problems: string[]): string {
 /**
  * Tuning from the environment, for tests, benchmarks and unusual networks; not part of the
  * contract: MKP_HTTP_TIMEOUT_MS, MKP_RETRY_BASE_MS, MKP_RATE_LIMIT ("60/60000": calls/window ms),
- * MKP_GITHUB_WRITE_INTERVAL_MS (pace of GitHub writes; GitHub asks for one a second).
+ * MKP_GITHUB_WRITE_INTERVAL_MS (pace of GitHub writes; GitHub asks for one a second),
+ * MKP_GITHUB_MAX_WAIT_MS (the longest GitHub's rate limits may hold a run; default 5 minutes).
  */
 export function readTuning(
   env: Record<string, string | undefined>,
@@ -277,6 +319,7 @@ export function readTuning(
     retryBaseMs: whole('MKP_RETRY_BASE_MS', HTTP_DEFAULTS.retryBaseMs, 1),
     budget,
     githubWriteIntervalMs: whole('MKP_GITHUB_WRITE_INTERVAL_MS', GITHUB_WRITE_INTERVAL_MS, 0),
+    githubMaxWaitMs: whole('MKP_GITHUB_MAX_WAIT_MS', GITHUB_MAX_WAIT_MS, 0),
   };
 }
 

@@ -151,7 +151,7 @@ async function runAction(
   // The base file may read other ${VAR}s: their values are masked and scrubbed alike.
   if (base?.state === 'read') maskVariables(scrubber, base.file);
 
-  const target = await openSecretTarget(settings);
+  const target = await openSecretTarget({ ...settings, onWait: (message) => log.info(message) });
   const client = settings.apiToken
     ? connect({
         apiUrl: settings.apiUrl,
@@ -260,8 +260,11 @@ async function publish(
   const wantIssue = driftIssue && drifted !== undefined && role !== 'none';
   if (!githubToken || !repository || (!wantComment && !wantIssue)) return;
 
-  const { githubClient } = await import('./github/client.js');
-  const octokit = githubClient(githubToken, settings.githubApiUrl, settings.tuning);
+  const { githubClient, MAX_PAGE_OF_POSTS_BYTES } = await import('./github/client.js');
+  const octokit = githubClient(githubToken, settings.githubApiUrl, settings.tuning, {
+    onWait: (message) => log.info(message),
+    maxAnswerBytes: MAX_PAGE_OF_POSTS_BYTES,
+  });
   if (wantComment) {
     const pullNumber = context.pullRequest?.number;
     if (typeof pullNumber !== 'number') {

@@ -12,7 +12,7 @@ import { HTTP_DEFAULTS } from './mkp/http.js';
 import { sameButSpelling, subscriptionKey } from './matching.js';
 import { keptFirst, makePlan, shownRecordUrl, type Plan } from './plan.js';
 import { isStale, STALE_REASON, type Clocks } from './secrets/stale.js';
-import type { SecretTarget, TargetSecrets } from './secrets/target.js';
+import { SecretTargetError, type SecretTarget, type TargetSecrets } from './secrets/target.js';
 import { redactUrl } from './url.js';
 import {
   duplicateRewriteSentence,
@@ -75,6 +75,8 @@ export interface SecretResult {
   message?: string;
   /** When a new webhook's secret was written over a secret of that name: its `updated_at`. */
   replaced?: string;
+  /** A failed write that no run can repeat until this is done at the target (it is full). */
+  blocked?: string;
 }
 
 /**
@@ -423,7 +425,8 @@ async function deliverSecrets(
       } catch (error) {
         if (cancel.closed) return;
         const message = messageOf(error);
-        outcome.secret = { reason, state: 'failed', message };
+        const blocked = error instanceof SecretTargetError ? error.blocked : undefined;
+        outcome.secret = { reason, state: 'failed', message, ...(blocked ? { blocked } : {}) };
         log.error(`failed to write secret ${subscription.secretName}: ${message}`);
       } finally {
         inFlight.delete(item);

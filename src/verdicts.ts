@@ -69,9 +69,11 @@ export function alreadyDone(
   quote: (name: string) => string = (name) => name,
 ): string {
   const created = createdIn(result).map((o) => quote(o.subscription.secretName));
-  const pending = result.outcomes
-    .filter((o) => o.secret?.state === 'failed')
+  const failed = result.outcomes.filter((o) => o.secret?.state === 'failed');
+  const pending = failed
+    .filter((o) => o.secret?.blocked === undefined)
     .map((o) => quote(o.subscription.secretName));
+  const blocked = failed.filter((o) => o.secret?.blocked !== undefined);
   const parts = [
     created.length > 0
       ? `Already done: created ${plural(created.length, 'webhook')} (secrets ${created.join(', ')}).`
@@ -80,6 +82,13 @@ export function alreadyDone(
   if (pending.length > 0) {
     parts.push(
       `Secrets still to be written: ${pending.join(', ')}. The webhooks keep their secrets on the account; the next run with resync-secrets: missing (the default) writes them.`,
+    );
+  }
+  // The next run cannot write these until someone acts: no promise that it will.
+  if (blocked.length > 0) {
+    const remedies = [...new Set(blocked.map((o) => o.secret!.blocked!))];
+    parts.push(
+      `Secrets that no run can write yet: ${blocked.map((o) => quote(o.subscription.secretName)).join(', ')}: ${remedies.join('; ')}; then the next run with resync-secrets: missing writes them. The webhooks keep their secrets on the account.`,
     );
   }
   if (result.outcomes.some((o) => o.create?.state === 'failed')) {

@@ -781,3 +781,120 @@ describe('who a token is (three kinds of token)', () => {
     },
   );
 });
+
+describe('faults of issue 26: rate limits, redirects, odd answers, the cap', () => {
+  it('answers both wordings of a secondary limit with retry-after and the budget left alone', async () => {
+    const gh = await start();
+    gh.inject(
+      {
+        pathIncludes: '/public-key',
+        status: 403,
+        message: 'You have exceeded a secondary rate limit.',
+      },
+      {
+        pathIncludes: '/public-key',
+        status: 403,
+        message: 'You have triggered an abuse detection mechanism.',
+        retryAfter: 'Wed, 09 Dec 2026 10:00:00 GMT',
+      },
+      {
+        pathIncludes: '/public-key',
+        status: 429,
+        message: 'You have exceeded a secondary rate limit.',
+        retryAfter: null,
+      },
+    );
+    const secondary = await api(gh, 'GET', `${REPO_SECRETS}/public-key`);
+    expect(secondary.status).toBe(403);
+    expect(secondary.headers.get('retry-after')).toBe('1');
+    expect(secondary.headers.get('x-ratelimit-remaining')).not.toBe('0');
+    expect(secondary.body).toMatchObject({
+      documentation_url: expect.stringContaining('#about-secondary-rate-limits'),
+    });
+    const abuse = await api(gh, 'GET', `${REPO_SECRETS}/public-key`);
+    expect(abuse.headers.get('retry-after')).toBe('Wed, 09 Dec 2026 10:00:00 GMT');
+    expect(abuse.body).toMatchObject({
+      documentation_url: expect.stringContaining('#abuse-rate-limits'),
+    });
+    const bare = await api(gh, 'GET', `${REPO_SECRETS}/public-key`);
+    expect(bare.status).toBe(429);
+    expect(bare.headers.get('retry-after')).toBeNull();
+  });
+
+  it('answers a primary limit far away with its reset and no retry-after', async () => {
+    const gh = await start();
+    const reset = Math.floor(Date.now() / 1000) + 3600;
+    gh.inject({
+      pathIncludes: '/public-key',
+      status: 403,
+      message: 'API rate limit exceeded',
+      rateLimitReset: reset,
+    });
+    const limited = await api(gh, 'GET', `${REPO_SECRETS}/public-key`);
+    expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(limited.headers.get('x-ratelimit-reset')).toBe(String(reset));
+    expect(limited.headers.get('retry-after')).toBeNull();
+  });
+
+  it('redirects a call elsewhere without handling it', async () => {
+    const gh = await start();
+    const sealed = await sealFor(gh, `${REPO_SECRETS}/public-key`, 'v');
+    gh.inject({
+      method: 'PUT',
+      pathIncludes: '/A',
+      redirect: { to: 'http://127.0.0.1:9', status: 307 },
+    });
+    const response = await fetch(`${gh.url}${REPO_SECRETS}/A?x=1`, {
+      method: 'PUT',
+      headers: { authorization: `token ${gh.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(sealed),
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(307);
+    expect(response.headers.get('location')).toBe(`http://127.0.0.1:9${REPO_SECRETS}/A?x=1`);
+    expect(gh.secrets(REPO)).toEqual([]);
+  });
+
+  it('answers given JSON instead of handling the call', async () => {
+    const gh = await start();
+    gh.inject({ pathIncludes: '/public-key', json: { key_id: '1', key: 'AAAA' } });
+    const answer = await api(gh, 'GET', `${REPO_SECRETS}/public-key`);
+    expect(answer).toMatchObject({ status: 200, body: { key_id: '1', key: 'AAAA' } });
+  });
+
+  it('floods an answer until the client hangs up', async () => {
+    const gh = await start();
+    gh.inject({ pathIncludes: '/public-key', body: 'flood' });
+    const response = await fetch(`${gh.url}${REPO_SECRETS}/public-key`, {
+      headers: { authorization: `token ${gh.token}` },
+    });
+    expect(response.headers.get('content-length')).toBeNull();
+    const reader = response.body!.getReader();
+    let read = 0;
+    while (read < 2 * 1024 * 1024) read += (await reader.read()).value!.byteLength;
+    await reader.cancel();
+    expect(gh.floodBytesSent).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('rotates a key after answering a call', async () => {
+    const gh = await start();
+    const before = (await api(gh, 'GET', `${REPO_SECRETS}/public-key`)).body as { key_id: string };
+    gh.inject({ method: 'GET', pathIncludes: '/public-key', rotateKeyOf: REPO });
+    const answered = (await api(gh, 'GET', `${REPO_SECRETS}/public-key`)).body as {
+      key_id: string;
+    };
+    const after = (await api(gh, 'GET', `${REPO_SECRETS}/public-key`)).body as { key_id: string };
+    expect(answered.key_id).toBe(before.key_id);
+    expect(after.key_id).not.toBe(before.key_id);
+  });
+
+  it('refuses a new secret past the scope’s cap, and still updates one that is there', async () => {
+    const gh = await start({ secretCaps: { repository: 1 } });
+    const sealed = await sealFor(gh, `${REPO_SECRETS}/public-key`, 'v');
+    expect((await api(gh, 'PUT', `${REPO_SECRETS}/A`, sealed)).status).toBe(201);
+    const refused = await api(gh, 'PUT', `${REPO_SECRETS}/B`, sealed);
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ message: 'Maximum number of secrets reached' });
+    expect((await api(gh, 'PUT', `${REPO_SECRETS}/A`, sealed)).status).toBe(204);
+  });
+});

@@ -163,6 +163,63 @@ describe('readSettings', () => {
     },
   );
 
+  const environmentTarget = {
+    'api-token': 't',
+    'secrets-target': 'environment',
+    repository: 'acme/shop',
+    'github-token': 'g',
+  };
+
+  it.each(['.', '..', 'x'.repeat(256)])(
+    'refuses environment %s, which would change the path of the call',
+    (environment) => {
+      expect(problems({ ...environmentTarget, environment })).toEqual([
+        `input \`environment\` must be an environment's name (at most 255 characters, not . or ..), not \`${environment.slice(0, 60)}\``,
+      ]);
+    },
+  );
+
+  it.each(['prod\nuction', 'prod\u0000', 'prod\u0085'])(
+    'refuses an environment with a control character, without showing it',
+    (environment) => {
+      expect(problems({ ...environmentTarget, environment })).toEqual([
+        "input `environment` contains a control character (such as a line break): give the environment's name alone",
+      ]);
+    },
+  );
+
+  it.each(['production', 'Staging EU', 'x'.repeat(255), '.well', 'a/b'])(
+    'accepts environment %s',
+    (environment) => {
+      expect(problems({ ...environmentTarget, environment })).toEqual([]);
+    },
+  );
+
+  it.each([
+    'Acme Corp',
+    '-acme',
+    'acme-',
+    'ac--me',
+    'acme_emu',
+    'a'.repeat(40),
+    '../acme',
+    'ac\nme',
+  ])('refuses organization %s: only a GitHub login', (organization) => {
+    const found = problems({ 'api-token': 't', organization });
+    expect(found).toHaveLength(1);
+    expect(found[0]).not.toContain('\n');
+    expect(found[0]).toMatch(
+      /^input `organization` must be an organization's login as GitHub spells it \(letters, digits and single hyphens, at most 39 characters\), not /,
+    );
+  });
+
+  it.each(['acme', 'Acme-Corp', 'a', 'a1-b2-c3', 'a'.repeat(39)])(
+    'accepts organization %s',
+    (organization) => {
+      expect(problems({ 'api-token': 't', organization })).toEqual([]);
+    },
+  );
+
   it.each([
     ['api-token', 'tok\nen'],
     ['api-token', 'tok\ren'],
@@ -184,12 +241,14 @@ describe('readSettings', () => {
   it('reads tuning from the environment and rejects nonsense there too', () => {
     const settings = settingsFor(
       { 'dry-run': 'true' },
-      { MKP_RATE_LIMIT: '10/3000', MKP_HTTP_TIMEOUT_MS: '500' },
+      { MKP_RATE_LIMIT: '10/3000', MKP_HTTP_TIMEOUT_MS: '500', MKP_GITHUB_MAX_WAIT_MS: '2000' },
     );
     expect(settings.tuning).toMatchObject({
       timeoutMs: 500,
       budget: { limit: 10, windowMs: 3000 },
+      githubMaxWaitMs: 2000,
     });
+    expect(settingsFor({ 'dry-run': 'true' }).tuning.githubMaxWaitMs).toBe(300_000);
     expect(problems({ 'dry-run': 'true' }, { MKP_RATE_LIMIT: 'fast' })).toEqual([
       'environment variable MKP_RATE_LIMIT must look like 60/60000, not `fast`',
     ]);

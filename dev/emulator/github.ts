@@ -55,9 +55,11 @@ export type { SecretScope, SeedOptions, StoredSecret, Visibility } from './githu
  * with `after`), or drop the connection (`drop`), or answer late (`delayMs`), for the next
  * `times` (default 1, Infinity allowed) calls whose method matches (any when unset) and whose
  * path (with query) contains `pathIncludes`. Faults apply before authentication, in order of
- * injection. A 429, or a 403 whose message mentions a rate limit, carries
- * `x-ratelimit-remaining: 0`, `x-ratelimit-reset` one second ahead and `retry-after: 1`, as
- * GitHub's rate-limit answers do.
+ * injection. Rate limits are answered as GitHub does: a 429, or a 403 whose message mentions a
+ * rate limit, is a primary limit (`x-ratelimit-remaining: 0`, `x-ratelimit-reset` one second
+ * ahead, `retry-after: 1`); a 403 in either wording of a secondary limit ("You have exceeded a
+ * secondary rate limit", or "You have triggered an abuse detection mechanism", which older
+ * GitHub Enterprise Server versions send) carries `retry-after: 1` and leaves the budget alone.
  */
 export interface Fault {
   method?: string;
@@ -78,24 +80,56 @@ export interface Fault {
    * Garble the answer's body: `malformed-json` handles the call and sends the first half of its
    * JSON (an empty object becomes `{`; a bodiless 204 becomes a 201 with it), `text` handles
    * the call and answers text/plain `OK`, `html` does not handle the call and answers a
-   * proxy's HTML error page with `status` (default 502).
+   * proxy's HTML error page with `status` (default 502), `flood` does not handle the call and
+   * streams `floodBytes` of JSON-ish spaces with 200 until the client hangs up.
    */
-  body?: 'malformed-json' | 'text' | 'html';
+  body?: 'malformed-json' | 'text' | 'html' | 'flood';
+  /** flood: bytes to send (default 400 MiB) */
+  floodBytes?: number;
+  /** flood: declare them in content-length (default false: streamed, chunked) */
+  declareLength?: boolean;
+  /** rate limits: retry-after in seconds, or a text (an HTTP date), or null for none */
+  retryAfter?: number | string | null;
+  /** a primary limit: x-ratelimit-reset (epoch seconds); then no retry-after unless given */
+  rateLimitReset?: number;
+  /**
+   * Answer `status` (default 302) with a Location on `to` (another origin, or this one) and the
+   * call's own path and query, without handling it: a proxy or a moved resource.
+   */
+  redirect?: { to: string; status?: 301 | 302 | 303 | 307 | 308 };
+  /** answer `status` (default 200) with this JSON instead of handling the call */
+  json?: unknown;
+  /** after answering, give this scope a new key pair (GitHub rotating keys between calls) */
+  rotateKeyOf?: SecretScope;
 }
 
 const PROXY_ERROR_PAGE =
   '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr><center>nginx</center></body></html>\n';
 
+const SECONDARY_LIMIT = /secondary rate limit|abuse detection mechanism/i;
+
 /** Throws the GitHub-style error answer of a fault with a status. */
 function faultAnswer(fault: Fault, status: number): never {
   const message = fault.message ?? STATUS_CODES[status] ?? 'Error';
   const headers: OutgoingHttpHeaders = {};
-  if (status === 429 || (status === 403 && /rate limit/i.test(message))) {
+  const extra: Record<string, unknown> = {};
+  const secondary = (status === 403 || status === 429) && SECONDARY_LIMIT.test(message);
+  const primary = !secondary && (status === 429 || (status === 403 && /rate limit/i.test(message)));
+  if (primary) {
     headers['x-ratelimit-remaining'] = '0';
-    headers['x-ratelimit-reset'] = String(Math.ceil(Date.now() / 1000) + 1);
-    headers['retry-after'] = '1';
+    headers['x-ratelimit-reset'] = String(fault.rateLimitReset ?? Math.ceil(Date.now() / 1000) + 1);
   }
-  throw new ApiError(status, message, {}, headers);
+  if (secondary) {
+    extra.documentation_url = /abuse/i.test(message)
+      ? 'https://developer.github.com/v3/#abuse-rate-limits'
+      : 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits';
+  }
+  if (primary || secondary) {
+    const retryAfter =
+      fault.retryAfter !== undefined ? fault.retryAfter : fault.rateLimitReset ? null : 1;
+    if (retryAfter !== null) headers['retry-after'] = String(retryAfter);
+  }
+  throw new ApiError(status, message, extra, headers);
 }
 
 /** The answer of a handler, or the GitHub-style error answer of what it threw. */
@@ -140,6 +174,10 @@ export class GitHubEmulator {
   private faults: Array<Fault & { left: number; skipLeft: number }> = [];
   private readonly watchers = new Set<(call: GhCall, moment: 'received' | 'answered') => void>();
   private readonly resetAt = Math.floor(Date.now() / 1000) + 3600;
+  /** Calls read and not yet answered (or dropped). */
+  private readonly open = new Set<GhCall>();
+  /** Bytes of `flood` bodies written so far (what a client that stops reading was spared). */
+  floodBytesSent = 0;
 
   private constructor(
     private readonly server: Server,
@@ -217,6 +255,11 @@ export class GitHubEmulator {
     this.secretStores.put(scope, name, value, extra);
   }
 
+  /** Removes a stored secret, as someone tidying the scope by hand; false when there was none. */
+  removeSecret(scope: SecretScope, name: string): boolean {
+    return this.secretStores.remove(scope, name);
+  }
+
   /**
    * Gives a scope a new key pair (GitHub rotates keys now and then): a PUT with the old key_id
    * is then refused with 422. Secrets stored before stay decryptable. Returns the new key id.
@@ -275,7 +318,11 @@ export class GitHubEmulator {
     } catch {
       return;
     }
-    const call: GhCall = { method, path, status: 0, at: Date.now() };
+    const call: GhCall = { method, path, status: 0, at: Date.now(), alongside: this.open.size };
+    this.open.add(call);
+    // Answered once its last byte is handed over: before the client can have read it.
+    res.once('finish', () => this.open.delete(call));
+    res.once('close', () => this.open.delete(call));
     let parsed: unknown;
     let parseError = false;
     if (raw.length > 0) {
@@ -310,21 +357,63 @@ export class GitHubEmulator {
     const status = fault?.status;
     const answerFault = () => replyTo(() => faultAnswer(fault!, status!));
     if (fault?.drop && !fault.after) return drop();
+    if (fault?.redirect) {
+      call.status = fault.redirect.status ?? 302;
+      res.writeHead(call.status, { location: `${fault.redirect.to}${path}`, 'content-length': 0 });
+      res.end();
+      return;
+    }
     if (fault?.body === 'html') {
       call.status = status ?? 502;
       res.writeHead(call.status, { 'content-type': 'text/html' });
       res.end(PROXY_ERROR_PAGE);
       return;
     }
+    if (fault?.body === 'flood') {
+      call.status = 200;
+      await this.flood(res, fault.floodBytes ?? 400 * 1024 * 1024, fault.declareLength ?? false);
+      return;
+    }
     let reply =
-      status !== undefined && !fault?.after
-        ? answerFault()
-        : replyTo(() => this.dispatch(method, path, req.headers.authorization, parsed, parseError));
+      fault?.json !== undefined
+        ? { status: status ?? 200, body: fault.json }
+        : status !== undefined && !fault?.after
+          ? answerFault()
+          : replyTo(() =>
+              this.dispatch(method, path, req.headers.authorization, parsed, parseError),
+            );
     if (fault?.after && fault.drop) return drop();
     if (fault?.after && status !== undefined) reply = answerFault();
     if (fault?.body === 'malformed-json' && reply.status === 204) reply = { status: 201, body: {} };
+    if (fault?.rotateKeyOf) this.secretStores.rotateKey(fault.rotateKeyOf);
     call.status = reply.status;
     this.send(res, reply, fault?.body);
+  }
+
+  private async flood(res: ServerResponse, bytes: number, declareLength: boolean): Promise<void> {
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      ...(declareLength ? { 'content-length': bytes } : {}),
+    });
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let sent = 0;
+    while (sent < bytes && !res.destroyed) {
+      const piece = bytes - sent >= chunk.length ? chunk : chunk.subarray(0, bytes - sent);
+      sent += piece.length;
+      this.floodBytesSent += piece.length;
+      if (!res.write(piece)) {
+        await new Promise<void>((resolve) => {
+          const go = () => {
+            res.off('drain', go);
+            res.off('close', go);
+            resolve();
+          };
+          res.once('drain', go);
+          res.once('close', go);
+        });
+      }
+    }
+    if (!res.destroyed) res.end();
   }
 
   private send(res: ServerResponse, reply: Reply, garble?: 'malformed-json' | 'text'): void {

@@ -15,6 +15,9 @@ import {
 } from './client.js';
 import { plural } from '../wording.js';
 
+/** The contents API sends a file of up to MAX_FILE_BYTES in base64, with line breaks: 4/3 and more. */
+const BASE_FILE_ANSWER_BYTES = 2 * MAX_FILE_BYTES;
+
 export interface BaseFileRequest {
   /** Builds the client; default: one with the github-token. Tests pass their own. */
   octokit?: GitHubClient;
@@ -47,7 +50,10 @@ export async function readBaseFile(request: BaseFileRequest): Promise<PullReques
   }
 
   const octokit =
-    request.octokit ?? githubClient(request.githubToken, request.githubApiUrl, request.tuning);
+    request.octokit ??
+    githubClient(request.githubToken, request.githubApiUrl, request.tuning, {
+      maxAnswerBytes: BASE_FILE_ANSWER_BYTES,
+    });
   const encoded = path.split('/').map(encodeURIComponent).join('/');
   let data: unknown;
   try {

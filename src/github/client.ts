@@ -4,11 +4,24 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck/light.js';
 import { GITHUB_WRITE_INTERVAL_MS } from './pace.js';
+import {
+  GITHUB_MAX_WAIT_MS,
+  rateLimitOf,
+  RateLimitGate,
+  SYSTEM_CLOCK,
+  type Clock,
+} from './rate-limits.js';
+import { AnswerBrokeOff, causes, GitHubRefusal, guardedFetch } from './wire.js';
 
-// One Octokit for every GitHub call (secrets, base file, PR comment, drift issue), with GitHub's
-// retry and throttling plugins, pointed at the API the runner names (GITHUB_API_URL, read by
-// the inputs), so GitHub Enterprise Server works. Loaded only by runs that talk to GitHub.
+// One Octokit for every GitHub call (secrets, base file, PR comment, drift issue), pointed at
+// the API the runner names (GITHUB_API_URL, read by the inputs), so GitHub Enterprise Server
+// works. Under it, in this order from the wire up: the guarded fetch (origin, redirects,
+// timeout, answer cap: wire.ts), the rate-limit gate (rate-limits.ts), GitHub's retry plugin
+// (5xx and network failures) and its throttling plugin (the pace of writes). Loaded only by
+// runs that talk to GitHub.
 export type GitHubClient = ReturnType<typeof getOctokit>;
+/** A plugin as getOctokit takes them (named here, not imported from @octokit/core). */
+type OctokitPlugin = NonNullable<Parameters<typeof getOctokit>[2]>;
 
 /** A repository as the REST paths name it. */
 export interface Repository {
@@ -21,37 +34,62 @@ export interface GitHubTuning {
   githubWriteIntervalMs: number;
   /** how long one request may take before it is abandoned (and retried) */
   timeoutMs: number;
+  /** the longest a run waits for GitHub's rate limits, in all; default 5 minutes */
+  githubMaxWaitMs?: number;
 }
 
+/** What a client's owner may add: a log for its waits, and for tests a clock. */
+export interface GitHubClientOptions {
+  /** Told about each rate-limit wait (the log), so a quiet run says why. */
+  onWait?: (message: string) => void;
+  clock?: Clock;
+  /** Answers past this are refused unread; default MAX_ANSWER_BYTES. */
+  maxAnswerBytes?: number;
+}
+
+/** A secret store's answers are a few kB (a key; 100 names a page): past this, refused unread. */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+/** A page of 100 comments or issues, each up to 65,536 characters, JSON-escaped. */
+export const MAX_PAGE_OF_POSTS_BYTES = 48 * 1024 * 1024;
+
 /**
- * 5xx and network failures (a timeout included) are retried by the retry plugin, rate limits
- * (403/429) by the throttling plugin alone, as their retry-after says.
+ * 5xx and network failures (a timeout included) are retried by the retry plugin; rate limits
+ * (403/429) by the rate-limit gate alone, as GitHub says, so a secret write is not multiplied.
  */
-export function githubClient(token: string, apiUrl: string, tuning: GitHubTuning): GitHubClient {
+export function githubClient(
+  token: string,
+  apiUrl: string,
+  tuning: GitHubTuning,
+  options: GitHubClientOptions = {},
+): GitHubClient {
   const writeIntervalMs = tuning.githubWriteIntervalMs;
-  const retryTwice = (_after: number, _options: unknown, _octokit: unknown, retries: number) =>
-    retries < 2;
+  const clock = options.clock ?? SYSTEM_CLOCK;
+  const gate = new RateLimitGate({
+    clock,
+    maxWaitMs: tuning.githubMaxWaitMs ?? GITHUB_MAX_WAIT_MS,
+    onWait: options.onWait ?? (() => undefined),
+  });
   // @actions/github's own fetch goes through HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured) as
   // the runner's settings say, deciding for the GITHUB_API_URL of the moment it was loaded.
   // Passing `request` replaces its defaults as a whole, so that fetch is wrapped, not dropped.
   const proxyAwareFetch = defaults.request!.fetch as typeof fetch;
-  const fetchWithTimeout: typeof fetch = (input, init) =>
-    proxyAwareFetch(input, {
-      ...init,
-      signal: init?.signal
-        ? AbortSignal.any([init.signal, AbortSignal.timeout(tuning.timeoutMs)])
-        : AbortSignal.timeout(tuning.timeoutMs),
-    });
-  const octokit = getOctokit(
+  const fetch = guardedFetch(proxyAwareFetch, {
+    apiUrl,
+    timeoutMs: tuning.timeoutMs,
+    maxAnswerBytes: options.maxAnswerBytes ?? MAX_ANSWER_BYTES,
+  });
+  const neverAgain = () => false;
+  return getOctokit(
     token,
     {
       // Given, not what @actions/github read when imported: the process may be pointed elsewhere.
       baseUrl: apiUrl,
-      request: { fetch: fetchWithTimeout },
+      request: { fetch },
       retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
       throttle: {
-        onRateLimit: retryTwice,
-        onSecondaryRateLimit: retryTwice,
+        // The gate below has waited already; the plugin only paces.
+        onRateLimit: neverAgain,
+        onSecondaryRateLimit: neverAgain,
         ...(writeIntervalMs === GITHUB_WRITE_INTERVAL_MS
           ? {}
           : {
@@ -64,46 +102,97 @@ export function githubClient(token: string, apiUrl: string, tuning: GitHubTuning
             }),
       },
     },
+    // First in the list is nearest the wire: the retry plugin retries around the gate.
+    rateLimitGuard(gate, clock),
     retry,
     throttling,
   );
-  // Pages are followed as GitHub's Link header says: the token goes to the API's origin only,
-  // whatever a proxy or a misconfigured server writes there. Refused before any retry.
-  const apiOrigin = originOf(apiUrl);
-  octokit.hook.before('request', (options) => {
-    const url = String(options.url);
-    if (apiOrigin === undefined || !/^[a-z][a-z0-9+.-]*:/i.test(url)) return;
-    const origin = originOf(url);
-    if (origin !== apiOrigin) {
-      throw new Error(
-        `GitHub linked to ${origin ?? 'an unreadable URL'}, outside ${apiOrigin}; the github-token is not sent there`,
-      );
-    }
-  });
-  return octokit;
 }
 
-function originOf(url: string): string | undefined {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
+/**
+ * Every call waits at the gate while a rate limit is in force; a call that meets one closes it
+ * and is tried again when it opens, at most RATE_LIMIT_RETRIES times. A refusal of the wire
+ * (a redirect elsewhere, an oversized answer) and a limit not waited out are final. The first
+ * write goes alone, as the MijnKlantportaal calls start: a limit (or refusal) it meets holds
+ * back the others before they are sent.
+ */
+function rateLimitGuard(gate: RateLimitGate, clock: Clock): OctokitPlugin {
+  return (octokit) => {
+    /** Settles when the first write has GitHub's first answer (or no answer). */
+    let firstAnswer: Promise<void> | undefined;
+    octokit.hook.wrap('request', async (request, options) => {
+      const write = options.method !== 'GET' && options.method !== 'HEAD';
+      let answered: (() => void) | undefined;
+      if (write && firstAnswer) await firstAnswer;
+      else if (write) firstAnswer = new Promise((resolve) => (answered = resolve));
+      for (let retries = 0; ; retries++) {
+        try {
+          await gate.clear();
+          return await request(options);
+        } catch (error) {
+          const refusal = refusalIn(error);
+          if (refusal) throw final(refusal);
+          const limit = rateLimitOf(error, clock.now());
+          if (!limit) throw error;
+          try {
+            gate.meet(limit, retries);
+          } catch (refused) {
+            throw final(refused as GitHubRefusal);
+          }
+        } finally {
+          // The others go once the gate knows what the first answer said.
+          answered?.();
+        }
+      }
+    });
+  };
+}
+
+/** The refusal an error is, or carries as its cause (Octokit wraps what fetch throws). */
+function refusalIn(error: unknown): GitHubRefusal | undefined {
+  if (error instanceof GitHubRefusal) return error;
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  return cause instanceof GitHubRefusal ? cause : undefined;
+}
+
+/** The retry plugin reads `error.request` of whatever fails; a refusal has no retries left. */
+function final(refusal: GitHubRefusal): GitHubRefusal {
+  if (!('request' in refusal)) {
+    Object.defineProperty(refusal, 'request', { value: { request: { retries: 0 } } });
   }
+  return refusal;
 }
 
-/** GitHub's status and message, for sentences like "GitHub answered 403: Resource not ...". */
+/**
+ * GitHub's status and message, for sentences like "GitHub answered 403: Resource not ...".
+ * "Could not be reached" only when no answer came; a refusal of this client says its own why.
+ */
 export function githubAnswer(error: unknown): { status?: number; said: string } {
+  const refusal = refusalIn(error);
+  if (refusal) return { said: refusal.message };
   const status = (error as { status?: unknown }).status;
   const response = (error as { response?: { data?: { message?: unknown } } }).response;
-  const message = response?.data?.message;
-  if (typeof status !== 'number' || !response) {
-    // Octokit reports a network failure as status 500 without a response.
+  if (typeof status === 'number' && response) {
+    const message = response.data?.message;
+    return {
+      status,
+      said: `GitHub answered ${status}${typeof message === 'string' ? `: ${message}` : ''}`,
+    };
+  }
+  const chain = errorChain(error);
+  const broke = chain.find((e) => e instanceof AnswerBrokeOff);
+  if (broke) return { said: broke.message };
+  // Octokit reports a failed fetch as an HttpError (status 500) without a response.
+  if (chain.some((e) => ['HttpError', 'AbortError', 'TimeoutError'].includes(e.name))) {
     return { said: `GitHub could not be reached (${causes(error)})` };
   }
-  return {
-    status,
-    said: `GitHub answered ${status}${typeof message === 'string' ? `: ${message}` : ''}`,
-  };
+  return { said: `GitHub's answer could not be used (${causes(error)})` };
+}
+
+function errorChain(error: unknown): Error[] {
+  const chain: Error[] = [];
+  for (let e: unknown = error; e instanceof Error && chain.length < 5; e = e.cause) chain.push(e);
+  return chain;
 }
 
 /**
@@ -130,12 +219,4 @@ export async function tokenIdentity(
     );
   }
   return undefined;
-}
-
-function causes(error: unknown): string {
-  const messages: string[] = [];
-  for (let e: unknown = error; e instanceof Error && messages.length < 4; e = e.cause) {
-    messages.push(e.message);
-  }
-  return messages.join(': ') || String(error);
 }

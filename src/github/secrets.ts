@@ -1,6 +1,8 @@
 // Repository, environment and organization secrets through Octokit (at GITHUB_API_URL, so
 // GitHub Enterprise Server works too). The public key and the names already there are read
-// once per run; each value is sealed and written with the key's id.
+// once per run, and checked against GitHub's documented shapes before anything is created;
+// each value is sealed and written with the key's id, and counts as written only on GitHub's
+// 201 or 204. A key rotated meanwhile is read again once.
 import { secretNameKey } from '../config/secret-names.js';
 import { sealSecret } from '../secrets/seal.js';
 import {
@@ -13,9 +15,11 @@ import {
   githubAnswer,
   githubClient,
   type GitHubClient,
+  type GitHubClientOptions,
   type GitHubTuning,
   type Repository,
 } from './client.js';
+import { GitHubRefusal } from './wire.js';
 
 /** Where the secrets go and how to reach GitHub: the few settings a GitHub store needs. */
 export interface GitHubSecretsOptions {
@@ -26,6 +30,9 @@ export interface GitHubSecretsOptions {
   githubToken: string | undefined;
   githubApiUrl: string;
   tuning: GitHubTuning;
+  /** Told about each rate-limit wait (the log); tests may also pass a clock. */
+  onWait?: GitHubClientOptions['onWait'];
+  clock?: GitHubClientOptions['clock'];
 }
 
 type Scope =
@@ -52,28 +59,44 @@ interface PublicKey {
   key: string;
 }
 
+/** GitHub's limits on secrets per scope ("Limits for secrets" in its Actions documentation). */
+const SECRET_CAP: Record<Scope['kind'], number> = {
+  repository: 100,
+  environment: 100,
+  organization: 1000,
+};
+
 export class GitHubSecretsTarget implements SecretTarget {
   readonly description: string;
   readonly persistent = true;
   private readonly scope: Scope;
   private readonly octokit: GitHubClient;
   private key: PublicKey | undefined;
+  /** The key read again after GitHub refused one (at most once per key). */
+  private readonly rereads = new Map<PublicKey, Promise<PublicKey>>();
   /** secretNameKey -> visibility (organization secrets) of the secrets already there. */
   private existing = new Map<string, Visibility | undefined>();
   /** GitHub's Date header of the first listing page (ms). */
   private clock: number | undefined;
+  /** Set when GitHub said the scope holds its maximum of secrets: new names are not sent. */
+  private capReached: SecretTargetError | undefined;
 
   constructor(options: GitHubSecretsOptions) {
     this.scope = scopeOf(options);
     this.description = describeScope(this.scope);
-    this.octokit = githubClient(options.githubToken!, options.githubApiUrl, options.tuning);
+    this.octokit = githubClient(options.githubToken!, options.githubApiUrl, options.tuning, {
+      onWait: options.onWait,
+      clock: options.clock,
+    });
+    // Every answer is checked against its documented shape as it arrives, pages included.
+    this.octokit.hook.after('request', (response, request) => {
+      const problem = shapeProblem(request.method, String(request.url), response.data);
+      if (problem) throw new GitHubRefusal(problem);
+    });
   }
 
   async prepare(): Promise<TargetSecrets> {
-    const [key, listed] = await Promise.all([
-      this.request('read', 'GET', '/public-key').then((data) => data as PublicKey),
-      this.listSecrets(),
-    ]);
+    const [key, listed] = await Promise.all([this.readKey(), this.listSecrets()]);
     this.key = key;
     this.existing = new Map([...listed].map(([name, s]) => [name, s.visibility]));
     return {
@@ -84,21 +107,84 @@ export class GitHubSecretsTarget implements SecretTarget {
 
   async write(name: string, value: string): Promise<void> {
     if (!this.key) throw new SecretTargetError('the secret target was not prepared');
-    const body: Record<string, unknown> = {
-      encrypted_value: await sealSecret(value, this.key.key),
-      key_id: this.key.key_id,
-    };
+    const nameKey = secretNameKey(name);
+    if (this.capReached && !this.existing.has(nameKey)) throw this.capReached;
+    const body: Record<string, unknown> = {};
     if (this.scope.kind === 'organization') {
       // Writing without visibility and repositories would reset them: keep what is there.
-      const key = secretNameKey(name);
-      const visibility = this.existing.has(key) ? this.existing.get(key) : 'private';
+      const visibility = this.existing.has(nameKey) ? this.existing.get(nameKey) : 'private';
       body.visibility = visibility ?? 'private';
       if (visibility === 'selected') {
-        body.selected_repository_ids = await this.selectedRepositories(key);
+        body.selected_repository_ids = await this.selectedRepositories(nameKey);
       }
     }
-    await this.request('write', 'PUT', `/${encodeURIComponent(name)}`, body);
-    this.existing.set(secretNameKey(name), body.visibility as Visibility | undefined);
+    const key = this.key;
+    try {
+      await this.put(name, value, key, body);
+    } catch (error) {
+      if (!keyRefused(error)) throw this.writeError(error, nameKey);
+      // GitHub rotated the key since it was read: read it again (once), seal anew, write again.
+      const fresh = await this.rereadKey(key);
+      if (fresh.key_id === key.key_id && fresh.key === key.key) {
+        throw this.writeError(error, nameKey, ' (the public key read again is the same)');
+      }
+      try {
+        await this.put(name, value, fresh, body);
+      } catch (again) {
+        throw this.writeError(again, nameKey);
+      }
+    }
+    this.existing.set(nameKey, body.visibility as Visibility | undefined);
+  }
+
+  /** One sealed PUT; it counts as written only on GitHub's own 201 (created) or 204 (updated). */
+  private async put(
+    name: string,
+    value: string,
+    key: PublicKey,
+    body: Record<string, unknown>,
+  ): Promise<void> {
+    const path = `${secretsPath(this.scope)}/${encodeURIComponent(name)}`;
+    const { status } = await this.octokit.request(`PUT ${path}`, {
+      ...body,
+      encrypted_value: await sealSecret(value, key.key),
+      key_id: key.key_id,
+    });
+    if (status !== 201 && status !== 204) {
+      throw new GitHubRefusal(
+        `GitHub answered ${status}, not 201 or 204, so the secret does not count as written`,
+      );
+    }
+  }
+
+  private writeError(error: unknown, nameKey: string, detail = ''): SecretTargetError {
+    const { status, said } = githubAnswer(error);
+    if (status !== undefined && status >= 400 && /maximum number of secrets/i.test(said)) {
+      // Updates of names already there still go; new names are not sent again.
+      const cap = SECRET_CAP[this.scope.kind];
+      const blocked = `the ${describeScope(this.scope)} are full (GitHub allows ${cap} secrets): remove secrets that are no longer used there, or choose another secrets-target`;
+      const capped = new SecretTargetError(
+        `cannot write ${describeScope(this.scope)} (${said}): ${blocked}`,
+        blocked,
+      );
+      if (!this.existing.has(nameKey)) this.capReached = capped;
+      return capped;
+    }
+    return new SecretTargetError(`${explain(error, 'write', this.scope)}${detail}`);
+  }
+
+  private async readKey(): Promise<PublicKey> {
+    return (await this.request('read', 'GET', '/public-key')) as PublicKey;
+  }
+
+  /** The key read again after GitHub refused `stale`: one GET, shared by every write that used it. */
+  private rereadKey(stale: PublicKey): Promise<PublicKey> {
+    let reread = this.rereads.get(stale);
+    if (!reread) {
+      reread = this.readKey().then((key) => (this.key = key));
+      this.rereads.set(stale, reread);
+    }
+    return reread;
   }
 
   private async listSecrets(): Promise<Map<string, ListedSecret>> {
@@ -152,6 +238,68 @@ export class GitHubSecretsTarget implements SecretTarget {
   }
 }
 
+/** GitHub refused the sealed value for its key: rotated since it was read ("key_id mismatch"). */
+function keyRefused(error: unknown): boolean {
+  const { status, said } = githubAnswer(error);
+  return status === 422 && /key_id|improperly encrypted/i.test(said);
+}
+
+/**
+ * What is wrong with a GitHub answer to one of a secret store's reads, or undefined when it has
+ * the documented shape: the public key (base64 of a 32-byte key, with a key_id), the list of
+ * secrets and an organization secret's list of repositories. The last path segment tells them
+ * apart: secret names hold no hyphen, so no secret is called `public-key`.
+ */
+export function shapeProblem(method: string, url: string, data: unknown): string | undefined {
+  if (method.toUpperCase() !== 'GET') return undefined;
+  const segment = new URL(url, 'http://github.invalid').pathname.split('/').pop();
+  const answer = (what: string, problem: string) =>
+    `GitHub's answer is not ${what} as GitHub documents it (${problem}); nothing is written with it`;
+  const record = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (segment === 'public-key') {
+    if (!record(data)) return answer('a public key', 'not a JSON object');
+    const { key, key_id: keyId } = data;
+    if (typeof keyId !== 'string' || keyId.trim() === '') {
+      return answer('a public key', 'no key_id');
+    }
+    if (typeof key !== 'string' || !BASE64.test(key) || Buffer.from(key, 'base64').length !== 32) {
+      return answer('a public key', 'the key is not base64 of 32 bytes');
+    }
+    return undefined;
+  }
+  if (segment === 'secrets' || segment === 'repositories') {
+    const list = segment === 'secrets' ? 'the list of secrets' : 'the list of repositories';
+    if (!record(data) || typeof data.total_count !== 'number') {
+      return answer(list, 'no total_count');
+    }
+    const items = data[segment];
+    if (!Array.isArray(items)) return answer(list, `no ${segment} list`);
+    const wrong = items.findIndex((item) =>
+      segment === 'secrets' ? !listedSecret(item) : !record(item) || !Number.isInteger(item.id),
+    );
+    if (wrong >= 0)
+      return answer(
+        list,
+        `entry ${wrong + 1} is not a ${segment === 'secrets' ? 'named secret' : 'repository with an id'}`,
+      );
+  }
+  return undefined;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function listedSecret(item: unknown): item is ListedSecret {
+  if (typeof item !== 'object' || item === null) return false;
+  const { name, updated_at: updatedAt, visibility } = item as Record<string, unknown>;
+  return (
+    typeof name === 'string' &&
+    name !== '' &&
+    (updatedAt === undefined || typeof updatedAt === 'string') &&
+    (visibility === undefined || ['all', 'private', 'selected'].includes(visibility as string))
+  );
+}
+
 function scopeOf(options: GitHubSecretsOptions): Scope {
   const { owner, repo } = options.repository ?? { owner: '', repo: '' };
   switch (options.secretsTarget) {
@@ -193,6 +341,8 @@ function describeScope(scope: Scope): string {
 function explain(error: unknown, access: 'read' | 'write', scope: Scope): string {
   const { status, said } = githubAnswer(error);
   const what = `${access} ${describeScope(scope)}`;
+  // Not an answer about the token: a refusal of this client, a rate limit, no answer at all.
+  if (status === undefined) return `cannot ${what}: ${said}`;
   if (status === 401) {
     return `cannot ${what} (${said}): the github-token is invalid or expired`;
   }

@@ -22,7 +22,14 @@ export interface SecretTarget {
 
 /** Raised by a target for a write or read it could not do; the message says what to fix. */
 export class SecretTargetError extends Error {
-  constructor(message: string) {
+  /**
+   * @param blocked what must change at the target before any run can write the secret (the
+   *   target is full); undefined when the next run may simply write it
+   */
+  constructor(
+    message: string,
+    readonly blocked?: string,
+  ) {
     super(message);
     this.name = 'SecretTargetError';
   }

@@ -34,6 +34,11 @@ export interface Emulators {
   github: GitHubEmulator;
   /** Another MijnKlantportaal origin, to prove that the token never goes there. */
   foreign: MkpEmulator;
+  /**
+   * Another GitHub origin, which decrypts what it is sent like the first: it must get no call,
+   * so that no token and no secret, sealed or not, goes there.
+   */
+  foreignGithub: GitHubEmulator;
 }
 
 export interface RunnableCell {
@@ -62,6 +67,15 @@ export interface RunnableCell {
   target?: 'repository' | 'outputs';
   /** For a cell that sets a state up rather than injecting a fault: did the faulty run meet it? */
   met?: (faulty: ActionRun) => boolean;
+  /** A cell of the GitHub-answers section (issue 26). */
+  githubSide?: boolean;
+  /** What else the faulty run must show, as problems (empty when it holds). */
+  check?: (faulty: ActionRun, emulators: Emulators) => string[];
+  /**
+   * What a person does between the runs, as the faulty run told them (a state that no retry
+   * and no next run can change on its own); `did` says it for RELIABILITY.md.
+   */
+  remedy?: { did: string; apply: (emulators: Emulators) => void };
 }
 
 export interface SkippedCell {
@@ -584,6 +598,172 @@ const RIGHT_SECRET_CELLS: RunnableCell[] = [
   },
 ];
 
+const SECONDARY_LIMIT =
+  'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
+const ABUSE_LIMIT =
+  'You have triggered an abuse detection mechanism. Please wait a few minutes before you try again.';
+const NOT_FOLLOWED = 'not followed: the github-token and the secrets go to';
+const logSays = (text: string) => (faulty: ActionRun) =>
+  faulty.stdout.includes(text) ? [] : [`the faulty run's log does not say "${text}"`];
+const noCreate = (faulty: ActionRun) =>
+  faulty.outputs.created === undefined || faulty.outputs.created === '[]'
+    ? []
+    : ['a webhook was created although the target could not be used'];
+/** Unused secrets at the target of the cap cell, beside the one of ALREADY_AT_TARGET. */
+const UNUSED = Array.from(
+  { length: 98 },
+  (_, i) => `OLD_INTEGRATION_${String(i).padStart(2, '0')}`,
+);
+
+/**
+ * Issue 26: GitHub's answers handled as carefully as MijnKlantportaal's. Every cell has a
+ * second GitHub emulator on another origin, which decrypts what it gets and must get nothing.
+ */
+const GITHUB_CELLS: RunnableCell[] = githubSide([
+  {
+    kind: 'run',
+    fault: 'a cross-origin redirect of the public key',
+    phase: 'list',
+    did: 'answered the public-key GET with 302 to a second GitHub emulator, which serves its own key and decrypts',
+    inject: ({ github: gh, foreignGithub }) =>
+      gh.inject({
+        method: 'GET',
+        pathIncludes: '/public-key',
+        redirect: { to: foreignGithub.url },
+      }),
+    expect: fails(NOT_FOLLOWED),
+    check: noCreate,
+  },
+  {
+    kind: 'run',
+    fault: 'a cross-origin redirect of the secret writes',
+    phase: 'secret write',
+    did: 'answered every secret PUT with 307 to a second GitHub emulator, which decrypts',
+    inject: ({ github: gh, foreignGithub }) =>
+      gh.inject({
+        method: 'PUT',
+        pathIncludes: SECRETS_PUT,
+        redirect: { to: foreignGithub.url, status: 307 },
+        times: 100,
+      }),
+    expect: fails(NOT_FOLLOWED),
+  },
+  {
+    kind: 'run',
+    fault: 'a secondary rate limit, retry-after in seconds',
+    phase: 'secret write',
+    did: 'answered the first secret PUT with 403 "You have exceeded a secondary rate limit", retry-after 1',
+    inject: ({ github: gh }) =>
+      gh.inject({
+        method: 'PUT',
+        pathIncludes: SECRETS_PUT,
+        status: 403,
+        message: SECONDARY_LIMIT,
+      }),
+    expect: RECOVERS,
+    check: logSays('GitHub asks to wait 1 s'),
+  },
+  {
+    kind: 'run',
+    fault: 'a secondary rate limit in the older wording, retry-after as an HTTP date',
+    phase: 'secret write',
+    did: 'answered the first secret PUT with 403 "You have triggered an abuse detection mechanism", retry-after an HTTP date 4 s after the run began',
+    inject: ({ github: gh }) =>
+      gh.inject({
+        method: 'PUT',
+        pathIncludes: SECRETS_PUT,
+        status: 403,
+        message: ABUSE_LIMIT,
+        retryAfter: new Date(Date.now() + 4_000).toUTCString(),
+      }),
+    expect: RECOVERS,
+    check: logSays('(secondary rate limit); GitHub calls pause until then'),
+  },
+  {
+    kind: 'run',
+    fault: 'a primary rate limit an hour away',
+    phase: 'secret write',
+    did: 'answered every secret PUT with 403 "API rate limit exceeded", x-ratelimit-remaining 0, x-ratelimit-reset an hour ahead',
+    inject: ({ github: gh }) =>
+      gh.inject({
+        method: 'PUT',
+        pathIncludes: SECRETS_PUT,
+        status: 403,
+        message: 'API rate limit exceeded for installation ID 4242.',
+        rateLimitReset: Math.floor(Date.now() / 1000) + 3600,
+        times: 100,
+      }),
+    expect: fails('longer than the 5 min a run waits for GitHub; not retried'),
+    check: (faulty) => [
+      ...(faulty.stdout.includes('lacks the permission')
+        ? ['a rate limit was called a missing permission']
+        : []),
+    ],
+  },
+  {
+    kind: 'run',
+    fault: 'a key rotated between the read and the writes',
+    phase: 'secret write',
+    did: 'gave the repository a new key pair right after answering the public-key GET; PUTs sealed for the old key are refused with 422',
+    inject: ({ github: gh }) =>
+      gh.inject({ method: 'GET', pathIncludes: '/public-key', rotateKeyOf: SCOPE }),
+    expect: RECOVERS,
+  },
+  {
+    kind: 'run',
+    fault: 'a malformed public key',
+    phase: 'list',
+    did: 'answered the public-key GET with a key of 16 bytes',
+    inject: ({ github: gh }) =>
+      gh.inject({
+        method: 'GET',
+        pathIncludes: '/public-key',
+        json: { key_id: '568250167242549743', key: Buffer.alloc(16, 1).toString('base64') },
+      }),
+    expect: fails("GitHub's answer is not a public key as GitHub documents it"),
+    check: noCreate,
+  },
+  {
+    kind: 'run',
+    fault: 'an oversized answer',
+    phase: 'list',
+    did: 'streamed 400 MiB as the answer to the public-key GET',
+    inject: ({ github: gh }) =>
+      gh.inject({ method: 'GET', pathIncludes: '/public-key', body: 'flood' }),
+    expect: fails('with a body over 1 MiB, refused unread'),
+    check: (faulty, { github: gh }) => [
+      ...noCreate(faulty),
+      ...(gh.floodBytesSent < 64 * 1024 * 1024
+        ? []
+        : [`${gh.floodBytesSent} bytes were sent before the action stopped reading`]),
+    ],
+  },
+  {
+    kind: 'run',
+    fault: "GitHub's cap of 100 secrets",
+    phase: 'secret write',
+    did: `held ${UNUSED.length + 1} repository secrets, so that the second new one is past GitHub's cap of 100`,
+    inject: ({ github: gh }) => {
+      for (const name of UNUSED) gh.putSecret(SCOPE, name, 'an old value');
+    },
+    met: (faulty) => faulty.stdout.includes('Maximum number of secrets reached'),
+    expect: fails(
+      'are full (GitHub allows 100 secrets): remove secrets that are no longer used there',
+    ),
+    check: logSays('Secrets that no run can write yet'),
+    remedy: {
+      did: 'removed 10 unused secrets, as the run said',
+      apply: ({ github: gh }) => {
+        for (const name of UNUSED.slice(0, 10)) gh.removeSecret(SCOPE, name);
+      },
+    },
+  },
+]);
+
+function githubSide(cells: RunnableCell[]): RunnableCell[] {
+  return cells.map((cell) => ({ ...cell, githubSide: true }));
+}
+
 const cellsOf = (rows: Row[], beyond: boolean): Cell[] =>
   rows.flatMap((row) =>
     PHASES.map((phase): Cell => ({ ...row[phase], fault: row.fault, phase, beyond }) as Cell),
@@ -595,6 +775,7 @@ export const CELLS: readonly Cell[] = [
   SCENARIO_CELL,
   ...cellsOf(MORE_ROWS, true),
   ...RIGHT_SECRET_CELLS,
+  ...GITHUB_CELLS,
 ];
 
 /** The per-attempt MijnKlantportaal timeout of every run but the slow cells' faulty one. */
@@ -717,6 +898,28 @@ export const HOSTILE: readonly HostileCell[] = [
     exitCode: 1,
     says: 'input `repository` must be owner/name',
     calls: 0,
+  },
+  {
+    attack: 'a dot segment in `environment`',
+    tried: "`environment: ..`, which URL parsing would resolve to the repository's own secrets",
+    outcome: 'refused at input validation before any call',
+    inputs: { environment: '..', 'secrets-target': 'environment' },
+    exitCode: 1,
+    says: "input `environment` must be an environment's name",
+    calls: 0,
+    check: (_run, { github: gh }) =>
+      gh.calls.length === 0 ? [] : [`GitHub got ${gh.calls.length} call(s)`],
+  },
+  {
+    attack: 'a name that is no login in `organization`',
+    tried: '`organization: Acme Corp`',
+    outcome: 'refused at input validation before any call',
+    inputs: { organization: 'Acme Corp', 'secrets-target': 'organization' },
+    exitCode: 1,
+    says: "input `organization` must be an organization's login",
+    calls: 0,
+    check: (_run, { github: gh }) =>
+      gh.calls.length === 0 ? [] : [`GitHub got ${gh.calls.length} call(s)`],
   },
   refusedUrl(
     'a cloud metadata address',

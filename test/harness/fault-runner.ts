@@ -102,8 +102,9 @@ export async function runCell(cell: RunnableCell): Promise<CellResult> {
     }),
     github: await GitHubEmulator.start(),
     foreign: await MkpEmulator.start(),
+    foreignGithub: await GitHubEmulator.start(),
   };
-  const { mkp: account, github: gh, foreign } = emulators;
+  const { mkp: account, github: gh, foreign, foreignGithub } = emulators;
   const cwd = await mkdtemp(join(tmpdir(), 'mkp-faults-'));
   try {
     await writeFile(join(cwd, 'webhooks.yaml'), WEBHOOKS_YAML);
@@ -118,9 +119,11 @@ export async function runCell(cell: RunnableCell): Promise<CellResult> {
       : injected - pendingFaults(account) - pendingFaults(gh);
     const afterFaulty = [...account.records];
     const deliveredAfterFaulty = deliveredBy(cell, faultyRun.run, gh);
+    const shown = cell.check?.(faultyRun.run, emulators) ?? [];
 
     withdrawFaults(account);
     withdrawFaults(gh);
+    cell.remedy?.apply(emulators);
     const nextRun = await runOnce(emulators, cwd, DEFAULT_TIMEOUT_MS, {
       ...cell,
       signal: undefined,
@@ -158,10 +161,17 @@ export async function runCell(cell: RunnableCell): Promise<CellResult> {
         6,
         foreign.calls.length > 0 ? [`the foreign origin got ${foreign.calls.length} call(s)`] : [],
       ),
+      ...as(
+        6,
+        foreignGithub.calls.length > 0
+          ? [`the foreign GitHub origin got ${foreignGithub.calls.length} call(s)`]
+          : [],
+      ),
+      ...as(3, shown, 'faulty run'),
     ];
     return { cell, faulty: faultyRun.record, next: nextRun.record, faultsMet, violations };
   } finally {
-    await Promise.all([account.close(), gh.close(), foreign.close()]);
+    await Promise.all([account.close(), gh.close(), foreign.close(), foreignGithub.close()]);
     await rm(cwd, { recursive: true, force: true });
   }
 }
@@ -390,8 +400,9 @@ export async function runHostile(cell: HostileCell): Promise<HostileResult> {
     mkp: await MkpEmulator.start(cell.mkp),
     github: await GitHubEmulator.start(),
     foreign: await MkpEmulator.start(),
+    foreignGithub: await GitHubEmulator.start(),
   };
-  const { mkp: account, github: gh, foreign } = emulators;
+  const { mkp: account, github: gh, foreign, foreignGithub } = emulators;
   const cwd = await mkdtemp(join(tmpdir(), 'mkp-hostile-'));
   try {
     await writeFile(join(cwd, 'webhooks.yaml'), cell.yaml ?? ONE_HOOK);
@@ -424,6 +435,7 @@ export async function runHostile(cell: HostileCell): Promise<HostileResult> {
         : [`the log does not say "${cell.says}": ${errorLines(run)}`]),
       ...(calls === cell.calls ? [] : [`${calls} MijnKlantportaal call(s), not ${cell.calls}`]),
       ...(foreign.calls.length > 0 ? ['the foreign origin was called'] : []),
+      ...(foreignGithub.calls.length > 0 ? ['the foreign GitHub origin was called'] : []),
       ...stackTraces(run),
       ...findLeaks({
         run,
@@ -444,7 +456,7 @@ export async function runHostile(cell: HostileCell): Promise<HostileResult> {
     ];
     return { cell, exitCode: run.exitCode, calls, violations };
   } finally {
-    await Promise.all([account.close(), gh.close(), foreign.close()]);
+    await Promise.all([account.close(), gh.close(), foreign.close(), foreignGithub.close()]);
     await rm(cwd, { recursive: true, force: true });
   }
 }

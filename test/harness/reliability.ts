@@ -99,7 +99,9 @@ export function renderReliability(
     '',
     '## The faults of the issue',
     '',
-    ...table(cells.filter((c) => !c.beyond && !(c.kind === 'run' && c.rightSecret))),
+    ...table(
+      cells.filter((c) => !c.beyond && !(c.kind === 'run' && (c.rightSecret || c.githubSide))),
+    ),
     '',
     '## Beyond the issue',
     '',
@@ -119,6 +121,21 @@ export function renderReliability(
     'then means one record per declaration in any spelling; property 4 wants exit 1 from both runs).',
     '',
     ...table(cells.filter((c) => c.kind === 'run' && c.rightSecret)),
+    '',
+    '## GitHub’s answers',
+    '',
+    'GitHub’s side handled as carefully as MijnKlantportaal’s. Each cell also has a second GitHub',
+    'emulator on another origin, which decrypts whatever it is sent like the first: it must get no',
+    'call (property 6), so no token and no secret, sealed or not, leaves `GITHUB_API_URL`’s origin.',
+    'A redirect there fails the call saying so; a secret counts as written only on GitHub’s own',
+    '201/204. A rate limit pauses every GitHub call and is waited out as GitHub says (both wordings',
+    'of a secondary limit, `retry-after` in seconds or as an HTTP date), unless it lasts beyond 5',
+    'minutes: then the write fails naming the reset time, and the next run writes it. A key',
+    'rotated between the read and the writes is read again once; a malformed key or an answer over',
+    '1 MiB stops the run before any webhook is created. At GitHub’s cap of 100 secrets the run says',
+    'so and what to do, and the next run comes after that was done.',
+    '',
+    ...table(cells.filter((c) => c.kind === 'run' && c.githubSide)),
     '',
     '## Not covered, and why',
     '',
@@ -209,6 +226,11 @@ function calls({ calls: c }: RunRecord): string {
 }
 
 function nextOutcome(next: RunRecord, cell: RunnableCell): string {
+  const after = cell.remedy ? `${cell.remedy.did}; then ` : '';
+  return `${after}${outcomeOfNext(next, cell)}`;
+}
+
+function outcomeOfNext(next: RunRecord, cell: RunnableCell): string {
   if (cell.expect.outcome === 'refuses' && next.exitCode === 1) {
     return `refused again (exit 1), created ${next.created}`;
   }

@@ -24,6 +24,8 @@ export interface GhCall {
   status: number;
   /** Date.now() when the request had been read */
   at: number;
+  /** how many other calls were still unanswered when this one had been read */
+  alongside: number;
   /** the parsed JSON body (the raw text when it is not JSON), for requests that sent one */
   body?: unknown;
 }
@@ -56,6 +58,11 @@ export interface GitHubEmulatorOptions {
    * and MijnKlantportaal. Default 0.
    */
   clockOffsetMs?: number;
+  /**
+   * How many secrets a scope may hold; default GitHub's documented limits: 100 repository, 100
+   * environment and 1000 organization secrets. A PUT of a new name past it is refused.
+   */
+  secretCaps?: Partial<Record<'repository' | 'environment' | 'organization', number>>;
 }
 
 export type TokenKind = 'github-actions' | 'app' | 'personal';
@@ -159,6 +166,7 @@ export class GitHubState {
   readonly tokenKind: TokenKind;
   /** How far GitHub's clock is from this machine's (see GitHubEmulatorOptions). */
   readonly clockOffsetMs: number;
+  readonly secretCaps: Record<'repository' | 'environment' | 'organization', number>;
   permissions: Permissions;
   /** lower-cased 'owner/name' -> repository */
   readonly repos = new Map<string, Repository>();
@@ -171,6 +179,12 @@ export class GitHubState {
     this.tokenKind = options.tokenKind ?? 'github-actions';
     this.login = options.login ?? DEFAULT_LOGIN[this.tokenKind];
     this.clockOffsetMs = options.clockOffsetMs ?? 0;
+    this.secretCaps = {
+      repository: 100,
+      environment: 100,
+      organization: 1000,
+      ...options.secretCaps,
+    };
     this.permissions = { ...ALL_WRITE, ...options.permissions };
     const repositories = options.repositories ?? [
       { fullName: 'acme/shop', id: 1001, environments: ['production'] },

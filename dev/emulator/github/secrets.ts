@@ -58,6 +58,8 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A
 const VISIBILITIES: readonly Visibility[] = ['all', 'private', 'selected'];
 const IMPROPERLY_ENCRYPTED =
   'Bad request - validation failed due to an improperly encrypted secret';
+/** GitHub's answer to a new secret past the scope's limit (the status is not verified). */
+const CAP_REACHED = 'Maximum number of secrets reached';
 
 /** Where a secrets route points, before the scope is resolved. */
 export type SecretsTarget =
@@ -133,6 +135,11 @@ export class SecretStores {
       }
     }
     store.set(upper, secret);
+  }
+
+  /** Removes a stored secret, as someone tidying the scope by hand; false when there was none. */
+  remove(scope: SecretScope, name: string): boolean {
+    return this.store(this.scopeKey(scope)).delete(name.toUpperCase());
   }
 
   /**
@@ -394,6 +401,10 @@ export class SecretStores {
     const store = this.store(key);
     const upper = name.toUpperCase();
     const previous = store.get(upper);
+    // Updates of secrets already there are fine at the limit; a new name is not.
+    if (!previous && store.size >= this.gh.secretCaps[scope.kind]) {
+      throw new ApiError(422, CAP_REACHED, { documentation_url: doc });
+    }
     const now = timestamp(this.gh.clockOffsetMs);
     const secret: StoredSecret = {
       name: upper,
