@@ -8,9 +8,17 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { parseWebhooksFile } from '../src/config/load.js';
 import type { WebhooksFile } from '../src/config/types.js';
 import { EVENT_TYPES } from '../src/events.js';
@@ -20,7 +28,7 @@ import type { RateBudget } from '../src/mkp/rate-gate.js';
 import { OutputsTarget } from '../src/secrets/outputs.js';
 import { sync } from '../src/sync.js';
 import { succeeded } from '../src/verdicts.js';
-import { MkpEmulator, type MkpEmulatorOptions } from '../dev/emulator/mkp.js';
+import { MkpEmulator, type MkpEmulatorOptions } from '../src/emulator/mkp.js';
 import { REPO_ROOT, runAction } from '../dev/harness/action-runner.js';
 
 const LATENCY_MS = 50;
@@ -32,6 +40,9 @@ const NOTES = [
   '- *ideal of N windows*: the yardstick of the issue, ceil(calls / 10) windows of 3 s; the *tight',
   '  floor* is the start of the last window plus one latency, which no client can beat.',
   '- *cold start*: `node dist/index.js` on a file with a validation error, minus bare `node -e 0`.',
+  "- *npm package*: `npm pack --dry-run`. The emulator's share is its chunk of the CLI bundle and",
+  "  that chunk's source map (packed: their gzip sizes). Without the emulator, the entry and the",
+  "  README's new sections, 1.0.0's package was 301 kB packed, 1147 kB unpacked, 10 files.",
   '- *Node 24*: GitHub runs the action on node24. The process-level rows (cold start, peak RSS)',
   '  run once per Node binary: this one, and those listed in `MKP_BENCH_NODE` (colon-separated).',
   '  A Node 24 binary from the npm registry: `mkdir -p /tmp/node24 && cd /tmp/node24 &&',
@@ -216,6 +227,37 @@ function coldStart(node: string) {
   });
 }
 
+/**
+ * The npm package (`npm pack`) and the CLI's parts: the entry that checks the Node version, the
+ * bundle, and the emulator's chunk, which only `mkp-webhooks-sync emulator` loads.
+ */
+function cliPackage() {
+  const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  const [packed] = JSON.parse(pack.stdout) as Array<{
+    size: number;
+    unpackedSize: number;
+    entryCount: number;
+  }>;
+  const main = join(REPO_ROOT, 'dist/cli/main');
+  const emulator = readdirSync(main)
+    .filter((f) => /^\d+\.index\.js$/.test(f))
+    .map((f) => join(main, f))
+    .filter((path) => readFileSync(path, 'utf8').includes('Unauthenticated.'));
+  if (emulator.length !== 1) throw new Error('cannot tell the emulator chunk of dist/cli/main/');
+  const code = readFileSync(emulator[0]!);
+  const map = readFileSync(`${emulator[0]!}.map`);
+  const kB = (bytes: number) => `${(bytes / 1024).toFixed(0)} kB`;
+  rows.push({
+    scenario: 'the npm package (npm pack), and what the emulator adds to it',
+    figures: `${kB(packed!.size)} packed, ${kB(packed!.unpackedSize)} unpacked, ${packed!.entryCount} files; the emulator chunk ${kB(code.length)} (+ ${kB(map.length)} source map) unpacked, about ${kB(gzipSync(code).length + gzipSync(map).length)} packed, loaded only by \`emulator\`; dist/cli/index.js ${kB(statSync(join(REPO_ROOT, 'dist/cli/index.js')).size)} before the CLI bundle (${kB(statSync(join(main, 'index.js')).size)})`,
+    target: '≤ 400 kB packed',
+    met: packed!.size <= 400 * 1024,
+  });
+}
+
 function loader() {
   const text = yamlOf(1000);
   const samples: number[] = [];
@@ -348,6 +390,7 @@ for (const n of [10, 50, 200]) await bulkCreate(n);
 await noOp(500);
 await rateLimited();
 for (const node of NODES) coldStart(node);
+cliPackage();
 loader();
 for (const node of NODES) await memory(node);
 

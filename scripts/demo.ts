@@ -8,10 +8,10 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { MkpEmulator } from '../src/emulator/mkp.js';
 import { runAction, type ActionRun } from '../dev/harness/action-runner.js';
 import { runCli, type CliRun } from '../dev/harness/processes.js';
-import { BILLING_HOOK_URL, DEMO_ACCOUNT } from './demo-account.js';
+import { BILLING_HOOK_URL, DEMO_ACCOUNT } from '../src/emulator/demo-account.js';
 
 const emulator = await MkpEmulator.start({ seed: DEMO_ACCOUNT });
 const secrets = () => emulator.records.map((r) => r.secret);

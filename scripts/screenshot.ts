@@ -25,7 +25,7 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import MarkdownIt from 'markdown-it';
 import { GitHubEmulator } from '../dev/emulator/github.js';
-import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { MkpEmulator } from '../src/emulator/mkp.js';
 import { REPO_ROOT, runAction, type ActionRun } from '../dev/harness/action-runner.js';
 
 const BILLING_HOOK_URL = 'https://billing.example.com/hooks/mkp?tenant=demo';

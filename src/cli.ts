@@ -1,13 +1,13 @@
-#!/usr/bin/env node
+import { lstat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadWebhooksFile } from './config/load.js';
-import { ConfigError, type WebhooksFile } from './config/types.js';
+import { ConfigError, type ConfigProblem, type WebhooksFile } from './config/types.js';
 import { checkApiUrl, DEFAULT_API_URL, readTuning, tokenProblem } from './inputs.js';
 import type { Log } from './log.js';
 import { connect, type MkpClient } from './mkp/client.js';
 import { checkedPlanJson, createdJson, planJson } from './report/outputs.js';
 import { renderProblems, renderText } from './report/terminal.js';
-import { Scrubber, scrubbingLog } from './scrub.js';
+import { MIN_MASKED_VARIABLE_LENGTH, Scrubber, scrubbingLog } from './scrub.js';
 import { closest } from './config/suggest.js';
 import { sync, type SyncResult } from './sync.js';
 import { createdIn, succeeded } from './verdicts.js';
@@ -17,8 +17,9 @@ import packageJson from '../package.json' with { type: 'json' };
 const { version } = packageJson;
 
 /**
- * The terminal shell: `mkp-webhooks-sync validate|plan|apply|import`. Same core as the Action;
- * the token comes from MKP_API_TOKEN, the base URL from MKP_API_URL. It never prints a secret.
+ * The terminal shell: `mkp-webhooks-sync validate|plan|apply|import|emulator|help`. Same core as
+ * the Action; the token comes from MKP_API_TOKEN, the base URL from MKP_API_URL. It never prints
+ * a secret. bin.ts loads it, after the Node version check.
  */
 const BIN = 'mkp-webhooks-sync';
 const USAGE = `usage: ${BIN} <command> [options]
@@ -28,6 +29,9 @@ commands:
   plan       show what apply would do (reads the account when MKP_API_TOKEN is set)
   apply      create the missing webhooks (needs MKP_API_TOKEN)
   import     write webhooks.yaml from the webhooks already on the account
+  emulator   serve a MijnKlantportaal emulator on 127.0.0.1, to try the others without an
+             account; it prints the MKP_API_URL and MKP_API_TOKEN to use
+  help       this text
 
 options:
   --config FILE   validate, plan, apply: the declarative file (default webhooks.yaml)
@@ -40,13 +44,19 @@ options:
                   import: secret-name template for every entry, e.g. {NAME}_{EVENT}_SECRET
   --owns PATTERN  import: only webhooks under this URL pattern (* any text), written as
                   the file's owns list; repeat it for several patterns
+  --port N        emulator: the port to listen on (default: any free port)
+  --seed ACCOUNT  emulator: none (an empty account, the default) or demo (two webhooks)
   -h, --help      this text
   -v, --version   the version
 
 environment: MKP_API_TOKEN (API key or OAuth token), MKP_API_URL (default ${DEFAULT_API_URL})
 `;
 
-const COMMANDS = ['validate', 'plan', 'apply', 'import'] as const;
+/** Where people read the file's format: the docs of the release line this CLI belongs to. */
+const FORMAT_DOCS =
+  'https://github.com/mkp-webhooks-sync/mkp-webhooks-sync/blob/v1/docs/webhooks-yaml.md';
+
+const COMMANDS = ['validate', 'plan', 'apply', 'import', 'emulator', 'help'] as const;
 type Command = (typeof COMMANDS)[number];
 
 /** Every option, and the commands it applies to (none: it applies to every command). */
@@ -58,6 +68,8 @@ const OPTIONS = {
   names: { type: 'string', for: ['import'] },
   'secret-template': { type: 'string', for: ['import'] },
   owns: { type: 'string', multiple: true, for: ['import'] },
+  port: { type: 'string', for: ['emulator'] },
+  seed: { type: 'string', for: ['emulator'] },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const satisfies Record<
@@ -87,9 +99,11 @@ export async function main(argv: string[], env = process.env): Promise<number> {
     },
   });
 
+  // With --json, every failure of validate, plan and apply prints one shape on stdout, once.
+  let jsonFailure: ((failure: JsonFailure) => void) | undefined;
   try {
     const { values, command } = parseCommandLine(argv);
-    if (values.help) {
+    if (values.help || command === 'help') {
       out(USAGE);
       return 0;
     }
@@ -97,19 +111,30 @@ export async function main(argv: string[], env = process.env): Promise<number> {
       out(`${version}\n`);
       return 0;
     }
-    if (!command) throw new UsageError(`expected a command: ${COMMANDS.join(', ')}`);
+    if (!command) {
+      // A bare `npx mkp-webhooks-sync` is how many people start: the usage teaches more than a line.
+      err(`error: expected a command\n\n${USAGE}`);
+      return 2;
+    }
+    if (command === 'emulator') return await emulatorCommand(values, out, err);
+    if (values.json) {
+      jsonFailure = (failure) => {
+        out(`${JSON.stringify(failureJson(command, failure))}\n`);
+        jsonFailure = undefined;
+      };
+    }
 
-    const token = env.MKP_API_TOKEN?.trim() || undefined;
+    const { token, problem: badToken } = readToken(env);
     if (token) log.mask(token);
-    const badToken = token === undefined ? undefined : tokenProblem('MKP_API_TOKEN', token);
     if (badToken) {
       err(`error: ${badToken}\n`);
+      jsonFailure?.({ error: badToken });
       return 1;
     }
     if ((command === 'apply' || command === 'import') && !token) {
-      err(
-        `error: ${command} needs MKP_API_TOKEN (a MijnKlantportaal API key with the webhooks scope)\n`,
-      );
+      const needs = `${command} needs MKP_API_TOKEN (a MijnKlantportaal API key with the webhooks scope)`;
+      err(`error: ${needs}\n`);
+      jsonFailure?.({ error: needs });
       return 1;
     }
     const client = () => makeClient(env, token!, log);
@@ -134,16 +159,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
 
     const json = values.json ?? false;
     const config = values.config ?? 'webhooks.yaml';
-    // What the failure shape of `--json` holds (README "Outside GitHub Actions").
-    const failed = (error: string, result?: SyncResult) => {
-      if (!json || command === 'validate') return;
-      const plan = result?.plan ? checkedPlanJson(result.plan) : null;
-      const body =
-        command === 'apply'
-          ? { error, plan, created: result ? createdJson(result) : [] }
-          : { error, plan };
-      out(`${JSON.stringify(body)}\n`);
-    };
+    const failed = (error: string, result?: SyncResult) => jsonFailure?.({ error, result });
 
     let file: WebhooksFile;
     try {
@@ -157,11 +173,12 @@ export async function main(argv: string[], env = process.env): Promise<number> {
       });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      if (json && command === 'validate') {
-        out(`${JSON.stringify({ valid: false, problems: error.problems })}\n`);
-      }
       err(renderProblems(error.problems));
-      failed(`${config} has ${plural(error.problems.length, 'problem')}; nothing was sent`);
+      if (await isMissing(config)) err(startHint(config));
+      jsonFailure?.({
+        error: `${config} has ${plural(error.problems.length, 'problem')}; nothing was sent`,
+        problems: error.problems,
+      });
       return 1;
     }
     for (const notice of file.notices ?? []) {
@@ -237,8 +254,90 @@ export async function main(argv: string[], env = process.env): Promise<number> {
       return 2;
     }
     err(`error: ${messageOf(error)}\n`);
+    jsonFailure?.({ error: messageOf(error) });
     return 1;
   }
+}
+
+/** What a failed `--json` run prints (docs/json.md): the problems of an invalid file, and what apply did. */
+interface JsonFailure {
+  error: string;
+  problems?: ConfigProblem[];
+  result?: SyncResult;
+}
+
+function failureJson(command: Command, { error, problems = [], result }: JsonFailure): object {
+  if (command === 'validate') return { valid: false, error, problems };
+  const plan = result?.plan ? checkedPlanJson(result.plan) : null;
+  if (command === 'apply') {
+    return { error, problems, plan, created: result ? createdJson(result) : [] };
+  }
+  return { error, problems, plan };
+}
+
+/**
+ * MKP_API_TOKEN, or why it is refused. The check comes before the token is masked: a refusal
+ * must stay readable. A token shorter than MIN_MASKED_VARIABLE_LENGTH is refused too: the
+ * scrubber cuts it out of everything printed, and `e` made every message `w***bhooks.yaml`;
+ * no real API key is that short.
+ */
+function readToken(env: Record<string, string | undefined>): { token?: string; problem?: string } {
+  const token = env.MKP_API_TOKEN?.trim() || undefined;
+  if (token === undefined) return {};
+  const problem = tokenProblem('MKP_API_TOKEN', token);
+  if (problem) return { token, problem };
+  if (token.length < MIN_MASKED_VARIABLE_LENGTH) {
+    return {
+      problem: `MKP_API_TOKEN is only ${plural(token.length, 'character')} long: a MijnKlantportaal API key or OAuth token is far longer (at least ${MIN_MASKED_VARIABLE_LENGTH} characters are needed to keep it out of what this command prints). Check what MKP_API_TOKEN holds; nothing was sent`,
+    };
+  }
+  return { token };
+}
+
+/** True when nothing is at `path` (not even a link), so the file is still to be written. */
+async function isMissing(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return false;
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'ENOENT';
+  }
+}
+
+/** What to do when there is no config file yet: write one, or import it from the account. */
+function startHint(config: string): string {
+  // A path to paste into a shell: quoted unless it is plain.
+  const word = /^[\w./-]+$/.test(config) ? config : `'${config.replace(/'/g, `'\\''`)}'`;
+  const output = config === 'webhooks.yaml' ? '' : ` --output ${word}`;
+  return `To start, write ${config} (the format: ${FORMAT_DOCS}), or write it from the webhooks already on the account: MKP_API_TOKEN=… ${BIN} import${output}\n`;
+}
+
+/** `emulator [--port N] [--seed none|demo]`: loads the emulator's chunk and serves until Ctrl-C. */
+async function emulatorCommand(
+  values: CliValues,
+  out: (text: string) => void,
+  err: (text: string) => void,
+): Promise<number> {
+  const port = values.port ?? '0';
+  const { portProblem, serveEmulator, SEEDS } = await import('./emulator/serve.js');
+  const problem = portProblem(port, '--port');
+  if (problem !== undefined) throw new UsageError(problem);
+  const seed = values.seed ?? 'none';
+  if (!Object.hasOwn(SEEDS, seed)) {
+    throw new UsageError(`--seed must be ${Object.keys(SEEDS).join(' or ')}, not ${seed}`);
+  }
+  return serveEmulator({
+    port: Number(port),
+    seed: seed as keyof typeof SEEDS,
+    portSetting: { set: '--port N', unset: 'leave out --port' },
+    cli: `npx ${BIN}`,
+    out,
+    fail: (sentence) => err(`error: ${sentence}\n`),
+    stop: new Promise((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    }),
+  });
 }
 
 /** argv -> the command and its options; a usage mistake is one UsageError sentence. */
@@ -250,6 +349,8 @@ interface CliValues {
   names?: string;
   'secret-template'?: string;
   owns?: string[];
+  port?: string;
+  seed?: string;
   help?: boolean;
   version?: boolean;
 }
@@ -300,6 +401,12 @@ function parseCommandLine(argv: string[]): { command: Command | undefined; value
     const guess = closest(first, COMMANDS);
     throw new UsageError(`unknown command ${first}${guess ? ` (did you mean ${guess}?)` : ''}`);
   }
+  // `help plan` prints the one usage text too.
+  const helpFor = command === 'help' && rest.length === 1 ? rest.shift() : undefined;
+  if (helpFor !== undefined && !(COMMANDS as readonly string[]).includes(helpFor)) {
+    const guess = closest(helpFor, COMMANDS);
+    throw new UsageError(`unknown command ${helpFor}${guess ? ` (did you mean ${guess}?)` : ''}`);
+  }
   if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0]}`);
 
   return { command, values: parsed.values as CliValues };
@@ -319,7 +426,15 @@ function makeClient(env: Record<string, string | undefined>, token: string, log:
   const tuning = readTuning(env, problems);
   if (problems.length > 0)
     throw new Error(problems.join('; ').replace(/input `api-url`/g, 'MKP_API_URL'));
-  return connect({ apiUrl, token, tuning, mask: log.mask, onRetry: log.info });
+  return connect({
+    apiUrl,
+    token,
+    tuning,
+    mask: log.mask,
+    onRetry: log.info,
+    // A person waits at the terminal: a refused port is said at once, not retried for 12 s.
+    shell: { urlSetting: 'MKP_API_URL', retryRefused: false },
+  });
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { parseWebhooksFile } from '../src/config/load.js';
-import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { MkpEmulator } from '../src/emulator/mkp.js';
 import { findLeaks } from './harness/leaks.js';
 import { runCli, type CliRun } from '../dev/harness/processes.js';
 
@@ -172,18 +172,28 @@ describe('manners', () => {
     const json = await runCli(['plan', '--json'], { cwd: dir(FILE), env });
     expect(json.code).toBe(1);
     const body = JSON.parse(json.stdout);
-    expect(Object.keys(body)).toEqual(['error', 'plan']);
+    expect(Object.keys(body)).toEqual(['error', 'problems', 'plan']);
+    expect(body.problems).toEqual([]);
     expect(body.plan).toBeNull();
     expect(body.error).toContain(denied);
 
     const apply = await runCli(['apply', '--json'], { cwd: dir(FILE), env });
     expect(apply.code).toBe(1);
-    expect(Object.keys(JSON.parse(apply.stdout))).toEqual(['error', 'plan', 'created']);
+    expect(Object.keys(JSON.parse(apply.stdout))).toEqual(['error', 'problems', 'plan', 'created']);
 
     const invalid = await runCli(['plan', '--json'], { cwd: dir('webhooks: 3\n'), env });
     expect(invalid.code).toBe(1);
+    // The problems themselves, not only their count (issue 24).
     expect(JSON.parse(invalid.stdout)).toEqual({
       error: 'webhooks.yaml has 1 problem; nothing was sent',
+      problems: [
+        {
+          file: 'webhooks.yaml',
+          line: 1,
+          column: 11,
+          message: expect.stringContaining('`webhooks` must be a list'),
+        },
+      ],
       plan: null,
     });
   });

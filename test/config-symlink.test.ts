@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { loadWebhooksFile, SYMLINK_REFUSED } from '../src/config/load.js';
 import { ConfigError } from '../src/config/types.js';
 import { GitHubEmulator } from '../dev/emulator/github.js';
-import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { MkpEmulator } from '../src/emulator/mkp.js';
 import { runAction } from '../dev/harness/action-runner.js';
 import { runCli } from '../dev/harness/processes.js';
 import { findLeaks } from './harness/leaks.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { GitHubEmulator, type SecretScope } from '../dev/emulator/github.js';
-import { MkpEmulator, type WebhookRecord } from '../dev/emulator/mkp.js';
+import { MkpEmulator, type WebhookRecord } from '../src/emulator/mkp.js';
 import type { WebhooksFile } from '../src/config/types.js';
 import { GitHubSecretsTarget } from '../src/github/secrets.js';
 import { RecordingLog } from '../src/log.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { GitHubEmulator } from '../dev/emulator/github.js';
-import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { MkpEmulator } from '../src/emulator/mkp.js';
 import { REPO_ROOT, runAction } from '../dev/harness/action-runner.js';
 import { expectNoLeak } from './harness/leaks.js';
 
@@ -198,13 +198,23 @@ async function runExample(step: ActionStep, fork: boolean) {
 const steps = workflows();
 
 describe('the example workflows run as written', () => {
-  it('finds the workflows: every example and the README snippet', () => {
+  it('finds the workflows: every example, and every workflow of the README is one of them', () => {
     const sources = steps.map((s) => s.source);
-    for (const name of readdirSync(join(REPO_ROOT, 'examples')).filter((f) => /\.ya?ml$/.test(f))) {
+    const examples = readdirSync(join(REPO_ROOT, 'examples')).filter((f) => /\.ya?ml$/.test(f));
+    for (const name of examples) {
       const source = `examples/${name}`;
       expect(sources.filter((s) => s === source || s.startsWith(`${source} (`))).not.toEqual([]);
     }
-    expect(sources.some((s) => s.startsWith('README.md'))).toBe(true);
+    // The README's workflows are generated from the examples, so each of them runs here.
+    const parsed = examples.map((name) =>
+      parse(readFileSync(join(REPO_ROOT, 'examples', name), 'utf8')),
+    );
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const workflows = [...readme.matchAll(/```ya?ml\n([\s\S]*?)```/g)]
+      .map((match) => parse(match[1]!) as unknown)
+      .filter((document) => actionSteps(document, 'README.md').length > 0);
+    expect(workflows.length).toBeGreaterThan(3);
+    for (const workflow of workflows) expect(parsed).toContainEqual(workflow);
   });
 
   it.each(steps.map((step) => [step.source, step] as const))(

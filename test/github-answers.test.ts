@@ -12,7 +12,7 @@ import {
   type GitHubEmulatorOptions,
   type SecretScope,
 } from '../dev/emulator/github.js';
-import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { MkpEmulator } from '../src/emulator/mkp.js';
 import { clientFor, subscription } from './harness/clients.js';
 import { FakeClock } from './harness/fake-clock.js';
 import { deliveries } from './harness/outcomes.js';

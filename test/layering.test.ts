@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals';
 // inputs and sit on top; nothing below them imports a shell or inputs.ts; the plan is pure.
 
 const SRC = resolve(import.meta.dirname, '../src');
-const SHELLS = ['main.ts', 'cli.ts', 'inputs.ts', 'index.ts'];
+const SHELLS = ['main.ts', 'cli.ts', 'inputs.ts', 'index.ts', 'bin.ts'];
 const BELOW_THE_SHELLS = ['report/', 'secrets/', 'github/', 'mkp/', 'config/', 'plan.ts'];
 /** Modules that reach the world: files, network, processes, the runner. */
 const IO =
@@ -84,6 +84,34 @@ describe('layering (STYLE.md)', () => {
           /\b(fetch|setTimeout|process\.\w+)\s*[.(]/.test(readFileSync(join(SRC, module), 'utf8'))),
     );
     expect(io).toEqual([]);
+  });
+
+  it('the CLI entry loads nothing of src/ before its Node check: only package.json', () => {
+    expect(graph.get('bin.ts')).toEqual(['../package.json']);
+  });
+
+  it('the emulator is the other side of the wire: it imports nothing of src/ outside its folder', () => {
+    const emulator = [...graph].filter(([file]) => file.startsWith('emulator/'));
+    expect(emulator.length).toBeGreaterThan(1);
+    const offending = emulator.flatMap(([file, imports]) =>
+      imports
+        .filter((i) => !i.startsWith('node:') && !i.startsWith('emulator/'))
+        .map((i) => `${file} imports ${i}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('only the CLI loads the emulator, and only on demand (a dynamic import: its own chunk)', () => {
+    const importers = [...graph]
+      .filter(
+        ([file, imports]) =>
+          !file.startsWith('emulator/') && imports.some((i) => i.startsWith('emulator/')),
+      )
+      .map(([file]) => file);
+    expect(importers).toEqual(['cli.ts']);
+    const cli = readFileSync(join(SRC, 'cli.ts'), 'utf8');
+    expect(cli).toMatch(/\bimport\(\s*'\.\/emulator\//);
+    expect(cli).not.toMatch(/^\s*import\s[^;]*?from\s+'\.\/emulator\//m);
   });
 
   it('has no import cycles', () => {

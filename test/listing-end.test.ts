@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ApiError } from '../src/mkp/errors.js';
-import { MkpEmulator, type MkpEmulatorOptions } from '../dev/emulator/mkp.js';
+import { MkpEmulator, type MkpEmulatorOptions } from '../src/emulator/mkp.js';
 import { runCli } from '../dev/harness/processes.js';
 import { clientFor } from './harness/clients.js';
 

@@ -10,7 +10,7 @@ import { RecordingLog } from '../src/log.js';
 import { driftMarker } from '../src/report/drift-issue.js';
 import { commentMarker } from '../src/report/pr-comment.js';
 import { GitHubEmulator } from '../dev/emulator/github.js';
-import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { MkpEmulator } from '../src/emulator/mkp.js';
 import { runAction } from '../dev/harness/action-runner.js';
 
 /**

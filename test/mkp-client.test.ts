@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { connect } from '../src/mkp/client.js';
 import { ApiError } from '../src/mkp/errors.js';
-import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { MkpEmulator } from '../src/emulator/mkp.js';
+import { freePort } from '../dev/harness/processes.js';
 import { clientFor } from './harness/clients.js';
 
 /** The API client and its HTTP layer, over real HTTP against the emulator (CONTRACT §4). */
@@ -289,6 +290,59 @@ describe('answers that cannot be trusted (CONTRACT §4)', () => {
       'list webhooks: cannot connect to 127.0.0.1:6000: fetch refuses that port; check api-url',
     );
     expect(retried).toEqual([]);
+  });
+
+  it('retries a refused connection within its budget (the Action), naming host and port', async () => {
+    const port = await freePort(); // nothing listens there
+    const retried: string[] = [];
+    const client = connect({
+      apiUrl: `http://127.0.0.1:${port}/v1`,
+      token: 'mkp-test-token',
+      tuning: { timeoutMs: 5_000, retryBaseMs: 1, budget: { limit: 60, windowMs: 60_000 } },
+      mask: () => {},
+      onRetry: (message) => retried.push(message),
+    });
+    const error = await failure(client.listWebhooks());
+    expect(error.message).toBe(
+      `list webhooks: 127.0.0.1:${port} refused the connection; gave up after 6 attempts`,
+    );
+    expect(retried).toHaveLength(5);
+    expect(retried[0]).toMatch(
+      new RegExp(`^list webhooks: 127\\.0\\.0\\.1:${port} refused the connection; retrying in`),
+    );
+  });
+
+  it('fails a refused connection at once for the CLI, naming host, port and MKP_API_URL', async () => {
+    const port = await freePort();
+    for (const host of ['127.0.0.1', 'localhost']) {
+      const retried: string[] = [];
+      const client = connect({
+        apiUrl: `http://${host}:${port}/v1`,
+        token: 'mkp-test-token',
+        tuning: { timeoutMs: 5_000, retryBaseMs: 1, budget: { limit: 60, windowMs: 60_000 } },
+        mask: () => {},
+        onRetry: (message) => retried.push(message),
+        shell: { urlSetting: 'MKP_API_URL', retryRefused: false },
+      });
+      const error = await failure(client.listWebhooks());
+      expect(error.message).toBe(
+        `list webhooks: cannot connect to ${host}:${port}: the connection was refused (is the API, or the emulator, running there?); check MKP_API_URL`,
+      );
+      expect(retried).toEqual([]);
+    }
+  });
+
+  it('names the API URL setting of the shell in its messages', async () => {
+    const client = connect({
+      apiUrl: 'https://api.mijnklantpotaal.invalid/v1',
+      token: 'mkp-test-token',
+      tuning: { timeoutMs: 5_000, retryBaseMs: 5, budget: { limit: 60, windowMs: 60_000 } },
+      mask: () => {},
+      shell: { urlSetting: 'MKP_API_URL' },
+    });
+    expect((await failure(client.listWebhooks())).message).toBe(
+      'list webhooks: cannot resolve api.mijnklantpotaal.invalid: check MKP_API_URL',
+    );
   });
 
   it('does not retry an invalid header value, and never quotes the token', async () => {

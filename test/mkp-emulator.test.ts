@@ -4,7 +4,7 @@ import type { ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { parse } from 'yaml';
-import { MkpEmulator, type MkpEmulatorOptions, type WebhookRecord } from '../dev/emulator/mkp.js';
+import { MkpEmulator, type MkpEmulatorOptions, type WebhookRecord } from '../src/emulator/mkp.js';
 
 // The emulator is only worth something if it is the API of openapi.yaml: every documented
 // answer is checked against the published schemas and headers.
@@ -767,6 +767,21 @@ describe('quirks for the right-secret scenarios', () => {
     expect(fresh.id).not.toBe(old.id);
     expect(fresh.secret).not.toBe(old.secret);
     expect(Date.parse(fresh.createdAt)).toBeGreaterThan(Date.parse(old.createdAt));
+  });
+});
+
+describe('as the CLI serves it (mkp-webhooks-sync emulator, running for days)', () => {
+  it('drops a request body over 1 MiB unread and keeps answering', async () => {
+    const emu = await emulator();
+    const sent = fetch(`${emu.baseUrl}/webhooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emu.token}`, 'content-type': 'application/json' },
+      body: 'x'.repeat(2 * 1024 * 1024),
+    });
+    await expect(sent).rejects.toThrow();
+    expect(emu.records).toEqual([]);
+    const listed = await call(emu, `${emu.baseUrl}/webhooks`);
+    expect(listed.status).toBe(200);
   });
 });
 

@@ -1,15 +1,26 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { MkpEmulator } from '../src/emulator/mkp.js';
 import { SCHEMA_URL } from '../src/adopt.js';
-import { REPO_ROOT } from '../dev/harness/action-runner.js';
+import { REPO_ROOT, testNode } from '../dev/harness/action-runner.js';
+import { startBackground } from '../dev/harness/processes.js';
 
 // The CLI as a user gets it from npm (CONTRACT §5): `npm pack`, then an install of the tarball
-// into an empty folder with no network, then `npx mkp-webhooks-sync …` from there.
+// into an empty folder with no network, then `npx mkp-webhooks-sync …` from there. And as the
+// README's Install section says to get it before a release is on npm: `npm pack` of a clone of
+// the repository (what `npm install github:…#TAG` packs), installed the same way.
 
 const run = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), 'mkp-package-'));
@@ -111,6 +122,61 @@ describe('the npm package', () => {
     expect(planned.code).toBe(0);
     expect(JSON.parse(planned.stdout)).toMatchObject({ create: [], unmanaged: [] });
     for (const r of mkp.records) expect(imported.stdout + planned.stdout).not.toContain(r.secret);
+  }, 120_000);
+
+  it('serves its emulator: npx mkp-webhooks-sync emulator, then plan, apply and import against it', async () => {
+    const emulator = await startBackground(
+      testNode(),
+      [join(project, 'node_modules', pkg.name, 'dist/cli/index.js'), 'emulator'],
+      /Ctrl-C stops it/,
+    );
+    try {
+      const [, url, token] = /export MKP_API_URL=(\S+) MKP_API_TOKEN=(\S+)/.exec(
+        emulator.output(),
+      )!;
+      const api = { MKP_API_URL: url!, MKP_API_TOKEN: token! };
+      const cwd = mkdtempSync(join(work, 'try-'));
+      writeFileSync(
+        join(cwd, 'webhooks.yaml'),
+        'webhooks:\n  - name: crm\n    url: https://hooks.example.com/crm\n    events: [customer-created, customer-deleted]\n',
+      );
+      const inCwd = (args: string[]) =>
+        run('npx', ['--offline', '--prefix', project, 'mkp-webhooks-sync', ...args], {
+          cwd,
+          env: { ...npmEnv, ...api },
+        });
+      expect((await inCwd(['plan'])).stdout).toContain('2 to create, 0 unchanged, 0 unmanaged');
+      await inCwd(['apply']);
+      expect((await inCwd(['import', '--output', '-'])).stdout).toContain(
+        'events: [customer-created, customer-deleted]',
+      );
+    } finally {
+      await emulator.stop();
+    }
+  }, 120_000);
+
+  it('installs the same way from a clone of the repository, packed (the Install section)', async () => {
+    const clone = join(work, 'clone');
+    await run('git', ['clone', '--quiet', '--depth', '1', `file://${REPO_ROOT}`, clone], {
+      env: npmEnv,
+    });
+    const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', clone], {
+      cwd: work,
+      env: npmEnv,
+    });
+    const [packed] = JSON.parse(stdout) as Array<{ filename: string }>;
+    const elsewhere = join(work, 'from-clone');
+    mkdirSync(elsewhere);
+    await run(
+      'npm',
+      ['install', '--offline', '--no-audit', '--no-fund', join(work, packed!.filename)],
+      { cwd: elsewhere, env: npmEnv },
+    );
+    const version = await run('npx', ['--offline', 'mkp-webhooks-sync', '--version'], {
+      cwd: elsewhere,
+      env: npmEnv,
+    });
+    expect(version.stdout).toBe(`${pkg.version}\n`);
   }, 120_000);
 
   it('import points editors at the schema of this repository at the release tag', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { GitHubEmulator } from '../dev/emulator/github.js';
-import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { MkpEmulator } from '../src/emulator/mkp.js';
 import { runAction, type ActionRun, type ActionRunOptions } from '../dev/harness/action-runner.js';
 import { expectMaskedFirst, expectNoLeak } from './harness/leaks.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { GitHubEmulator, type SecretScope } from '../dev/emulator/github.js';
-import { MkpEmulator, type WebhookRecord } from '../dev/emulator/mkp.js';
+import { MkpEmulator, type WebhookRecord } from '../src/emulator/mkp.js';
 import { runAction, type ActionRun, type ActionRunOptions } from '../dev/harness/action-runner.js';
 import { runCli } from '../dev/harness/processes.js';
 import { findLeaks } from './harness/leaks.js';

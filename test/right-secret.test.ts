@@ -11,7 +11,7 @@ import { sync, type ResyncSecrets } from '../src/sync.js';
 import { alreadyDone, changed, driftLeft, succeeded } from '../src/verdicts.js';
 import { created, deliveries } from './harness/outcomes.js';
 import { GitHubEmulator, type SecretScope } from '../dev/emulator/github.js';
-import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { MkpEmulator } from '../src/emulator/mkp.js';
 import { clientFor, subscription } from './harness/clients.js';
 import { settingsFor } from './harness/settings.js';
 

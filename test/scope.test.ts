@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
+import { SCHEMA_URL } from '../src/adopt.js';
 import { parseWebhooksFile } from '../src/config/load.js';
 import { compilePattern, matchesPattern, standingOf } from '../src/config/scope.js';
 import type { Scope } from '../src/config/types.js';
@@ -218,7 +220,24 @@ describe('the documented files', () => {
     const { loadWebhooksFile } = await import('../src/config/load.js');
     const shared = await loadWebhooksFile('examples/shared-account/webhooks.yaml', { env: {} });
     expect(shared.scope?.owns?.map((p) => p.text)).toEqual(['https://billing.example.com/mkp/*']);
-    const { readFileSync } = await import('node:fs');
+    // Its ignore carves a path out of the owned prefix: a record there is ignored, one beside
+    // it under the prefix is owned (unmanaged when undeclared), one elsewhere is outside owns.
+    const scope = shared.scope!;
+    expect(scope.ignore.length).toBeGreaterThan(0);
+    for (const rule of scope.ignore) {
+      const inside = rule.pattern.text.replace(/\*/g, 'x');
+      expect(scope.owns!.some((owned) => matchesPattern(owned.matcher, inside))).toBe(true);
+      expect(standingOf(scope, 'invoice-paid', inside)).toBe('ignored');
+    }
+    expect(standingOf(scope, 'invoice-paid', 'https://billing.example.com/mkp/other')).toBe(
+      'owned',
+    );
+    expect(standingOf(scope, 'invoice-paid', 'https://shop.example.com/mkp/x')).toBe(
+      'outside-owns',
+    );
+    // Its schema comment resolves from any repository it is copied to: the release's URL.
+    const firstLine = readFileSync('examples/shared-account/webhooks.yaml', 'utf8').split('\n')[0];
+    expect(firstLine).toBe(`# yaml-language-server: $schema=${SCHEMA_URL}`);
     const docs = readFileSync('docs/webhooks-yaml.md', 'utf8');
     const sample = /```yaml\n([\s\S]*?)```/.exec(docs)![1]!;
     const file = parseWebhooksFile(sample, 'webhooks.yaml', {

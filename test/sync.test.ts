@@ -9,7 +9,7 @@ import type { SecretTarget } from '../src/secrets/target.js';
 import { sync, type ResyncSecrets } from '../src/sync.js';
 import { changed, succeeded } from '../src/verdicts.js';
 import { created, createFailures, deliveries } from './harness/outcomes.js';
-import { MkpEmulator } from '../dev/emulator/mkp.js';
+import { MkpEmulator } from '../src/emulator/mkp.js';
 import { clientFor, subscription } from './harness/clients.js';
 
 /** list -> plan -> create -> deliver, in-process, over real HTTP against the emulator. */

@@ -1,6 +1,6 @@
 import { redactUrl } from '../url.js';
 import { ApiError } from './errors.js';
-import { ApiHttp, HTTP_DEFAULTS } from './http.js';
+import { ApiHttp, HTTP_DEFAULTS, type HttpSettings } from './http.js';
 import type { RateBudget } from './rate-gate.js';
 import { WebhookSecrets } from './secrets.js';
 import type { RemoteWebhook } from './types.js';
@@ -268,6 +268,8 @@ export interface Connection {
   tuning: { timeoutMs: number; retryBaseMs: number; budget: RateBudget };
   mask: (secret: string) => void;
   onRetry?: (message: string) => void;
+  /** What differs by shell: how messages name the API URL setting, and whether a refused connection is retried. */
+  shell?: Pick<HttpSettings, 'urlSetting' | 'retryRefused'>;
 }
 
 /** A client for one token, with the shared HTTP layer under it. */
@@ -278,6 +280,7 @@ export function connect(connection: Connection): MkpClient {
     baseUrl: connection.apiUrl,
     token: connection.token,
     onRetry: connection.onRetry,
+    ...connection.shell,
   });
   return new MkpClient(http, connection.apiUrl, connection.mask);
 }

@@ -25,6 +25,14 @@ export interface HttpSettings {
   /** Told about each retry, so a long run shows why it waits. */
   onRetry?: (message: string) => void;
   random?: () => number;
+  /** The API URL's setting as messages name it: `api-url` (the Action, the default), `MKP_API_URL` (the CLI). */
+  urlSetting?: string;
+  /**
+   * A refused connection is retried by default: an API behind a load balancer can refuse for a
+   * moment. The CLI says so at once instead: a person waits at the terminal, and a refused port
+   * there is a wrong MKP_API_URL or an emulator not started.
+   */
+  retryRefused?: boolean;
 }
 
 export const HTTP_DEFAULTS: Omit<HttpSettings, 'baseUrl' | 'token'> = {
@@ -69,12 +77,14 @@ export class ApiHttp {
   private readonly host: string;
   private readonly gate: RateGate;
   private readonly random: () => number;
+  private readonly urlSetting: string;
 
   constructor(private readonly settings: HttpSettings) {
     this.origin = new URL(settings.baseUrl).origin;
     this.gate = new RateGate(settings.budget, settings.concurrency);
     this.host = new URL(settings.baseUrl).host;
     this.random = settings.random ?? Math.random;
+    this.urlSetting = settings.urlSetting ?? 'api-url';
   }
 
   async call(call: ApiCall): Promise<ApiAnswer> {
@@ -83,7 +93,7 @@ export class ApiHttp {
       throw new ApiError(
         'protocol',
         call.operation,
-        `refused to request ${redactUrl(call.url)}: it is not on the origin of api-url (${this.origin}), and the API token is sent to that origin only`,
+        `refused to request ${redactUrl(call.url)}: it is not on the origin of ${this.urlSetting} (${this.origin}), and the API token is sent to that origin only`,
       );
     }
     let waited = 0;
@@ -144,17 +154,17 @@ export class ApiHttp {
         return fail(
           call,
           'protocol',
-          `the API answered ${response.status} with a body over ${MAX_BODY_BYTES / 1024 / 1024} MiB, refused unread (a page of webhooks is a few kB; check api-url)`,
+          `the API answered ${response.status} with a body over ${MAX_BODY_BYTES / 1024 / 1024} MiB, refused unread (a page of webhooks is a few kB; check ${this.urlSetting})`,
           response.status,
         );
       }
       text = body;
     } catch (error) {
       this.gate.release();
-      return networkAttempt(call, error, this.settings.timeoutMs, this.host);
+      return networkAttempt(call, error, this.settings, this.host, this.urlSetting);
     }
     this.gate.release(response.headers);
-    return answerAttempt(call, response, text, this.settings.budget);
+    return answerAttempt(call, response, text, this.settings.budget, this.urlSetting);
   }
 }
 
@@ -190,6 +200,7 @@ function answerAttempt(
   response: Response,
   text: string,
   budget: RateBudget,
+  urlSetting: string,
 ): Attempt {
   const { status } = response;
   if (status === 429) {
@@ -204,7 +215,12 @@ function answerAttempt(
     return { kind: 'retry', reason: `the API answered ${status}`, unknownOutcome: true };
   }
   if (status >= 300 && status < 400) {
-    return fail(call, 'protocol', `unexpected redirect (${status}); api-url may be wrong`, status);
+    return fail(
+      call,
+      'protocol',
+      `unexpected redirect (${status}); ${urlSetting} may be wrong`,
+      status,
+    );
   }
   const body = parseJson(text);
   if (status === 401 || status === 403) {
@@ -237,7 +253,14 @@ function answerAttempt(
   return { kind: 'answer', answer: { status, body, ...(date ? { date } : {}) } };
 }
 
-function networkAttempt(call: ApiCall, error: unknown, timeoutMs: number, host: string): Attempt {
+function networkAttempt(
+  call: ApiCall,
+  error: unknown,
+  settings: Pick<HttpSettings, 'baseUrl' | 'timeoutMs' | 'retryRefused'>,
+  host: string,
+  urlSetting: string,
+): Attempt {
+  const { timeoutMs } = settings;
   // The answer broke HTTP: the API's (or a proxy's) fault, never the token's. Like a 2xx that
   // is not JSON, it is taken as transient: a GET is asked again; a create was sent and may have
   // been done, so its outcome is unknown and the account is listed before it is tried again.
@@ -248,7 +271,7 @@ function networkAttempt(call: ApiCall, error: unknown, timeoutMs: number, host: 
       unknownOutcome: true,
     };
   }
-  const never = neverSucceeds(error, host);
+  const never = neverSucceeds(error, host, urlSetting);
   if (never !== undefined) {
     return { kind: 'fail', error: new ApiError('unavailable', call.operation, never) };
   }
@@ -260,8 +283,17 @@ function networkAttempt(call: ApiCall, error: unknown, timeoutMs: number, host: 
     };
   }
   const code = causeCode(error);
-  // Refused or not resolved yet: the request never reached the API, so repeating it is safe.
-  const notSent = code === 'ECONNREFUSED' || code === 'EAI_AGAIN';
+  if (code === 'ECONNREFUSED') {
+    const where = hostAndPort(settings.baseUrl);
+    if (settings.retryRefused === false) {
+      const detail = `cannot connect to ${where}: the connection was refused (is the API, or the emulator, running there?); check ${urlSetting}`;
+      return { kind: 'fail', error: new ApiError('unavailable', call.operation, detail) };
+    }
+    // Refused: the request never reached the API, so repeating it is safe.
+    return { kind: 'retry', reason: `${where} refused the connection`, unknownOutcome: false };
+  }
+  // Not resolved yet: the request never reached the API, so repeating it is safe.
+  const notSent = code === 'EAI_AGAIN';
   return {
     kind: 'retry',
     reason: `network error (${
@@ -303,13 +335,13 @@ function malformedAnswer(error: unknown): boolean {
  * fetch's own message is not used: an invalid header's message quotes the header, token and all.
  * An invalid header here is one of our request (the answer's are malformedAnswer's).
  */
-function neverSucceeds(error: unknown, host: string): string | undefined {
+function neverSucceeds(error: unknown, host: string, urlSetting: string): string | undefined {
   const errors = chain(error);
   if (errors.some((e) => e.code === 'ENOTFOUND')) {
-    return `cannot resolve ${hostName(host)}: check api-url`;
+    return `cannot resolve ${hostName(host)}: check ${urlSetting}`;
   }
   if (errors.some((e) => typeof e.message === 'string' && /^bad port$/i.test(e.message))) {
-    return `cannot connect to ${host}: fetch refuses that port; check api-url`;
+    return `cannot connect to ${host}: fetch refuses that port; check ${urlSetting}`;
   }
   if (
     errors.some(
@@ -325,6 +357,12 @@ function neverSucceeds(error: unknown, host: string): string | undefined {
 
 function hostName(host: string): string {
   return host.replace(/:\d+$/, '');
+}
+
+/** `host:port` of a URL, the scheme's default port spelled out (`api.example.com:443`). */
+function hostAndPort(url: string): string {
+  const { hostname, port, protocol } = new URL(url);
+  return `${hostname}:${port || (protocol === 'https:' ? '443' : '80')}`;
 }
 
 /** Even `retry-after: 0` waits this long: an immediate retry would meet the same refusal. */

@@ -2,7 +2,7 @@ import type { Subscription } from '../../src/config/types.js';
 import type { EventType } from '../../src/events.js';
 import { connect, type MkpClient } from '../../src/mkp/client.js';
 import type { RateBudget } from '../../src/mkp/rate-gate.js';
-import type { MkpEmulator } from '../../dev/emulator/mkp.js';
+import type { MkpEmulator } from '../../src/emulator/mkp.js';
 
 /** A real client on a real emulator, with fast retries, recording what it masked. */
 export interface TestClient {

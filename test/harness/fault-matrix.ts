@@ -8,7 +8,7 @@ import type {
   Fault as MkpFault,
   MkpEmulatorOptions,
   WebhookRecord,
-} from '../../dev/emulator/mkp.js';
+} from '../../src/emulator/mkp.js';
 import type { ActionRun } from '../../dev/harness/action-runner.js';
 import { commentMarker } from '../../src/report/pr-comment.js';
 

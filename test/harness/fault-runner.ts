@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitHubEmulator } from '../../dev/emulator/github.js';
-import { MkpEmulator, type WebhookRecord } from '../../dev/emulator/mkp.js';
+import { MkpEmulator, type WebhookRecord } from '../../src/emulator/mkp.js';
 import { runAction, type ActionRun } from '../../dev/harness/action-runner.js';
 import { spellingKey } from '../../src/matching.js';
 import {

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitHubEmulator, type GhCall } from '../../dev/emulator/github.js';
-import { MkpEmulator, type CallMoment, type CallRecord } from '../../dev/emulator/mkp.js';
+import { MkpEmulator, type CallMoment, type CallRecord } from '../../src/emulator/mkp.js';
 import { runAction, type ActionRun } from '../../dev/harness/action-runner.js';
 import {
   ALREADY_AT_TARGET,

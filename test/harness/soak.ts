@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitHubEmulator, type Fault as GitHubFault } from '../../dev/emulator/github.js';
-import { MkpEmulator, type Fault as MkpFault } from '../../dev/emulator/mkp.js';
+import { MkpEmulator, type Fault as MkpFault } from '../../src/emulator/mkp.js';
 import { runAction, type ActionRun } from '../../dev/harness/action-runner.js';
 import {
   ALREADY_AT_TARGET,

@@ -1,6 +1,7 @@
 /**
- * The account of `npm run demo` and `npm run emulator`: one webhook that the example
- * webhooks.yaml declares, and one made by hand in the manage portal that it does not.
+ * The account of `npm run demo`, `npm run emulator` and `mkp-webhooks-sync emulator --seed
+ * demo`: one webhook that the example webhooks.yaml declares, and one made by hand in the manage
+ * portal that it does not.
  */
 export const DEMO_ACCOUNT = [
   { type: 'customer-created', url: 'https://hooks.example.com/mkp/crm' },

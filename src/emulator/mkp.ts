@@ -12,9 +12,9 @@ import type { AddressInfo } from 'node:net';
 /**
  * A MijnKlantportaal Webhooks API on a loopback port, following the API description
  * (spec/mijnklantportaal/openapi.yaml): list (Laravel simple paginator), create, get, bearer
- * auth, a rolling rate limit per token, and scripted faults. Tests, `npm run demo` and the
- * benchmarks use it, so it imports nothing from jest and nothing from src/: it is the other
- * side of the wire, not a copy of the client's beliefs.
+ * auth, a rolling rate limit per token, and scripted faults. Tests, `npm run demo`, the
+ * benchmarks and the CLI's `emulator` command use it. It imports nothing from the rest of src/
+ * (test/layering.test.ts): it is the other side of the wire, not a copy of the client's beliefs.
  */
 
 export interface WebhookRecord {
@@ -761,10 +761,22 @@ function htmlGatewayError(status: number): Outcome {
   };
 }
 
+/** A create's body is under 3 kB; a larger one is dropped unread, as the emulator may run for days. */
+const MAX_REQUEST_BYTES = 1024 * 1024;
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
     req.on('aborted', () => reject(new Error('aborted')));
