@@ -41,4 +41,18 @@ export default tseslint.config(
     ignores: ['src/cli.ts'],
     rules: { 'no-console': 'error' },
   },
+  {
+    // Text for people is built from strings and numbers only: a Phrase (or any other object)
+    // must go through its sink's rendering, never straight into a template.
+    files: ['src/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true, allowNullish: false, allowAny: false },
+      ],
+    },
+  },
 );

@@ -11,7 +11,7 @@ __webpack_require__.d(__webpack_exports__, {
   reportDrift: () => (/* binding */ reportDrift)
 });
 
-// UNUSED EXPORTS: DRIFT_LABEL
+// UNUSED EXPORTS: DRIFT_LABEL, driftIssueRole
 
 // EXTERNAL MODULE: ./src/report/github-body.ts
 var github_body = __webpack_require__(3876);
@@ -41,8 +41,8 @@ function driftResolvedComment(configPath, runUrl) {
     return `The account matches \`${configPath}\` again${runUrl ? ` ([run](${runUrl}))` : ''}; closing.`;
 }
 
-// EXTERNAL MODULE: ./src/github/client.ts + 1 modules
-var client = __webpack_require__(1183);
+// EXTERNAL MODULE: ./src/github/client.ts + 2 modules
+var client = __webpack_require__(2941);
 // EXTERNAL MODULE: ./src/github/marker.ts
 var github_marker = __webpack_require__(4329);
 ;// CONCATENATED MODULE: ./src/github/drift-issue.ts
@@ -51,13 +51,25 @@ var github_marker = __webpack_require__(4329);
 
 /** Open drift issues carry this label, so finding them reads one short list. */
 const DRIFT_LABEL = 'mkp-webhooks-drift';
+function driftIssueRole(event, mode) {
+    if (event === 'schedule' || event === 'workflow_dispatch')
+        return 'open-or-close';
+    if (event === 'push' && mode === 'apply')
+        return 'close-only';
+    return 'none';
+}
 /**
  * One issue per config path: opened (or updated) when a run finds drift, closed with a comment
- * when a later run leaves none. Found by its marker, never by title. A token that cannot manage
- * issues is a warning, never a failure.
+ * when a later run leaves none, by the runs whose role allows it. Found by its marker, never by
+ * title. A token that cannot manage issues is a warning, never a failure.
  */
 async function reportDrift(report) {
     const { octokit, repository, configPath, log } = report;
+    const role = driftIssueRole(report.event, report.mode);
+    if (role === 'none') {
+        log.info(`drift-issue: this is a ${report.event || 'local'} run; the drift issue is opened and closed by schedule and workflow_dispatch runs (and closed by an apply on push)`);
+        return;
+    }
     const marker = driftMarker(configPath);
     try {
         const marked = (await octokit.paginate('GET /repos/{owner}/{repo}/issues', {
@@ -69,7 +81,7 @@ async function reportDrift(report) {
         // Anyone can open an issue with the marker and label: only the token's own is managed.
         const self = marked.length > 0 ? await (0,client/* tokenIdentity */.sX)(octokit, log) : undefined;
         const open = marked.find((issue) => self !== undefined && issue.user?.id === self.id);
-        if (report.drifted && report.role === 'close-only') {
+        if (report.drifted && role === 'close-only') {
             log.info('drift-issue: drift remains; a push run may close the drift issue but not open or update it');
         }
         else if (report.drifted) {

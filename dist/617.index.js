@@ -15,8 +15,8 @@ export const modules = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _config_load_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1866);
 /* harmony import */ var _config_types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2143);
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1183);
-/* harmony import */ var _wording_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3395);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2941);
+/* harmony import */ var _text_words_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1670);
 // The base branch's version of the config file, read at the pull request's base commit through
 // the GitHub contents API and checked by the same loader. Whatever goes wrong makes the base
 // 'unreadable' (a notice in the report), never a failure of the run.
@@ -93,7 +93,7 @@ async function readBaseFile(request) {
         if (!(error instanceof _config_types_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .x))
             throw error;
         const n = error.problems.length;
-        return unreadable(`the base branch's file is invalid (${(0,_wording_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(n, 'problem')})`);
+        return unreadable(`the base branch's file is invalid (${(0,_text_words_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .L)(n, 'problem')})`);
     }
 }
 /**

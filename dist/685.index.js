@@ -33,7 +33,7 @@ function markedBy(body, marker) {
 /* harmony export */ });
 /* harmony import */ var _report_github_body_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3876);
 /* harmony import */ var _report_pr_comment_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1914);
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1183);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2941);
 /* harmony import */ var _marker_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4329);
 
 

@@ -1,17 +1,26 @@
 import { lstat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadWebhooksFile } from './config/load.js';
-import { ConfigError, type ConfigProblem, type WebhooksFile } from './config/types.js';
+import {
+  ConfigError,
+  formatProblem,
+  type ConfigProblem,
+  type Subscription,
+  type WebhooksFile,
+} from './config/types.js';
 import { checkApiUrl, DEFAULT_API_URL, readTuning, tokenProblem } from './inputs.js';
-import type { Log } from './log.js';
+import { formatPosition, type Log, type SourcePosition } from './log.js';
 import { connect, type MkpClient } from './mkp/client.js';
 import { checkedPlanJson, createdJson, planJson } from './report/outputs.js';
 import { renderProblems, renderText } from './report/terminal.js';
 import { MIN_MASKED_VARIABLE_LENGTH, Scrubber, scrubbingLog } from './scrub.js';
 import { closest } from './config/suggest.js';
-import { sync, type SyncResult } from './sync.js';
+import type { SyncResult } from './result.js';
+import { sync } from './sync.js';
+import { plainText } from './text/phrase.js';
 import { createdIn, succeeded } from './verdicts.js';
-import { messageOf, plural, uncheckedCount } from './wording.js';
+import { uncheckedCount } from './wording.js';
+import { messageOf, plural } from './text/words.js';
 import packageJson from '../package.json' with { type: 'json' };
 
 const { version } = packageJson;
@@ -80,183 +89,230 @@ const OPTIONS = {
 class UsageError extends Error {}
 
 export async function main(argv: string[], env = process.env): Promise<number> {
-  // Defence in depth: anything masked never reaches the terminal, even by mistake. Machine
-  // output (--json, import's file) keeps `${VAR}` values, as the Action's outputs do.
+  const terminal = openTerminal();
+  // With --json, every failure of validate, plan and apply prints one shape on stdout, once.
+  let jsonFailure: JsonFailureSink | undefined;
+  try {
+    const { values, command } = parseCommandLine(argv);
+    if (values.help || command === 'help') {
+      terminal.out(USAGE);
+      return 0;
+    }
+    if (values.version) {
+      terminal.out(`${version}\n`);
+      return 0;
+    }
+    if (!command) {
+      // A bare `npx mkp-webhooks-sync` is how many people start: the usage teaches more than a line.
+      terminal.err(`error: expected a command\n\n${USAGE}`);
+      return 2;
+    }
+    if (command === 'emulator') return await emulatorCommand(values, terminal.out, terminal.err);
+    if (values.json) jsonFailure = onceAsJson(command, terminal.out);
+
+    const { token, problem } = readToken(env);
+    const refused = tokenRefusal(command, token, problem, terminal.log);
+    if (refused) {
+      terminal.err(`error: ${refused}\n`);
+      jsonFailure?.({ error: refused });
+      return 1;
+    }
+    const client = () => makeClient(env, token!, terminal.log);
+    if (command === 'import') return await runImport(values, client, terminal);
+    const access: Access = { env, token, client };
+    return await runFileCommand(command, values, access, terminal, jsonFailure);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      terminal.err(`error: ${error.message}; see ${BIN} --help\n`);
+      return 2;
+    }
+    terminal.err(`error: ${messageOf(error)}\n`);
+    jsonFailure?.({ error: messageOf(error) });
+    return 1;
+  }
+}
+
+/**
+ * Where the CLI writes, every line scrubbed (defence in depth: anything masked never reaches the
+ * terminal, even by mistake): `out` is machine output (--json, import's file), which keeps
+ * `${VAR}` values as the Action's outputs do; `show` is text for people; `err` and `log` go to
+ * stderr.
+ */
+interface Terminal {
+  scrubber: Scrubber;
+  out: (text: string) => void;
+  show: (text: string) => void;
+  err: (text: string) => void;
+  log: Log;
+}
+
+function openTerminal(): Terminal {
   const scrubber = new Scrubber();
-  const out = (text: string) => process.stdout.write(scrubber.scrubSecrets(text));
-  const show = (text: string) => process.stdout.write(scrubber.scrub(text));
   const err = (text: string) => process.stderr.write(scrubber.scrub(text));
+  const at = (p?: SourcePosition) => (p ? `${formatPosition(p)}: ` : '');
   const log: Log = scrubbingLog(scrubber, {
     mask: () => {}, // the terminal has no masking of its own: the scrubber is all of it
     info: (message) => err(`${message}\n`),
-    warning: (message, p) =>
-      err(`warning: ${p ? `${p.file}:${p.line}:${p.column}: ` : ''}${message}\n`),
-    error: (message, p) =>
-      err(`error: ${p ? `${p.file}:${p.line}:${p.column}: ` : ''}${message}\n`),
+    warning: (message, p) => err(`warning: ${at(p)}${message}\n`),
+    error: (message, p) => err(`error: ${at(p)}${message}\n`),
     group: async (title, fn) => {
       err(`${title}\n`);
       return fn();
     },
   });
+  return {
+    scrubber,
+    out: (text) => process.stdout.write(scrubber.scrubSecrets(text)),
+    show: (text) => process.stdout.write(scrubber.scrub(text)),
+    err,
+    log,
+  };
+}
 
-  // With --json, every failure of validate, plan and apply prints one shape on stdout, once.
-  let jsonFailure: ((failure: JsonFailure) => void) | undefined;
-  try {
-    const { values, command } = parseCommandLine(argv);
-    if (values.help || command === 'help') {
-      out(USAGE);
-      return 0;
-    }
-    if (values.version) {
-      out(`${version}\n`);
-      return 0;
-    }
-    if (!command) {
-      // A bare `npx mkp-webhooks-sync` is how many people start: the usage teaches more than a line.
-      err(`error: expected a command\n\n${USAGE}`);
-      return 2;
-    }
-    if (command === 'emulator') return await emulatorCommand(values, out, err);
-    if (values.json) {
-      jsonFailure = (failure) => {
-        out(`${JSON.stringify(failureJson(command, failure))}\n`);
-        jsonFailure = undefined;
-      };
-    }
+/**
+ * Why the command cannot run with this MKP_API_TOKEN (readToken's `problem`, or none given where
+ * one is needed), or undefined. A token readToken kept is masked first.
+ */
+function tokenRefusal(
+  command: Command,
+  token: string | undefined,
+  problem: string | undefined,
+  log: Log,
+): string | undefined {
+  if (token) log.mask(token);
+  if (problem) return problem;
+  if ((command === 'apply' || command === 'import') && !token) {
+    return `${command} needs MKP_API_TOKEN (a MijnKlantportaal API key with the webhooks scope)`;
+  }
+  return undefined;
+}
 
-    const { token, problem: badToken } = readToken(env);
-    if (token) log.mask(token);
-    if (badToken) {
-      err(`error: ${badToken}\n`);
-      jsonFailure?.({ error: badToken });
-      return 1;
-    }
-    if ((command === 'apply' || command === 'import') && !token) {
-      const needs = `${command} needs MKP_API_TOKEN (a MijnKlantportaal API key with the webhooks scope)`;
-      err(`error: ${needs}\n`);
-      jsonFailure?.({ error: needs });
-      return 1;
-    }
-    const client = () => makeClient(env, token!, log);
+async function runImport(
+  values: CliValues,
+  client: () => MkpClient,
+  { log, out }: Terminal,
+): Promise<number> {
+  const names = values.names ?? 'auto';
+  if (names !== 'auto' && names !== 'host' && names !== 'none') {
+    throw new UsageError(`--names must be auto, host or none, not ${names}`);
+  }
+  const { importAccount } = await import('./import.js');
+  return importAccount({
+    client: client(),
+    output: values.output ?? 'webhooks.yaml',
+    force: values.force ?? false,
+    names,
+    secretTemplate: values['secret-template'],
+    owns: values.owns,
+    log,
+    out,
+  });
+}
 
-    if (command === 'import') {
-      const names = values.names ?? 'auto';
-      if (names !== 'auto' && names !== 'host' && names !== 'none') {
-        throw new UsageError(`--names must be auto, host or none, not ${names}`);
-      }
-      const { importAccount } = await import('./import.js');
-      return await importAccount({
-        client: client(),
-        output: values.output ?? 'webhooks.yaml',
-        force: values.force ?? false,
-        names,
-        secretTemplate: values['secret-template'],
-        owns: values.owns,
-        log,
-        out,
-      });
-    }
+/** What a command that reads the file may use: the environment, and the account when a token is set. */
+interface Access {
+  env: Record<string, string | undefined>;
+  token: string | undefined;
+  client: () => MkpClient;
+}
 
-    const json = values.json ?? false;
-    const config = values.config ?? 'webhooks.yaml';
-    const failed = (error: string, result?: SyncResult) => jsonFailure?.({ error, result });
-
-    let file: WebhooksFile;
-    try {
-      // validate never reads the account, and plan without a token cannot: `${VAR}`s that this
-      // run lacks are not checked (CONTRACT §1).
-      const validateOnly = command === 'validate' || !token;
-      file = await loadWebhooksFile(config, {
-        env,
-        tokens: { MKP_API_TOKEN: token },
-        validateOnly,
-      });
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      err(renderProblems(error.problems));
-      if (await isMissing(config)) err(startHint(config));
-      jsonFailure?.({
-        error: `${config} has ${plural(error.problems.length, 'problem')}; nothing was sent`,
-        problems: error.problems,
-      });
-      return 1;
-    }
-    for (const notice of file.notices ?? []) {
-      err(`notice: ${notice.file}:${notice.line}:${notice.column}: ${notice.message}\n`);
-    }
-
-    for (const value of file.substitutedValues ?? []) scrubber.add(value, 'variable');
-
-    if (command === 'validate') {
-      if (json) {
-        const declared = await sync({
-          file,
-          client: null,
-          dryRun: true,
-          target: null,
-          resync: 'never',
-          log,
-        });
-        out(`${JSON.stringify({ valid: true, ...planJson(declared) })}\n`);
-      } else {
-        const unchecked = uncheckedCount(file.subscriptions);
-        show(
-          `${file.path}: valid, ${plural(file.subscriptions.length, 'subscription')}${unchecked ? ` (${unchecked})` : ''}\n`,
-        );
-      }
-      return 0;
-    }
-
-    const result = await sync({
-      file,
-      client: token ? client() : null,
-      dryRun: command === 'plan',
-      target: null,
-      resync: 'never',
-      log,
+/** validate, plan and apply: the file, then (plan, apply) the run and what it came to. */
+async function runFileCommand(
+  command: 'validate' | 'plan' | 'apply',
+  values: CliValues,
+  { env, token, client }: Access,
+  terminal: Terminal,
+  jsonFailure: JsonFailureSink | undefined,
+): Promise<number> {
+  const json = values.json ?? false;
+  const config = values.config ?? 'webhooks.yaml';
+  const fail = (error: string, result?: SyncResult) => jsonFailure?.({ error, result });
+  const file = await loadFile(config, command === 'validate' || !token, { env, token }, terminal);
+  if (file instanceof ConfigError) {
+    terminal.err(renderProblems(file.problems));
+    if (await isMissing(config)) terminal.err(startHint(config));
+    jsonFailure?.({
+      error: `${config} has ${plural(file.problems.length, 'problem')}; nothing was sent`,
+      problems: file.problems,
     });
-    // Each failure was logged on stderr as it happened; it is not repeated.
-    if (!succeeded(result)) {
-      if (command === 'plan') {
-        failed(`no plan: ${failureMessages(result).join('; ')}`);
-        return 1;
-      }
-      const what = result.plan
-        ? `apply did not finish: ${createdIn(result).length} of ${plural(result.plan.create.length, 'webhook')} created; the next apply (or the Action) repairs what is left`
-        : 'nothing was created';
-      if (json) failed(`${what} (${failureMessages(result).join('; ')})`, result);
-      else if (result.plan) {
-        show(renderText(result));
-        err(`${what}\n`);
-      }
-      return 1;
-    }
-    if (json) {
-      const plan = planJson(result);
-      if (command === 'plan') out(`${JSON.stringify(plan)}\n`);
-      else
-        out(
-          `${JSON.stringify({ plan: checkedPlanJson(result.plan!), created: createdJson(result) })}\n`,
-        );
-    } else {
-      show(renderText(result));
-    }
-    const created = createdIn(result).length;
-    if (command === 'apply' && created > 0) {
-      err(
-        `The secrets of the ${plural(created, 'new webhook')} stay on the MijnKlantportaal account; this terminal never shows them. The Action delivers them to GitHub (resync-secrets: missing).\n`,
-      );
-    }
-    return 0;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      err(`error: ${error.message}; see ${BIN} --help\n`);
-      return 2;
-    }
-    err(`error: ${messageOf(error)}\n`);
-    jsonFailure?.({ error: messageOf(error) });
     return 1;
   }
+  const result = await sync({
+    file,
+    client: token && command !== 'validate' ? client() : null,
+    dryRun: command !== 'apply',
+    target: null,
+    resync: 'never',
+    log: terminal.log,
+  });
+  if (command === 'validate') {
+    if (json) terminal.out(`${JSON.stringify({ valid: true, ...planJson(result) })}\n`);
+    else terminal.show(`${file.path}: valid, ${validCount(file.subscriptions)}\n`);
+    return 0;
+  }
+  return reportRun(command, result, json, terminal, fail);
+}
+
+/**
+ * The file, checked, its notices on stderr and its `${VAR}` values scrubbed; or its problems.
+ * validate never reads the account, and plan without a token cannot: `${VAR}`s that this run
+ * lacks are then not checked (CONTRACT §1).
+ */
+async function loadFile(
+  config: string,
+  validateOnly: boolean,
+  { env, token }: Pick<Access, 'env' | 'token'>,
+  { err, scrubber }: Terminal,
+): Promise<WebhooksFile | ConfigError> {
+  let file: WebhooksFile;
+  try {
+    file = await loadWebhooksFile(config, { env, tokens: { MKP_API_TOKEN: token }, validateOnly });
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  for (const notice of file.notices ?? []) err(`notice: ${formatProblem(notice)}\n`);
+  for (const value of file.substitutedValues ?? []) scrubber.add(value, 'variable');
+  return file;
+}
+
+/** The plan or what the apply did, for people or as JSON; exit 1 when the run did not succeed. */
+function reportRun(
+  command: 'plan' | 'apply',
+  result: SyncResult,
+  json: boolean,
+  { out, show, err }: Terminal,
+  fail: (error: string, result?: SyncResult) => void,
+): number {
+  // Each failure was logged on stderr as it happened; it is not repeated.
+  if (!succeeded(result)) {
+    if (command === 'plan') {
+      fail(`no plan: ${failureMessages(result).join('; ')}`);
+      return 1;
+    }
+    const what = result.plan
+      ? `apply did not finish: ${createdIn(result).length} of ${plural(result.plan.create.length, 'webhook')} created; the next apply (or the Action) repairs what is left`
+      : 'nothing was created';
+    if (json) fail(`${what} (${failureMessages(result).join('; ')})`, result);
+    else if (result.plan) {
+      show(renderText(result));
+      err(`${what}\n`);
+    }
+    return 1;
+  }
+  if (json && command === 'plan') out(`${JSON.stringify(planJson(result))}\n`);
+  else if (json) {
+    out(
+      `${JSON.stringify({ plan: checkedPlanJson(result.plan!), created: createdJson(result) })}\n`,
+    );
+  } else show(renderText(result));
+  const created = createdIn(result).length;
+  if (command === 'apply' && created > 0) {
+    err(
+      `The secrets of the ${plural(created, 'new webhook')} stay on the MijnKlantportaal account; this terminal never shows them. The Action delivers them to GitHub (resync-secrets: missing).\n`,
+    );
+  }
+  return 0;
 }
 
 /** What a failed `--json` run prints (docs/json.md): the problems of an invalid file, and what apply did. */
@@ -264,6 +320,18 @@ interface JsonFailure {
   error: string;
   problems?: ConfigProblem[];
   result?: SyncResult;
+}
+
+type JsonFailureSink = (failure: JsonFailure) => void;
+
+/** With --json: prints a failure in its one shape on stdout, the first time only. */
+function onceAsJson(command: Command, out: (text: string) => void): JsonFailureSink {
+  let printed = false;
+  return (failure) => {
+    if (printed) return;
+    printed = true;
+    out(`${JSON.stringify(failureJson(command, failure))}\n`);
+  };
 }
 
 function failureJson(command: Command, { error, problems = [], result }: JsonFailure): object {
@@ -415,17 +483,16 @@ function parseCommandLine(argv: string[]): { command: Command | undefined; value
 function failureMessages(result: SyncResult): string[] {
   // A create failure's message already names its subscription.
   const createFailures = result.outcomes.flatMap(({ create }) =>
-    create?.state === 'failed' ? [create.message] : [],
+    create?.state === 'failed' ? [plainText(create.message)] : [],
   );
   return [...result.failures, ...createFailures];
 }
 
 function makeClient(env: Record<string, string | undefined>, token: string, log: Log): MkpClient {
   const problems: string[] = [];
-  const apiUrl = checkApiUrl(env.MKP_API_URL?.trim() || DEFAULT_API_URL, problems);
+  const apiUrl = checkApiUrl(env.MKP_API_URL?.trim() || DEFAULT_API_URL, problems, 'MKP_API_URL');
   const tuning = readTuning(env, problems);
-  if (problems.length > 0)
-    throw new Error(problems.join('; ').replace(/input `api-url`/g, 'MKP_API_URL'));
+  if (problems.length > 0) throw new Error(problems.join('; '));
   return connect({
     apiUrl,
     token,
@@ -438,3 +505,10 @@ function makeClient(env: Record<string, string | undefined>, token: string, log:
 }
 
 process.exitCode = await main(process.argv.slice(2));
+
+/** `validate`'s count: every declared subscription, and how many this run could not check. */
+function validCount(subscriptions: readonly Subscription[]): string {
+  const unchecked = uncheckedCount(subscriptions);
+  const count = plural(subscriptions.length, 'subscription');
+  return unchecked ? `${count} (${plainText(unchecked)})` : count;
+}

@@ -11,7 +11,9 @@ import { ConfigError, formatProblem } from './config/types.js';
 import type { Log } from './log.js';
 import type { MkpClient } from './mkp/client.js';
 import { hasHiddenParts, redactUrl } from './url.js';
-import { duplicatesSentence, plural } from './wording.js';
+import { plural } from './text/words.js';
+import { plainText } from './text/phrase.js';
+import { duplicatesSentence } from './wording.js';
 
 export interface ImportOptions {
   client: MkpClient;
@@ -69,7 +71,7 @@ export async function importAccount(options: ImportOptions): Promise<number> {
     log.warning(`skipped ${record.id} (${record.type} ${redactUrl(record.url)}): ${reason}`);
   }
   for (const group of adoption.duplicates) {
-    const sentence = duplicatesSentence(group, redactUrl(group[0]!.url));
+    const sentence = plainText(duplicatesSentence(group, redactUrl(group[0]!.url)));
     log.warning(`duplicates: ${sentence}; the file declares one of them`);
   }
   const exposed = adoption.entries.filter((entry) => hasHiddenParts(entry.url));

@@ -4,12 +4,10 @@
 // reported together, before any file is read or call is made.
 import { readFileSync } from 'node:fs';
 import type { Repository } from './github/client.js';
-import { GITHUB_MAX_WAIT_MS, GITHUB_WRITE_INTERVAL_MS } from './github/pace.js';
 import { isLoopbackHost } from './url.js';
 import type { PullRequestEvent } from './pull-request.js';
 import type { ResyncSecrets } from './sync.js';
 import type { RateBudget } from './mkp/rate-gate.js';
-import { HTTP_DEFAULTS } from './mkp/http.js';
 import { SECRET_TARGETS, type SecretTargetKind } from './secrets/target.js';
 
 export type { PullRequestEvent, Repository, SecretTargetKind };
@@ -20,13 +18,14 @@ export const DEFAULT_API_URL = 'https://api.mijnklantportaal.nl/v1';
 /** Where GitHub's REST API is when the runner does not say (GITHUB_API_URL). */
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
+/** What the environment overrides (README "Tuning"); each HTTP layer keeps its own defaults. */
 export interface Tuning {
-  timeoutMs: number;
-  retryBaseMs: number;
-  budget: RateBudget;
-  githubWriteIntervalMs: number;
+  timeoutMs?: number;
+  retryBaseMs?: number;
+  budget?: RateBudget;
+  githubWriteIntervalMs?: number;
   /** The longest GitHub's rate limits may hold a run, in all. */
-  githubMaxWaitMs: number;
+  githubMaxWaitMs?: number;
 }
 
 export interface Settings {
@@ -62,110 +61,34 @@ export function readSettings(
   getInput: (name: string) => string,
   env: Record<string, string | undefined> = process.env,
 ): Settings {
-  const problems: string[] = [];
-  // Runners expand action.yml's `${{ github.* }}` defaults; local runners (local-action, act)
-  // may pass them through as text, which means "not given".
-  const input = (name: string): string => {
-    const value = getInput(name).trim();
-    return /^\$\{\{.*\}\}$/.test(value) ? '' : value;
-  };
-  const optional = (name: string): string | undefined => input(name) || undefined;
-  const token = (name: string): string | undefined => {
-    const value = optional(name);
-    const problem = value === undefined ? undefined : tokenProblem(`input \`${name}\``, value);
-    if (problem) problems.push(problem);
-    return value;
-  };
-
-  const bool = (name: string): boolean => {
-    const value = input(name);
-    if (value === '' || /^(false|False|FALSE)$/.test(value)) return false;
-    if (/^(true|True|TRUE)$/.test(value)) return true;
-    problems.push(`input \`${name}\` must be true or false, not \`${value}\``);
-    return false;
-  };
-  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
-    const value = input(name) || fallback;
-    if ((allowed as readonly string[]).includes(value)) return value as T;
-    problems.push(`input \`${name}\` must be one of ${allowed.join(', ')}, not \`${value}\``);
-    return fallback;
-  };
-
-  const dryRun = bool('dry-run');
-  const apiToken = token('api-token');
+  const read = new InputReader(getInput);
+  const dryRun = read.bool('dry-run');
+  const apiToken = read.token('api-token');
   if (!apiToken) {
     const driftChecks = ['fail-on-drift', 'drift-issue'].filter((n) =>
-      /^(true|True|TRUE)$/.test(input(n)),
+      /^(true|True|TRUE)$/.test(read.input(n)),
     );
     const problem = emptyTokenProblem(dryRun, env.GITHUB_EVENT_NAME ?? '', driftChecks);
-    if (problem) problems.push(problem);
+    if (problem) read.problems.push(problem);
   }
-  const apiUrl = checkApiUrl(input('api-url') || DEFAULT_API_URL, problems);
-  const secretsTarget = oneOf('secrets-target', SECRET_TARGETS, 'outputs');
-  const resyncSecrets = oneOf('resync-secrets', RESYNC, 'missing');
-
-  const repositoryText = input('repository');
-  let repository: Repository | undefined;
-  if (repositoryText) {
-    repository = parseRepository(repositoryText);
-    if (!repository) {
-      problems.push(
-        `input \`repository\` must be owner/name as GitHub spells them (letters, digits, -, _ and . in the name), not \`${repositoryText}\``,
-      );
-    }
-  }
-  const environment = optional('environment');
-  const organization = optional('organization') ?? repository?.owner;
-  for (const problem of [
-    environmentProblem(environment),
-    organizationProblem(optional('organization')),
-  ]) {
-    if (problem) problems.push(problem);
-  }
-  const githubToken = token('github-token');
-  const prComment = bool('pr-comment');
-  const driftIssue = bool('drift-issue');
-
-  const needsRepository =
-    secretsTarget === 'repository' || secretsTarget === 'environment' || prComment || driftIssue;
-  if (needsRepository && !repository && !repositoryText) {
-    problems.push(
-      'input `repository` is empty: it is needed to write secrets, comments and issues',
-    );
-  }
-  if (secretsTarget === 'environment' && !environment) {
-    problems.push('input `environment` is empty: it is required with secrets-target: environment');
-  }
-  if (secretsTarget === 'organization' && !organization) {
-    problems.push(
-      'input `organization` is empty and `repository` gives no owner: it is required with secrets-target: organization',
-    );
-  }
-  if ((secretsTarget !== 'outputs' || prComment || driftIssue) && !githubToken) {
-    problems.push(
-      'input `github-token` is empty: it is needed to write GitHub secrets, comments and issues',
-    );
-  }
-
+  const apiUrl = checkApiUrl(read.input('api-url') || DEFAULT_API_URL, read.problems);
+  const secretsTarget = read.oneOf('secrets-target', SECRET_TARGETS, 'outputs');
+  const resyncSecrets = read.oneOf('resync-secrets', RESYNC, 'missing');
+  const github = readGitHubInputs(read, secretsTarget);
   const settings: Settings = {
-    config: input('config') || 'webhooks.yaml',
+    config: read.input('config') || 'webhooks.yaml',
     apiToken,
     apiUrl,
     dryRun,
     secretsTarget,
-    githubToken,
     githubApiUrl: env.GITHUB_API_URL || DEFAULT_GITHUB_API_URL,
-    repository,
-    environment,
-    organization,
+    ...github,
     resyncSecrets,
-    failOnDrift: bool('fail-on-drift'),
-    prComment,
-    driftIssue,
+    failOnDrift: read.bool('fail-on-drift'),
     eventName: env.GITHUB_EVENT_NAME ?? '',
-    tuning: readTuning(env, problems),
+    tuning: readTuning(env, read.problems),
   };
-  if (problems.length > 0) throw new InputError(problems);
+  if (read.problems.length > 0) throw new InputError(read.problems);
   return settings;
 }
 
@@ -205,6 +128,107 @@ function emptyTokenProblem(
 export function accountNotCheckedWarning(settings: Settings): string | undefined {
   if (settings.apiToken || VALIDATE_ONLY_EVENTS.includes(settings.eventName)) return undefined;
   return `no api-token on a ${settings.eventName || 'local'} run: the file is valid, but the account was not checked. Pass ${TOKEN_FROM_SECRET} (is that secret missing, or misspelled?); only a pull request's run is expected to go without it`;
+}
+
+/**
+ * The action's inputs as action.yml means them, every problem collected rather than thrown:
+ * `input` is the text ('' when not given), `optional` undefined then; `bool`, `oneOf` and
+ * `token` check the value they read.
+ */
+class InputReader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly getInput: (name: string) => string) {}
+
+  input(name: string): string {
+    const value = this.getInput(name).trim();
+    // Runners expand action.yml's `${{ github.* }}` defaults; local runners (local-action, act)
+    // may pass them through as text, which means "not given".
+    return /^\$\{\{.*\}\}$/.test(value) ? '' : value;
+  }
+
+  optional(name: string): string | undefined {
+    return this.input(name) || undefined;
+  }
+
+  token(name: string): string | undefined {
+    const value = this.optional(name);
+    const problem = value === undefined ? undefined : tokenProblem(`input \`${name}\``, value);
+    if (problem) this.problems.push(problem);
+    return value;
+  }
+
+  bool(name: string): boolean {
+    const value = this.input(name);
+    if (value === '' || /^(false|False|FALSE)$/.test(value)) return false;
+    if (/^(true|True|TRUE)$/.test(value)) return true;
+    this.problems.push(`input \`${name}\` must be true or false, not \`${value}\``);
+    return false;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.input(name) || fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`input \`${name}\` must be one of ${allowed.join(', ')}, not \`${value}\``);
+    return fallback;
+  }
+}
+
+type GitHubInputs = Pick<
+  Settings,
+  'repository' | 'environment' | 'organization' | 'githubToken' | 'prComment' | 'driftIssue'
+>;
+
+/**
+ * Where on GitHub the run writes: the repository, environment or organization of the secret
+ * target, the PR comment and the drift issue, and the token for them; each required where it
+ * is needed.
+ */
+function readGitHubInputs(read: InputReader, secretsTarget: SecretTargetKind): GitHubInputs {
+  const repositoryText = read.input('repository');
+  const repository = repositoryText ? parseRepository(repositoryText) : undefined;
+  if (repositoryText && !repository) {
+    read.problems.push(
+      `input \`repository\` must be owner/name as GitHub spells them (letters, digits, -, _ and . in the name), not \`${repositoryText}\``,
+    );
+  }
+  const environment = read.optional('environment');
+  const organization = read.optional('organization');
+  for (const problem of [environmentProblem(environment), organizationProblem(organization)]) {
+    if (problem) read.problems.push(problem);
+  }
+  const inputs: GitHubInputs = {
+    repository,
+    environment,
+    organization: organization ?? repository?.owner,
+    githubToken: read.token('github-token'),
+    prComment: read.bool('pr-comment'),
+    driftIssue: read.bool('drift-issue'),
+  };
+  const { githubToken, prComment, driftIssue } = inputs;
+  const needsRepository =
+    secretsTarget === 'repository' || secretsTarget === 'environment' || prComment || driftIssue;
+  if (needsRepository && !repositoryText) {
+    read.problems.push(
+      'input `repository` is empty: it is needed to write secrets, comments and issues',
+    );
+  }
+  if (secretsTarget === 'environment' && !environment) {
+    read.problems.push(
+      'input `environment` is empty: it is required with secrets-target: environment',
+    );
+  }
+  if (secretsTarget === 'organization' && !inputs.organization) {
+    read.problems.push(
+      'input `organization` is empty and `repository` gives no owner: it is required with secrets-target: organization',
+    );
+  }
+  if ((secretsTarget !== 'outputs' || prComment || driftIssue) && !githubToken) {
+    read.problems.push(
+      'input `github-token` is empty: it is needed to write GitHub secrets, comments and issues',
+    );
+  }
+  return inputs;
 }
 
 /**
@@ -264,23 +288,30 @@ export function tokenProblem(subject: string, value: string): string | undefined
   return undefined;
 }
 
-/** https, or http to a loopback address only (a local emulator); no trailing slash. */
-export function checkApiUrl(value: string, problems: string[]): string {
+/**
+ * https, or http to a loopback address only (a local emulator); no trailing slash. `subject`
+ * names where the URL came from: the Action's input, or the CLI's MKP_API_URL.
+ */
+export function checkApiUrl(
+  value: string,
+  problems: string[],
+  subject = 'input `api-url`',
+): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    problems.push(`input \`api-url\` is not a URL: \`${value}\``);
+    problems.push(`${subject} is not a URL: \`${value}\``);
     return value;
   }
   const loopback = isLoopbackHost(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     problems.push(
-      `input \`api-url\` must use https (plain http is allowed only to a loopback address such as 127.0.0.1), not \`${url.protocol}//${url.host}\``,
+      `${subject} must use https (plain http is allowed only to a loopback address such as 127.0.0.1), not \`${url.protocol}//${url.host}\``,
     );
   }
   if (url.username || url.password || url.search || url.hash) {
-    problems.push('input `api-url` must not carry user-info, a query or a fragment');
+    problems.push(`${subject} must not carry user-info, a query or a fragment`);
   }
   return url.href.replace(/\/+$/, '');
 }
@@ -295,16 +326,16 @@ export function readTuning(
   env: Record<string, string | undefined>,
   problems: string[] = [],
 ): Tuning {
-  const whole = (name: string, fallback: number, min: number): number => {
+  let budget: RateBudget | undefined;
+  const whole = (name: string, min: number): number | undefined => {
     const value = env[name];
-    if (value === undefined || value === '') return fallback;
+    if (value === undefined || value === '') return undefined;
     if (/^\d+$/.test(value) && Number(value) >= min) return Number(value);
     problems.push(
       `environment variable ${name} must be a whole number of at least ${min}, not \`${value}\``,
     );
-    return fallback;
+    return undefined;
   };
-  let budget = HTTP_DEFAULTS.budget;
   const rate = env.MKP_RATE_LIMIT;
   if (rate) {
     const match = /^(\d+)\/(\d+)$/.exec(rate);
@@ -315,11 +346,11 @@ export function readTuning(
     }
   }
   return {
-    timeoutMs: whole('MKP_HTTP_TIMEOUT_MS', HTTP_DEFAULTS.timeoutMs, 1),
-    retryBaseMs: whole('MKP_RETRY_BASE_MS', HTTP_DEFAULTS.retryBaseMs, 1),
+    timeoutMs: whole('MKP_HTTP_TIMEOUT_MS', 1),
+    retryBaseMs: whole('MKP_RETRY_BASE_MS', 1),
     budget,
-    githubWriteIntervalMs: whole('MKP_GITHUB_WRITE_INTERVAL_MS', GITHUB_WRITE_INTERVAL_MS, 0),
-    githubMaxWaitMs: whole('MKP_GITHUB_MAX_WAIT_MS', GITHUB_MAX_WAIT_MS, 0),
+    githubWriteIntervalMs: whole('MKP_GITHUB_WRITE_INTERVAL_MS', 0),
+    githubMaxWaitMs: whole('MKP_GITHUB_MAX_WAIT_MS', 0),
   };
 }
 

@@ -7,6 +7,11 @@ export interface SourcePosition {
   column: number;
 }
 
+/** `PATH:LINE:COLUMN`, the one form a place in a file is shown in (editors jump to it). */
+export function formatPosition(position: SourcePosition): string {
+  return `${position.file}:${position.line}:${position.column}`;
+}
+
 export interface Log {
   /** Registers a secret with the runner's masking; called before the value is used anywhere. */
   mask(secret: string): void;
@@ -41,5 +46,5 @@ export class RecordingLog implements Log {
 }
 
 function where(position?: SourcePosition): string {
-  return position ? `${position.file}:${position.line}:${position.column}: ` : '';
+  return position ? `${formatPosition(position)}: ` : '';
 }

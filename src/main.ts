@@ -2,7 +2,12 @@
 // calls works the same from the CLI; only this file knows about the runner.
 import * as core from '@actions/core';
 import { loadWebhooksFile } from './config/load.js';
-import { ConfigError, formatProblem, type WebhooksFile } from './config/types.js';
+import {
+  ConfigError,
+  formatProblem,
+  type ConfigProblem,
+  type WebhooksFile,
+} from './config/types.js';
 import {
   accountNotCheckedWarning,
   InputError,
@@ -12,23 +17,24 @@ import {
   type Settings,
 } from './inputs.js';
 import type { Log } from './log.js';
-import { connect } from './mkp/client.js';
+import { connect, type MkpClient } from './mkp/client.js';
 import {
   pullRequestChanges,
   type PullRequestBase,
   type PullRequestChanges,
 } from './pull-request.js';
-import { createdJson, driftIssueRole, planJson } from './report/outputs.js';
+import { createdJson, planJson } from './report/outputs.js';
 import { renderReport, renderValidationFailure, SUMMARY_LIMIT_BYTES } from './report/summary.js';
 import { REPORT_BUDGET } from './report/github-body.js';
 import { planCommentFooter } from './report/pr-comment.js';
 import { Scrubber, scrubbingLog } from './scrub.js';
 import { OutputsTarget } from './secrets/outputs.js';
-import { openSecretTarget } from './secrets/select.js';
 import type { SecretTarget } from './secrets/target.js';
-import { sync, type SyncResult } from './sync.js';
+import type { RunMode, SyncResult } from './result.js';
+import { sync } from './sync.js';
+import { plainText } from './text/phrase.js';
 import { alreadyDone, changed, drift, driftLeft, succeeded } from './verdicts.js';
-import { messageOf, plural } from './wording.js';
+import { messageOf, plural } from './text/words.js';
 
 export async function run(): Promise<void> {
   // Every masked value is also cut from all text this run shows (CONTRACT §4).
@@ -90,18 +96,81 @@ function listenForCancellation(progress: Progress): { signal: AbortSignal; stop:
   };
 }
 
+/** What every step of a run reads: the inputs, the runner's facts, the log and the scrubber. */
+interface ActionRun {
+  settings: Settings;
+  context: RunContext;
+  log: Log;
+  scrubber: Scrubber;
+}
+
+/**
+ * inputs -> the file -> (on a pull request, the base file) -> sync -> the record of the run
+ * (outputs and summary) -> the PR comment and drift issue -> the exit status.
+ */
 async function runAction(
   scrubber: Scrubber,
   signal: AbortSignal,
   progress: Progress,
 ): Promise<void> {
+  const run = startRun(scrubber);
+  const file = await loadFile(run);
+  if (file instanceof ConfigError) return reportInvalidFile(run, file.problems);
+  const base = await pullRequestBase(run);
+  const { settings, log } = run;
+  const target = await openSecretTarget(settings, log);
+  const client = connectApi(run, signal);
+  const { dryRun, resyncSecrets: resync } = settings;
+  const result = await sync({ file, client, dryRun, target, resync, log, signal });
+  const pullRequest = base && pullRequestChanges(file, base, result.listing);
+  await recordRun(run, result, target, pullRequest);
+  progress.recorded = true;
+  // A cancelled run has seconds left: it reports, and leaves the comment and the issue alone.
+  if (result.cancelled === undefined) {
+    const checked = result.plan !== undefined && result.failures.length === 0;
+    await publishSafely({
+      run,
+      report: (restIn, maxLength) =>
+        renderReport(result, { heading: '###', maxLength, restIn, pullRequest }),
+      drifted: checked ? driftLeft(result) : undefined,
+      mode: result.mode,
+    });
+  }
+  setExitStatus(result, run);
+}
+
+/**
+ * The MijnKlantportaal client of the api-token, which sends nothing once the run is cancelled;
+ * none without a token (the file is then validated only).
+ */
+function connectApi({ settings, log }: ActionRun, signal: AbortSignal): MkpClient | null {
+  if (!settings.apiToken) return null;
+  return connect({
+    apiUrl: settings.apiUrl,
+    token: settings.apiToken,
+    tuning: settings.tuning,
+    mask: (secret) => log.mask(secret),
+    onRetry: (message) => log.info(message),
+    signal,
+  });
+}
+
+/** The inputs and the runner's facts read, and both tokens masked before anything can print them. */
+function startRun(scrubber: Scrubber): ActionRun {
   const settings = readSettings((name) => core.getInput(name));
   const context = readRunContext(process.env);
   const log = scrubbingLog(scrubber, actionsLog());
-  // Tokens are masked before anything can print them.
   if (settings.apiToken) log.mask(settings.apiToken);
   if (settings.githubToken) log.mask(settings.githubToken);
+  return { settings, context, log, scrubber };
+}
 
+/** The file, checked; its `${VAR}` values masked and its notices annotated. */
+async function loadFile({
+  settings,
+  log,
+  scrubber,
+}: ActionRun): Promise<WebhooksFile | ConfigError> {
   let file: WebhooksFile;
   try {
     file = await loadWebhooksFile(settings.config, {
@@ -111,155 +180,107 @@ async function runAction(
       validateOnly: !settings.apiToken,
     });
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) {
-      log.info(formatProblem(problem));
-      log.error(problem.message, problem);
-    }
-    await writeSummary(
-      context,
-      scrubber.scrub(
-        renderValidationFailure(settings.config, error.problems, {
-          maxLength: SUMMARY_LIMIT_BYTES,
-        }),
-      ),
-      log,
-    );
-    await publishSafely(log, () =>
-      publish(
-        settings,
-        context,
-        (maxLength) =>
-          scrubber.scrub(
-            renderValidationFailure(settings.config, error.problems, { heading: '###', maxLength }),
-          ),
-        undefined,
-        log,
-      ),
-    );
-    core.setFailed(
-      `${settings.config} has ${plural(error.problems.length, 'problem')}; nothing was sent to any API`,
-    );
-    return;
+    if (error instanceof ConfigError) return error;
+    throw error;
   }
   maskVariables(scrubber, file);
   for (const notice of file.notices ?? []) {
     core.notice(scrubber.scrub(notice.message), annotation(notice));
   }
   log.info(`${settings.config}: ${plural(file.subscriptions.length, 'subscription')} declared`);
-  const base = await pullRequestBase(settings, context, scrubber);
-  // The base file may read other ${VAR}s: their values are masked and scrubbed alike.
-  if (base?.state === 'read') maskVariables(scrubber, base.file);
+  return file;
+}
 
-  const target = await openSecretTarget({ ...settings, onWait: (message) => log.info(message) });
-  const client = settings.apiToken
-    ? connect({
-        apiUrl: settings.apiUrl,
-        token: settings.apiToken,
-        tuning: settings.tuning,
-        mask: (secret) => log.mask(secret),
-        onRetry: (message) => log.info(message),
-      })
-    : null;
-  const result = await sync({
-    file,
-    base: base?.state === 'read' ? base.file : undefined,
-    client,
-    dryRun: settings.dryRun,
-    target,
-    resync: settings.resyncSecrets,
-    log,
-    signal,
+/**
+ * An invalid file: every problem as an annotation at its place, the summary and the PR comment
+ * list them, and the run fails without calling any API.
+ */
+async function reportInvalidFile(run: ActionRun, problems: ConfigProblem[]): Promise<void> {
+  const { settings, log, scrubber } = run;
+  for (const problem of problems) {
+    log.info(formatProblem(problem));
+    log.error(problem.message, problem);
+  }
+  const summary = renderValidationFailure(settings.config, problems, {
+    maxLength: SUMMARY_LIMIT_BYTES,
   });
+  await writeSummary(run, scrubber.scrub(summary));
+  await publishSafely({
+    run,
+    report: (_, maxLength) =>
+      renderValidationFailure(settings.config, problems, { heading: '###', maxLength }),
+    drifted: undefined,
+    mode: 'unchecked',
+  });
+  core.setFailed(
+    `${settings.config} has ${plural(problems.length, 'problem')}; nothing was sent to any API`,
+  );
+}
 
-  const changes =
-    base && base.state !== 'unreadable'
-      ? pullRequestChanges(file, base, { head: result.plan, base: result.basePlan })
-      : undefined;
-  const pullRequest = base && { base, changes };
-  // The run's record comes first; nothing after it may keep it from the outputs and summary.
+/**
+ * The run's record: the step outputs, then the job summary. It comes first, and nothing after
+ * it may keep it from being written.
+ */
+async function recordRun(
+  run: ActionRun,
+  result: SyncResult,
+  target: SecretTarget | null,
+  pullRequest: PullRequestChanges | undefined,
+): Promise<void> {
+  const { log, scrubber } = run;
   try {
-    writeOutputs(result, target, changes);
+    writeOutputs(result, target, pullRequest);
   } catch (error) {
     log.error(`could not write the step outputs: ${messageOf(error)}`);
-    log.info(alreadyDone(result));
+    log.info(plainText(alreadyDone(result)));
     core.setFailed('the step outputs could not be written');
   }
-  await writeSummary(
-    context,
-    scrubber.scrub(
-      renderReport(result, {
-        maxLength: SUMMARY_LIMIT_BYTES,
-        restIn: 'the `plan` output lists every subscription',
-        pullRequest,
-      }),
-    ),
-    log,
-  );
-  progress.recorded = true;
-  const checked = result.plan !== undefined && result.failures.length === 0;
-  // A cancelled run has seconds left: it reports, and leaves the comment and the issue alone.
-  if (result.cancelled === undefined) {
-    await publishSafely(log, () =>
-      publish(
-        settings,
-        context,
-        (maxLength) =>
-          scrubber.scrub(
-            renderReport(result, {
-              heading: '###',
-              maxLength,
-              restIn: 'the job summary of this run has them all',
-              pullRequest,
-            }),
-          ),
-        checked ? driftLeft(result) : undefined,
-        log,
-        result.mode,
-      ),
-    );
-  }
-  setExitStatus(result, settings, scrubber);
+  const summary = renderReport(result, {
+    maxLength: SUMMARY_LIMIT_BYTES,
+    restIn: 'the `plan` output lists every subscription',
+    pullRequest,
+  });
+  await writeSummary(run, scrubber.scrub(summary));
+}
+
+/** What the PR comment and the drift issue are made of. */
+interface PublishRequest {
+  run: ActionRun;
+  /** The run's report as markdown within `maxLength`; `restIn` says where what is cut is. */
+  report: (restIn: string, maxLength: number) => string;
+  /** Drift left after this run; undefined when the account was not checked. */
+  drifted: boolean | undefined;
+  mode: RunMode;
 }
 
 /** The publish phase never fails a run (CONTRACT §4): whatever goes wrong is a warning. */
-async function publishSafely(log: Log, publishing: () => Promise<void>): Promise<void> {
+async function publishSafely(request: PublishRequest): Promise<void> {
   try {
-    await publishing();
+    await publish(request);
   } catch (error) {
-    log.warning(
+    request.run.log.warning(
       `could not post the PR comment or drift issue: ${messageOf(error)}; the run's own result stands`,
     );
   }
 }
 
 /**
- * The PR comment and the drift issue, when asked for. Loaded only then; whatever goes wrong
- * here is a warning, never the run's failure.
+ * The PR comment and the drift issue, when asked for. The GitHub client and the writers are
+ * loaded only then; the drift issue's writer decides which runs may touch it.
  */
-async function publish(
-  settings: Settings,
-  context: RunContext,
-  markdown: (maxLength: number) => string,
-  drifted: boolean | undefined,
-  log: Log,
-  mode: SyncResult['mode'] = 'unchecked',
-): Promise<void> {
+async function publish({ run, report, drifted, mode }: PublishRequest): Promise<void> {
+  const { settings, context, log, scrubber } = run;
   const { prComment, driftIssue, githubToken, repository, eventName: event } = settings;
   const onPullRequest = event === 'pull_request' || event === 'pull_request_target';
   if (prComment && !onPullRequest) {
     log.info(`pr-comment: this is a ${event || 'local'} run, not a pull request; no comment`);
   }
   const wantComment = prComment && onPullRequest;
-  const role = driftIssueRole(event, mode);
-  if (driftIssue && role === 'none') {
-    log.info(
-      `drift-issue: this is a ${event || 'local'} run; the drift issue is opened and closed by schedule and workflow_dispatch runs (and closed by an apply on push)`,
-    );
-  }
-  const wantIssue = driftIssue && drifted !== undefined && role !== 'none';
+  const wantIssue = driftIssue && drifted !== undefined;
   if (!githubToken || !repository || (!wantComment && !wantIssue)) return;
 
+  const body = (maxLength: number) =>
+    scrubber.scrub(report('the job summary of this run has them all', maxLength));
   const { githubClient, MAX_PAGE_OF_POSTS_BYTES } = await import('./github/client.js');
   const octokit = githubClient(githubToken, settings.githubApiUrl, settings.tuning, {
     onWait: (message) => log.info(message),
@@ -271,12 +292,14 @@ async function publish(
       log.warning('pr-comment: the event payload names no pull request; no comment');
     } else {
       const { postPlanComment } = await import('./github/pr-comment.js');
+      const footer = planCommentFooter(context.pullRequest?.headSha, context.runUrl);
+      const markdown = `${body(REPORT_BUDGET.comment)}\n${footer}`;
       await postPlanComment({
         octokit,
         repository,
         pullNumber,
         configPath: settings.config,
-        markdown: `${markdown(REPORT_BUDGET.comment)}\n${planCommentFooter(context.pullRequest?.headSha, context.runUrl)}`,
+        markdown,
         log,
       });
     }
@@ -288,8 +311,9 @@ async function publish(
       repository,
       configPath: settings.config,
       drifted: drifted!,
-      role,
-      markdown: markdown(REPORT_BUDGET.issue),
+      event,
+      mode,
+      markdown: body(REPORT_BUDGET.issue),
       runUrl: context.runUrl,
       log,
     });
@@ -297,11 +321,11 @@ async function publish(
 }
 
 /** On a pull request: the base branch's file, or why it could not be read (a notice). */
-async function pullRequestBase(
-  settings: Settings,
-  context: RunContext,
-  scrubber: Scrubber,
-): Promise<PullRequestBase | undefined> {
+async function pullRequestBase({
+  settings,
+  context,
+  scrubber,
+}: ActionRun): Promise<PullRequestBase | undefined> {
   const { pullRequest: event, workspace } = context;
   if (!event) return undefined;
   let base: PullRequestBase;
@@ -326,7 +350,10 @@ async function pullRequestBase(
       reason: messageOf(error),
     };
   }
-  if (base.state === 'unreadable') {
+  if (base.state === 'read') {
+    // The base file may read other ${VAR}s: their values are masked and scrubbed alike.
+    maskVariables(scrubber, base.file);
+  } else if (base.state === 'unreadable') {
     // The reason may quote GitHub's answer: scrubbed like every other line.
     core.notice(
       scrubber.scrub(
@@ -340,9 +367,9 @@ async function pullRequestBase(
 function writeOutputs(
   result: SyncResult,
   target: SecretTarget | null,
-  changes?: PullRequestChanges,
+  pullRequest: PullRequestChanges | undefined,
 ): void {
-  const plan = planJson(result, changes);
+  const plan = planJson(result, pullRequest);
   if (plan) core.setOutput('plan', JSON.stringify(plan));
   core.setOutput('created', JSON.stringify(createdJson(result)));
   // In the file's order, whichever write finished first.
@@ -360,7 +387,7 @@ function writeOutputs(
 }
 
 /** Exit status of CONTRACT §4: failures first, then drift when fail-on-drift is on. */
-function setExitStatus(result: SyncResult, settings: Settings, scrubber: Scrubber): void {
+function setExitStatus(result: SyncResult, { settings, scrubber }: ActionRun): void {
   if (result.mode === 'unchecked') {
     const warning = accountNotCheckedWarning(settings);
     if (warning) core.warning(warning);
@@ -369,7 +396,9 @@ function setExitStatus(result: SyncResult, settings: Settings, scrubber: Scrubbe
   if (!succeeded(result)) {
     // Each failure was reported as an error where it happened; this says where things stand.
     core.setFailed(
-      scrubber.scrub(`the run did not finish (see the errors above). ${alreadyDone(result)}`),
+      scrubber.scrub(
+        `the run did not finish (see the errors above). ${plainText(alreadyDone(result))}`,
+      ),
     );
     return;
   }
@@ -381,13 +410,24 @@ function setExitStatus(result: SyncResult, settings: Settings, scrubber: Scrubbe
   }
 }
 
-async function writeSummary(context: RunContext, markdown: string, log: Log): Promise<void> {
+async function writeSummary({ context, log }: ActionRun, markdown: string): Promise<void> {
   if (!context.stepSummary) return; // not on a runner (local runs)
   try {
     await core.summary.addRaw(markdown, true).write();
   } catch (error) {
     log.warning(`could not write the job summary: ${messageOf(error)}`);
   }
+}
+
+/**
+ * The SecretTarget that `secrets-target` names. The GitHub stores are loaded only when used,
+ * so a run with step outputs does not pay for Octokit and libsodium at start-up.
+ */
+async function openSecretTarget(settings: Settings, log: Log): Promise<SecretTarget> {
+  if (settings.secretsTarget === 'outputs') return new OutputsTarget();
+  const { GitHubSecretsTarget } = await import('./github/secrets.js');
+  // GitHub's rate limits may hold a write: the log says why the run waits.
+  return new GitHubSecretsTarget({ ...settings, onWait: (message) => log.info(message) });
 }
 
 /** Every `${VAR}` value a file read is masked by the runner and cut from all text shown. */

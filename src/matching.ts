@@ -1,18 +1,10 @@
 // How a declared subscription and a record on the account are told to be the same webhook
 // (CONTRACT §2). The plan, the loader's repeat check, the create guard and import all use it.
-import type { Subscription } from './config/types.js';
-import type { RemoteWebhook } from './mkp/types.js';
-import { normalizeUrl } from './url.js';
+import { comparableUrl } from './url.js';
 
 /** The matching key: the event and the WHATWG-parsed URL, nothing else normalised. */
 export function subscriptionKey(event: string, url: string): string {
-  let href: string;
-  try {
-    href = normalizeUrl(url);
-  } catch {
-    href = url; // a remote URL we cannot parse matches nothing declared
-  }
-  return `${event} ${href}`;
+  return `${event} ${comparableUrl(url)}`;
 }
 
 /**
@@ -38,11 +30,11 @@ export function spellingKey(event: string, url: string): string {
   return `${event} ${parsed.protocol}//${userinfo}${parsed.host}${path}${decodeUnreserved(parsed.search)}`;
 }
 
-/** Records that differ from a declared subscription only as `spellingKey` forgives. */
-export function sameButSpelling(
-  subscription: Subscription,
-  records: readonly RemoteWebhook[],
-): RemoteWebhook | undefined {
+/** The record that differs from a declared subscription only as `spellingKey` forgives. */
+export function sameButSpelling<R extends { type: string; url: string }>(
+  subscription: { event: string; url: string },
+  records: readonly R[],
+): R | undefined {
   const key = spellingKey(subscription.event, subscription.url);
   return records.find((r) => spellingKey(r.type, r.url) === key);
 }

@@ -8,27 +8,21 @@ import type { MkpClient } from './mkp/client.js';
 import { ApiError } from './mkp/errors.js';
 import type { WebhookSecrets } from './mkp/secrets.js';
 import type { RemoteWebhook } from './mkp/types.js';
-import { HTTP_DEFAULTS } from './mkp/http.js';
 import { sameButSpelling, subscriptionKey } from './matching.js';
-import { keptFirst, makePlan, shownRecordUrl, type Plan } from './plan.js';
+import { keptFirst, makePlan, type Plan } from './plan.js';
+import type { Outcome, SecretResult, SyncResult } from './result.js';
 import { isStale, STALE_REASON, type Clocks } from './secrets/stale.js';
 import { SecretTargetError, type SecretTarget, type TargetSecrets } from './secrets/target.js';
+import { code, phrase, plainText, type Phrase } from './text/phrase.js';
+import { messageOf, plural } from './text/words.js';
 import { redactUrl } from './url.js';
-import {
-  duplicateRewriteSentence,
-  duplicatesSentence,
-  messageOf,
-  plural,
-  shownSubscription,
-} from './wording.js';
+import { duplicatesWords } from './verdicts.js';
+import { shownSubscription } from './wording.js';
 
 export type ResyncSecrets = 'missing' | 'always' | 'never';
-export type RunMode = 'apply' | 'dry-run' | 'unchecked';
 
 export interface SyncOptions {
   file: WebhooksFile;
-  /** On a pull request: the base branch's file, planned against the same listing. */
-  base?: WebhooksFile;
   /** Null without an API token: the account is not read (dry-run only). */
   client: MkpClient | null;
   dryRun: boolean;
@@ -42,7 +36,8 @@ export interface SyncOptions {
   maxCreateRounds?: number;
   /**
    * Aborted when the run is cancelled: no new create or secret write starts, calls in flight
-   * get `graceMs`, and the result says what was done.
+   * get `graceMs`, and the result says what was done. The client's HTTP layer takes the same
+   * signal, so that it sends nothing after it.
    */
   signal?: AbortSignal;
   graceMs?: number;
@@ -50,72 +45,6 @@ export interface SyncOptions {
 
 /** How long calls in flight may still finish after a cancellation (CONTRACT §4: within 5 s). */
 export const CANCEL_GRACE_MS = 2_000;
-
-/** What the create of a planned subscription came to. */
-export type CreateResult =
-  /** Made; `adopted` when found by listing after a create whose answer was lost. */
-  | {
-      state: 'created';
-      adopted: boolean;
-      /** The API stored another type or URL than was sent: what to declare instead (a failure). */
-      storedOtherwise?: string;
-    }
-  | { state: 'failed'; message: string };
-
-/** What the delivery of a subscription's secret came to. */
-export interface SecretResult {
-  /**
-   * Why it was delivered: a new webhook; missing or stale at the target (resync-secrets:
-   * missing); every run (always); the kept record of a duplicate group, every run while the
-   * group exists (CONTRACT §2); or the step outputs, which get every declared webhook's
-   * secret because they cannot be asked what they lack.
-   */
-  reason: 'created' | 'missing' | 'stale' | 'always' | 'duplicate' | 'outputs';
-  state: 'written' | 'failed';
-  message?: string;
-  /** When a new webhook's secret was written over a secret of that name: its `updated_at`. */
-  replaced?: string;
-  /** A failed write that no run can repeat until this is done at the target (it is full). */
-  blocked?: string;
-}
-
-/**
- * One declared subscription and everything this run did for it: the plan's verdict, then the
- * create, then the secret. Holds no secret value.
- */
-export interface Outcome {
-  subscription: Subscription;
-  /** Absent when the account was not read (no token, or the listing failed). */
-  planned?: 'create' | 'unchanged';
-  /** The record on the account: the one found (unchanged) or the one made in this run. */
-  record?: RemoteWebhook;
-  create?: CreateResult;
-  secret?: SecretResult;
-}
-
-/** Where this run delivers secrets, as people read it; no secret values. */
-export interface SecretDestination {
-  description: string;
-  /** A GitHub secret store (a write is a change), rather than the step outputs. */
-  persistent: boolean;
-}
-
-export interface SyncResult {
-  mode: RunMode;
-  file: WebhooksFile;
-  /** Undefined when the account was not read (no token) or could not be listed. */
-  plan: Plan | undefined;
-  /** The base file's plan against the same listing, when `base` was given and the account read. */
-  basePlan?: Plan;
-  /** One per declared subscription, in the file's order. */
-  outcomes: Outcome[];
-  /** Failures that concern no single subscription: listing, the secret target. */
-  failures: string[];
-  /** Null when this run delivers no secrets (the CLI). */
-  destination: SecretDestination | null;
-  /** The signal that cancelled the run (SIGINT, SIGTERM, SIGBREAK), when one did. */
-  cancelled?: string;
-}
 
 export async function sync(options: SyncOptions): Promise<SyncResult> {
   const { file, client, dryRun, target, log } = options;
@@ -130,16 +59,66 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   };
   if (client === null) return result;
 
-  // The secret target is read while the account is listed: both are needed before any create.
+  const account = await readAccount(client, options, cancel, result);
+  if (!account) return result;
+  const plan = makePlan(file.subscriptions, account.listing, file.scope);
+  Object.assign(result, { plan, listing: account.listing });
+  result.outcomes = plannedOutcomes(file.subscriptions, plan);
+  log.info(
+    `plan: ${plan.create.length} to create, ${plan.unchanged.length} unchanged, ${plan.unmanaged.length} unmanaged`,
+  );
+  const rewritten = rewritesDuplicates(options) ? keptOfDeclaredDuplicates(plan) : NONE;
+  for (const group of plan.duplicates) {
+    const to = rewritten.has(group[0]!.id) ? target?.description : undefined;
+    const words = duplicatesWords(group, file.subscriptions, to);
+    log.warning(plainText(phrase`duplicate webhooks on the account: ${words}`));
+  }
+  const guarded = guardSpellings(result.outcomes, plan, log, dryRun);
+  if (dryRun) return result;
+
+  for (const { outcome, message } of guarded) outcome.create = { state: 'failed', message };
+  const toCreate = result.outcomes.filter((o) => o.planned === 'create' && !o.create);
+  if (toCreate.length > 0 && !cancel.aborted) {
+    await log.group(`Create ${plural(toCreate.length, 'webhook')}`, () =>
+      createMissing(toCreate, account.listing, client, options, cancel),
+    );
+  }
+  if (target) {
+    const clocks: Clocks = { target: account.existing?.clock, account: client.clock };
+    const { secrets } = client;
+    await deliverSecrets(
+      result.outcomes,
+      { existing: account.existing, clocks, secrets, target, rewritten },
+      options,
+      cancel,
+    );
+  }
+  if (cancel.aborted) result.cancelled = cancel.reason;
+  return result;
+}
+
+/**
+ * The account's records and what the secret target already holds, read at once: both are
+ * needed before any create. Undefined when either could not be read (the failure is in the
+ * result) or the run was cancelled first.
+ */
+async function readAccount(
+  client: MkpClient,
+  { target, dryRun, log }: SyncOptions,
+  cancel: Cancellation,
+  result: SyncResult,
+): Promise<{ listing: RemoteWebhook[]; existing: TargetSecrets | undefined } | undefined> {
   const read = Promise.all([
     settle(log.group('List webhooks on the account', () => client.listWebhooks())),
     dryRun || !target ? settle(Promise.resolve(undefined)) : settle(target.prepare()),
   ]);
   const both = await cancel.race(read);
-  if (both === CANCELLED) {
+  // A read the cancellation kept from being sent counts as cancelled, not as a failed read.
+  const cutShort = both !== CANCELLED && cancel.aborted && both.some((outcome) => !outcome.ok);
+  if (both === CANCELLED || cutShort) {
     result.cancelled = cancel.reason;
     result.failures.push('the run was cancelled while it read the account; nothing was created');
-    return result;
+    return undefined;
   }
   const [listing, existing] = both;
   for (const outcome of [listing, existing]) {
@@ -147,59 +126,30 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     result.failures.push(messageOf(outcome.error));
     log.error(messageOf(outcome.error));
   }
-  if (!listing.ok || !existing.ok) {
-    log.error(
-      dryRun
-        ? 'no plan: the account could not be read'
-        : 'nothing was created: the run stops before any change when it cannot read the account or the secret target',
-    );
-    return result;
-  }
-
-  const plan = makePlan(file.subscriptions, listing.value, file.scope);
-  result.plan = plan;
-  if (options.base) {
-    result.basePlan = makePlan(options.base.subscriptions, listing.value, options.base.scope);
-  }
-  const outcomeOf = new Map(result.outcomes.map((o) => [o.subscription, o]));
-  for (const subscription of plan.create) outcomeOf.get(subscription)!.planned = 'create';
-  for (const { subscription, remote } of plan.unchanged) {
-    Object.assign(outcomeOf.get(subscription)!, { planned: 'unchanged', record: remote });
-  }
-  log.info(
-    `plan: ${plan.create.length} to create, ${plan.unchanged.length} unchanged, ${plan.unmanaged.length} unmanaged`,
+  if (listing.ok && existing.ok) return { listing: listing.value, existing: existing.value };
+  log.error(
+    dryRun
+      ? 'no plan: the account could not be read'
+      : 'nothing was created: the run stops before any change when it cannot read the account or the secret target',
   );
-  const rewritten = rewritesDuplicates(options)
-    ? keptOfDeclaredDuplicates(plan)
-    : new Set<string>();
-  warnAboutDuplicates(plan, file.subscriptions, log, rewritten, target?.description);
-  const guarded = guardSpellings(plan, log, dryRun);
-  if (dryRun) return result;
+  return undefined;
+}
 
-  for (const { subscription, message } of guarded) {
-    outcomeOf.get(subscription)!.create = { state: 'failed', message };
-  }
-  const toCreate = result.outcomes.filter((o) => o.planned === 'create' && !o.create);
-  if (toCreate.length > 0 && !cancel.aborted) {
-    await log.group(`Create ${plural(toCreate.length, 'webhook')}`, () =>
-      createMissing(toCreate, listing.value, client, options, cancel),
-    );
-  }
-  if (target) {
-    const clocks: Clocks = { target: existing.value?.clock, account: client.clock };
-    await deliverSecrets(
-      result.outcomes,
-      existing.value,
-      clocks,
-      client.secrets,
-      target,
-      options,
-      cancel,
-      rewritten,
-    );
-  }
-  if (cancel.aborted) result.cancelled = cancel.reason;
-  return result;
+/**
+ * One outcome per declared subscription with the plan's verdict: to create, or unchanged with
+ * the record found (and how many copies the account holds of it).
+ */
+export function plannedOutcomes(declared: readonly Subscription[], plan: Plan): Outcome[] {
+  const created = new Set(plan.create);
+  const found = new Map(plan.unchanged.map(({ subscription, remote }) => [subscription, remote]));
+  const copies = new Map(plan.duplicates.flatMap((group) => group.map((r) => [r, group.length])));
+  return declared.map((subscription): Outcome => {
+    if (created.has(subscription)) return { subscription, planned: 'create' };
+    const record = found.get(subscription);
+    if (!record) return { subscription };
+    const times = copies.get(record);
+    return { subscription, planned: 'unchanged', record, ...(times ? { copies: times } : {}) };
+  });
 }
 
 /**
@@ -208,18 +158,22 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
  * an API that stores URLs that way would otherwise get one more record on every run.
  */
 function guardSpellings(
+  outcomes: readonly Outcome[],
   plan: Plan,
   log: Log,
   dryRun: boolean,
-): Array<{ subscription: Subscription; message: string }> {
-  const guarded: Array<{ subscription: Subscription; message: string }> = [];
-  for (const subscription of plan.create) {
-    const twin = sameButSpelling(subscription, plan.unmanaged);
+): Array<{ outcome: Outcome; message: Phrase }> {
+  const guarded: Array<{ outcome: Outcome; message: Phrase }> = [];
+  for (const outcome of outcomes) {
+    if (outcome.planned !== 'create') continue;
+    const twin = sameButSpelling(outcome.subscription, plan.unmanaged);
     if (!twin) continue;
-    const message = `the account already has ${twin.id}, ${twin.type} to \`${redactUrl(twin.url)}\`, which differs from the file only in a trailing slash, percent-encoding or the case of the path (the API may store URLs that way); declare it as \`${redactUrl(twin.url)}\`. ${dryRun ? 'An apply does not create it' : 'Nothing was created'}, so that no second record is made`;
-    guarded.push({ subscription, message });
-    if (dryRun) log.warning(`${shownSubscription(subscription)}: ${message}`);
-    else log.error(`not creating ${shownSubscription(subscription)}: ${message}`);
+    const url = code(redactUrl(twin.url));
+    const message = phrase`the account already has ${twin.id}, ${twin.type} to ${url}, which differs from the file only in a trailing slash, percent-encoding or the case of the path (the API may store URLs that way); declare it as ${url}. ${dryRun ? 'An apply does not create it' : 'Nothing was created'}, so that no second record is made`;
+    guarded.push({ outcome, message });
+    const what = shownSubscription(outcome.subscription);
+    if (dryRun) log.warning(plainText(phrase`${what}: ${message}`));
+    else log.error(plainText(phrase`not creating ${what}: ${message}`));
   }
   return guarded;
 }
@@ -232,102 +186,146 @@ async function createMissing(
   options: SyncOptions,
   cancel: Cancellation,
 ): Promise<void> {
-  const { log } = options;
-  const total = toCreate.length;
-  let made = 0;
-  const known = new Set(listed.map((record) => record.id));
-  let pending = toCreate;
+  const creates = new Creates(toCreate.length, listed, options.log);
   const rounds = options.maxCreateRounds ?? 3;
-  const fail = (outcome: Outcome, message: string): void => {
-    outcome.create = { state: 'failed', message };
-    log.error(`failed to create ${shownSubscription(outcome.subscription)}: ${message}`);
-  };
-  const succeed = (outcome: Outcome, record: RemoteWebhook, adopted: boolean): void => {
-    known.add(record.id);
-    outcome.record = record;
-    outcome.create = { state: 'created', adopted };
-    checkAnswer(outcome, log);
-    const found = adopted ? ' (found on the account after the answer was lost)' : '';
-    log.info(`created ${++made}/${total} ${shownSubscription(outcome.subscription)}${found}`);
-  };
+  let pending = toCreate;
   for (let round = 1; pending.length > 0; round++) {
-    const unknown: Array<{ outcome: Outcome; error: ApiError }> = [];
-    const inFlight = new Set<Outcome>();
-    // As many at once as the HTTP layer runs (it keeps within the rate limit); each create
-    // starts only while the run is not cancelled.
-    const creates = mapConcurrently(pending, HTTP_DEFAULTS.concurrency, async (outcome) => {
-      if (cancel.aborted) return;
+    const unknown = await createOnce(pending, client, creates, cancel);
+    if (unknown === CANCELLED || unknown.length === 0) return;
+    if (cancel.aborted) {
+      return creates.failAll(unknown, phrase`; the run was cancelled before it could look`);
+    }
+    if (round >= rounds) {
+      const next = phrase`; the next run lists the account first and creates it only if it is still missing`;
+      return creates.failAll(unknown, next);
+    }
+    options.log.warning(
+      `${plural(unknown.length, 'create')} ended without a clear answer; listing the account before trying again`,
+    );
+    pending = await lookForUnknown(unknown, client, creates);
+  }
+}
+
+type Unknown = Array<{ outcome: Outcome; error: ApiError }>;
+
+/**
+ * One round: every pending create at once (the HTTP layer paces them within the rate limit, and
+ * sends none after the run is cancelled: those stay "not created"). Resolves to the creates
+ * whose outcome is unknown, or CANCELLED once the grace time is over.
+ */
+async function createOnce(
+  pending: Outcome[],
+  client: MkpClient,
+  creates: Creates,
+  cancel: Cancellation,
+): Promise<Unknown | typeof CANCELLED> {
+  const unknown: Unknown = [];
+  const inFlight = new Set<Outcome>();
+  const round = Promise.all(
+    pending.map(async (outcome) => {
       const { subscription } = outcome;
       inFlight.add(outcome);
       try {
         const record = await client.createWebhook(subscription.url, subscription.event);
-        if (cancel.closed) return; // too late: the run has already reported
-        succeed(outcome, record, false);
+        if (!cancel.closed) creates.succeed(outcome, record, false);
       } catch (error) {
-        if (cancel.closed) return;
+        if (cancel.closed) return; // too late: the run has already reported
+        if (error instanceof ApiError && error.failure === 'cancelled') return;
         if (error instanceof ApiError && error.failure === 'outcome-unknown') {
           unknown.push({ outcome, error });
         } else {
-          fail(outcome, messageOf(error));
+          creates.fail(outcome, phrase`${messageOf(error)}`);
         }
       } finally {
         inFlight.delete(outcome);
       }
-    });
-    if ((await cancel.race(creates)) === CANCELLED) {
-      cancel.close();
-      for (const outcome of inFlight) {
-        fail(
-          outcome,
-          'the run was cancelled while this create was under way, so whether it was made is unknown; the next run lists the account first and creates it only if it is still missing',
-        );
-      }
-      return;
-    }
-    if (cancel.aborted) {
-      for (const { outcome, error } of unknown) {
-        fail(outcome, `${messageOf(error)}; the run was cancelled before it could look`);
-      }
-      return;
-    }
-    if (unknown.length === 0) return;
-    if (round >= rounds) {
-      for (const { outcome, error } of unknown) {
-        fail(
-          outcome,
-          `${messageOf(error)}; the next run lists the account first and creates it only if it is still missing`,
-        );
-      }
-      return;
-    }
-    log.warning(
-      `${plural(unknown.length, 'create')} ended without a clear answer; listing the account before trying again`,
+    }),
+  );
+  if ((await cancel.race(round)) !== CANCELLED) return unknown;
+  cancel.close();
+  for (const outcome of inFlight) {
+    creates.fail(
+      outcome,
+      phrase`the run was cancelled while this create was under way, so whether it was made is unknown; the next run lists the account first and creates it only if it is still missing`,
     );
-    let relisted: RemoteWebhook[];
-    try {
-      relisted = await client.listWebhooks();
-    } catch (error) {
-      for (const { outcome } of unknown) {
-        fail(
-          outcome,
-          `the create ended without a clear answer and the account could not be listed again (${messageOf(error)}); the next run lists first and creates it only if it is still missing`,
-        );
-      }
-      return;
-    }
-    const fresh = new Map<string, RemoteWebhook>();
-    // Two new records for one key (another run created it too): the one the duplicate rule keeps.
-    for (const record of [...relisted].sort(keptFirst)) {
-      const key = subscriptionKey(record.type, record.url);
-      if (!known.has(record.id) && !fresh.has(key)) fresh.set(key, record);
-    }
-    pending = [];
+  }
+  return CANCELLED;
+}
+
+/**
+ * Lists the account again after creates whose answer was lost: a new record of the same event
+ * and URL is the one made (adopted); the rest is still missing and goes to the next round.
+ */
+async function lookForUnknown(
+  unknown: Unknown,
+  client: MkpClient,
+  creates: Creates,
+): Promise<Outcome[]> {
+  let relisted: RemoteWebhook[];
+  try {
+    relisted = await client.listWebhooks();
+  } catch (error) {
     for (const { outcome } of unknown) {
-      const { subscription } = outcome;
-      const record = fresh.get(subscriptionKey(subscription.event, subscription.url));
-      if (record) succeed(outcome, record, true);
-      else pending.push(outcome);
+      creates.fail(
+        outcome,
+        phrase`the create ended without a clear answer and the account could not be listed again (${messageOf(error)}); the next run lists first and creates it only if it is still missing`,
+      );
     }
+    return [];
+  }
+  const fresh = new Map<string, RemoteWebhook>();
+  // Two new records for one key (another run created it too): the one the duplicate rule keeps.
+  for (const record of [...relisted].sort(keptFirst)) {
+    const key = subscriptionKey(record.type, record.url);
+    if (!creates.known.has(record.id) && !fresh.has(key)) fresh.set(key, record);
+  }
+  const missing: Outcome[] = [];
+  for (const { outcome } of unknown) {
+    const { subscription } = outcome;
+    const record = fresh.get(subscriptionKey(subscription.event, subscription.url));
+    if (record) creates.succeed(outcome, record, true);
+    else missing.push(outcome);
+  }
+  return missing;
+}
+
+/** What the creates came to, as they finish: each outcome set once, and said in the log. */
+class Creates {
+  /** Ids of the records on the account before and made in this run. */
+  readonly known: Set<string>;
+  private made = 0;
+
+  constructor(
+    private readonly total: number,
+    listed: readonly RemoteWebhook[],
+    private readonly log: Log,
+  ) {
+    this.known = new Set(listed.map((record) => record.id));
+  }
+
+  succeed(outcome: Outcome, record: RemoteWebhook, adopted: boolean): void {
+    this.known.add(record.id);
+    outcome.record = record;
+    outcome.create = {
+      state: 'created',
+      adopted,
+      ...storedOtherwise(outcome.subscription, record),
+    };
+    const what = shownSubscription(outcome.subscription);
+    const { storedOtherwise: other } = outcome.create;
+    if (other) this.log.error(plainText(phrase`created ${what}, but ${other}`));
+    const found = adopted ? ' (found on the account after the answer was lost)' : '';
+    this.log.info(`created ${++this.made}/${this.total} ${plainText(what)}${found}`);
+  }
+
+  fail(outcome: Outcome, message: Phrase): void {
+    outcome.create = { state: 'failed', message };
+    const what = shownSubscription(outcome.subscription);
+    this.log.error(plainText(phrase`failed to create ${what}: ${message}`));
+  }
+
+  failAll(unknown: Unknown, why: Phrase): void {
+    for (const { outcome, error } of unknown) this.fail(outcome, phrase`${messageOf(error)}${why}`);
   }
 }
 
@@ -335,23 +333,33 @@ async function createMissing(
  * The create answer checked with the plan's matching rule (CONTRACT §4): a record stored with
  * another type or URL is not what the file declares, and says what to declare instead.
  */
-function checkAnswer(outcome: Outcome, log: Log): void {
-  const { subscription, record, create } = outcome;
-  if (
-    !record ||
-    create?.state !== 'created' ||
-    subscriptionKey(record.type, record.url) ===
-      subscriptionKey(subscription.event, subscription.url)
-  ) {
-    return;
-  }
-  const stored = `${record.type} to \`${redactUrl(record.url)}\``;
-  create.storedOtherwise =
-    record.type === subscription.event
-      ? `the API stored it as ${record.id}, ${stored}: declare it as \`${redactUrl(record.url)}\` so that later runs match it (until then they create nothing for it)`
-      : `the API stored it as ${record.id}, ${stored}, another event than was asked: remove ${record.id} in the manage portal`;
-  log.error(`created ${shownSubscription(subscription)}, but ${create.storedOtherwise}`);
+function storedOtherwise(
+  subscription: Subscription,
+  record: RemoteWebhook,
+): { storedOtherwise?: Phrase } {
+  const declared = subscriptionKey(subscription.event, subscription.url);
+  if (subscriptionKey(record.type, record.url) === declared) return {};
+  const url = code(redactUrl(record.url));
+  const stored = phrase`the API stored it as ${record.id}, ${record.type} to ${url}`;
+  return {
+    storedOtherwise:
+      record.type === subscription.event
+        ? phrase`${stored}: declare it as ${url} so that later runs match it (until then they create nothing for it)`
+        : phrase`${stored}, another event than was asked: remove ${record.id} in the manage portal`,
+  };
 }
+
+/** What delivering secrets needs besides the outcomes: where to, and what is there already. */
+interface Delivery {
+  existing: TargetSecrets | undefined;
+  clocks: Clocks;
+  secrets: WebhookSecrets;
+  target: SecretTarget;
+  /** Kept records of declared duplicate groups, whose secret is written every run. */
+  rewritten: ReadonlySet<string>;
+}
+
+type SecretTask = { outcome: Outcome; record: RemoteWebhook; reason: SecretResult['reason'] };
 
 /**
  * Delivers the secrets of new webhooks, and of existing ones as resync-secrets says: missing
@@ -359,17 +367,45 @@ function checkAnswer(outcome: Outcome, log: Log): void {
  */
 async function deliverSecrets(
   outcomes: Outcome[],
-  existing: TargetSecrets | undefined,
-  clocks: Clocks,
-  secrets: WebhookSecrets,
-  target: SecretTarget,
+  delivery: Delivery,
   options: SyncOptions,
   cancel: Cancellation,
-  rewritten: ReadonlySet<string>,
 ): Promise<void> {
-  const { resync, log } = options;
-  const todo: Array<{ outcome: Outcome; record: RemoteWebhook; reason: SecretResult['reason'] }> =
-    [];
+  const todo = secretsToDeliver(outcomes, delivery, options.resync);
+  if (todo.length === 0) return;
+  const { log } = options;
+  const { target } = delivery;
+  await log.group(`Deliver ${plural(todo.length, 'secret')} to ${target.description}`, async () => {
+    let done = 0;
+    const progress = () => `${++done}/${todo.length}`;
+    const inFlight = new Set<SecretTask>();
+    const writes = mapConcurrently(todo, options.writeConcurrency ?? 4, async (task) => {
+      // Step outputs cost nothing and heal the next step: they are delivered even when cancelled.
+      if (cancel.aborted && target.persistent) {
+        const message = phrase`the run was cancelled before it was written; the next run writes it`;
+        task.outcome.secret = { reason: task.reason, state: 'failed', message };
+        return;
+      }
+      inFlight.add(task);
+      await writeSecret(task, delivery, { log, progress }, cancel);
+      inFlight.delete(task);
+    });
+    if ((await cancel.race(writes)) !== CANCELLED) return;
+    cancel.close();
+    for (const { outcome, reason } of inFlight) {
+      const message = phrase`the run was cancelled while it was written; the next run checks and writes it`;
+      outcome.secret = { reason, state: 'failed', message };
+    }
+  });
+}
+
+/** Which secrets this run delivers, and why; in the file's order. */
+function secretsToDeliver(
+  outcomes: readonly Outcome[],
+  { existing, clocks, rewritten }: Delivery,
+  resync: ResyncSecrets,
+): SecretTask[] {
+  const todo: SecretTask[] = [];
   for (const outcome of outcomes) {
     const { record, create, subscription } = outcome;
     if (!record) continue;
@@ -381,68 +417,56 @@ async function deliverSecrets(
           : resyncReason(subscription, record, resync, existing, clocks);
     if (reason) todo.push({ outcome, record, reason });
   }
-  if (todo.length === 0) return;
+  return todo;
+}
 
-  const updatedAt = (s: Subscription) => existing?.updatedAt.get(secretNameKey(s.secretName));
-  await log.group(`Deliver ${plural(todo.length, 'secret')} to ${target.description}`, async () => {
-    let done = 0;
-    const inFlight = new Set<(typeof todo)[number]>();
-    const writes = mapConcurrently(todo, options.writeConcurrency ?? 4, async (item) => {
-      const { outcome, reason } = item;
-      const { subscription } = outcome;
-      // Step outputs cost nothing and heal the next step: they are delivered even when cancelled.
-      if (cancel.aborted && target.persistent) {
-        outcome.secret = {
-          reason,
-          state: 'failed',
-          message: `the run was cancelled before it was written; the next run writes it`,
-        };
-        return;
-      }
-      inFlight.add(item);
-      const replaced =
-        reason === 'created' && existing?.updatedAt.has(secretNameKey(subscription.secretName))
-          ? (updatedAt(subscription) ?? 'an unknown time')
-          : undefined;
-      try {
-        const secret = secrets.of(item.record.id);
-        if (!secret) throw new Error('the API returned no secret for this webhook');
-        await target.write(subscription.secretName, secret);
-        if (cancel.closed) return;
-        outcome.secret = { reason, state: 'written', ...(replaced ? { replaced } : {}) };
-        const why =
-          reason === 'stale'
-            ? ` (${STALE_REASON}, ${updatedAt(subscription)})`
-            : reason === 'duplicate'
-              ? ` (of ${item.record.id}, the oldest of its duplicates)`
-              : '';
-        log.info(`wrote secret ${++done}/${todo.length} ${subscription.secretName}${why}`);
-        if (replaced) {
-          log.warning(
-            `secret ${subscription.secretName} already existed at ${target.description} (last written ${replaced}); it now holds the secret of the webhook created in this run. That is the expected rotation when the webhook was deleted or re-created in the manage portal; if the name belongs to something else, give this entry another \`secret\` template`,
-          );
-        }
-      } catch (error) {
-        if (cancel.closed) return;
-        const message = messageOf(error);
-        const blocked = error instanceof SecretTargetError ? error.blocked : undefined;
-        outcome.secret = { reason, state: 'failed', message, ...(blocked ? { blocked } : {}) };
-        log.error(`failed to write secret ${subscription.secretName}: ${message}`);
-      } finally {
-        inFlight.delete(item);
-      }
-    });
-    if ((await cancel.race(writes)) === CANCELLED) {
-      cancel.close();
-      for (const { outcome, reason } of inFlight) {
-        outcome.secret = {
-          reason,
-          state: 'failed',
-          message: 'the run was cancelled while it was written; the next run checks and writes it',
-        };
-      }
+/**
+ * Writes one secret and records what came of it, with a log line that counts `progress`. A new
+ * webhook's secret written over one of the same name says so: a rotation, or a clash.
+ */
+async function writeSecret(
+  { outcome, record, reason }: SecretTask,
+  { existing, secrets, target }: Delivery,
+  { log, progress }: { log: Log; progress: () => string },
+  cancel: Cancellation,
+): Promise<void> {
+  const { secretName } = outcome.subscription;
+  const updatedAt = existing?.updatedAt.get(secretNameKey(secretName));
+  const replaced =
+    reason === 'created' && existing?.updatedAt.has(secretNameKey(secretName))
+      ? (updatedAt ?? 'an unknown time')
+      : undefined;
+  try {
+    const secret = secrets.of(record.id);
+    if (!secret) throw new Error('the API returned no secret for this webhook');
+    await target.write(secretName, secret);
+    if (cancel.closed) return;
+    outcome.secret = { reason, state: 'written', ...(replaced ? { replaced } : {}) };
+    const why =
+      reason === 'stale'
+        ? ` (${STALE_REASON}, ${updatedAt ?? 'an unknown time'})`
+        : reason === 'duplicate'
+          ? ` (of ${record.id}, the oldest of its duplicates)`
+          : '';
+    log.info(`wrote secret ${progress()} ${secretName}${why}`);
+    if (replaced) {
+      log.warning(
+        `secret ${secretName} already existed at ${target.description} (last written ${replaced}); it now holds the secret of the webhook created in this run. That is the expected rotation when the webhook was deleted or re-created in the manage portal; if the name belongs to something else, give this entry another \`secret\` template`,
+      );
     }
-  });
+  } catch (error) {
+    if (cancel.closed) return;
+    const message = messageOf(error);
+    // A target that is full: no run can write it until someone acts there.
+    const blocked = error instanceof SecretTargetError ? error.blocked : undefined;
+    outcome.secret = {
+      reason,
+      state: 'failed',
+      message: phrase`${message}`,
+      ...(blocked ? { blocked } : {}),
+    };
+    log.error(`failed to write secret ${secretName}: ${message}`);
+  }
 }
 
 /** Why an existing webhook's secret is delivered in this run, or undefined when it is not. */
@@ -462,21 +486,7 @@ function resyncReason(
   return isStale(existing.updatedAt.get(name), record.createdAt, clocks) ? 'stale' : undefined;
 }
 
-function warnAboutDuplicates(
-  plan: Plan,
-  declared: Subscription[],
-  log: Log,
-  rewritten: ReadonlySet<string>,
-  target: string | undefined,
-): void {
-  for (const group of plan.duplicates) {
-    const kept = group[0]!;
-    const url = shownRecordUrl(kept, declared);
-    const why =
-      rewritten.has(kept.id) && target ? `; ${duplicateRewriteSentence(kept.id, target)}` : '';
-    log.warning(`duplicate webhooks on the account: ${duplicatesSentence(group, url)}${why}`);
-  }
-}
+const NONE: ReadonlySet<string> = new Set();
 
 /**
  * An apply to a GitHub secret store writes the kept record's secret of a declared duplicate

@@ -6,6 +6,19 @@ export function normalizeUrl(url: string): string {
 }
 
 /**
+ * A URL as the matching rules compare it (the plan's key, `owns` and `ignore` patterns): the
+ * normalised form, or the text as it is when it does not parse (a record URL the API holds
+ * that no file can declare matches nothing declared).
+ */
+export function comparableUrl(url: string): string {
+  try {
+    return normalizeUrl(url);
+  } catch {
+    return url;
+  }
+}
+
+/**
  * A URL as people may see it: without user-info, query values replaced by `***`.
  * Machine outputs keep URLs whole; logs, summaries and comments use this.
  */

@@ -1,9 +1,14 @@
 // The run's verdicts, read from its outcomes: did it succeed, did it change anything, did the
-// account drift, and what is already done. The shells and the renderers ask here; none works
-// them out again.
-import { hasDrift } from './plan.js';
-import { plural } from './wording.js';
-import type { Outcome, SyncResult } from './sync.js';
+// account drift, what became of each subscription, and what is already done. Each is worked out
+// once, here, as data and words (Phrases); the shells and the renderers map over them.
+import type { Subscription } from './config/types.js';
+import type { RemoteWebhook } from './mkp/types.js';
+import { hasDrift, shownRecordUrl } from './plan.js';
+import type { Outcome, SecretResult, SyncResult } from './result.js';
+import { STALE_REASON } from './secrets/stale.js';
+import { code, joined, phrase, type Phrase } from './text/phrase.js';
+import { plural } from './text/words.js';
+import { duplicateRewriteSentence, duplicatesSentence, uncheckedReason } from './wording.js';
 
 /** Did this subscription's part of the run fail: its create, the answer, or its secret? */
 export function failedOutcome(outcome: Outcome): boolean {
@@ -60,39 +65,145 @@ export function driftLeft(result: SyncResult): boolean {
   );
 }
 
-/**
- * Every failure report says what was already done and what is left for the next run.
- * `quote` marks up names (code spans in markdown; plain in a log).
- */
-export function alreadyDone(
-  result: SyncResult,
-  quote: (name: string) => string = (name) => name,
-): string {
-  const created = createdIn(result).map((o) => quote(o.subscription.secretName));
+/** Every failure report says what was already done and what is left for the next run. */
+export function alreadyDone(result: SyncResult): Phrase {
+  const names = (outcomes: Outcome[]) =>
+    joined(
+      outcomes.map((o) => [code(o.subscription.secretName)]),
+      ', ',
+    );
+  const created = createdIn(result);
   const failed = result.outcomes.filter((o) => o.secret?.state === 'failed');
-  const pending = failed
-    .filter((o) => o.secret?.blocked === undefined)
-    .map((o) => quote(o.subscription.secretName));
+  const pending = failed.filter((o) => o.secret?.blocked === undefined);
   const blocked = failed.filter((o) => o.secret?.blocked !== undefined);
   const parts = [
     created.length > 0
-      ? `Already done: created ${plural(created.length, 'webhook')} (secrets ${created.join(', ')}).`
-      : 'Already done: no webhook was created.',
+      ? phrase`Already done: created ${plural(created.length, 'webhook')} (secrets ${names(created)}).`
+      : phrase`Already done: no webhook was created.`,
   ];
   if (pending.length > 0) {
     parts.push(
-      `Secrets still to be written: ${pending.join(', ')}. The webhooks keep their secrets on the account; the next run with resync-secrets: missing (the default) writes them.`,
+      phrase`Secrets still to be written: ${names(pending)}. The webhooks keep their secrets on the account; the next run with resync-secrets: missing (the default) writes them.`,
     );
   }
   // The next run cannot write these until someone acts: no promise that it will.
   if (blocked.length > 0) {
-    const remedies = [...new Set(blocked.map((o) => o.secret!.blocked!))];
+    const remedies = [...new Set(blocked.map((o) => o.secret!.blocked!))].join('; ');
     parts.push(
-      `Secrets that no run can write yet: ${blocked.map((o) => quote(o.subscription.secretName)).join(', ')}: ${remedies.join('; ')}; then the next run with resync-secrets: missing writes them. The webhooks keep their secrets on the account.`,
+      phrase`Secrets that no run can write yet: ${names(blocked)}: ${remedies}; then the next run with resync-secrets: missing writes them. The webhooks keep their secrets on the account.`,
     );
   }
   if (result.outcomes.some((o) => o.create?.state === 'failed')) {
-    parts.push('The next run creates what is still missing, and nothing twice.');
+    parts.push(phrase`The next run creates what is still missing, and nothing twice.`);
   }
-  return parts.join(' ');
+  return joined(parts, ' ');
+}
+
+/**
+ * What became of a subscription, for the mark a renderer shows: declared (the account was not
+ * read), to be created (a dry run), created, not created (the run ended first), failed (its
+ * create, the API's answer or its secret), unchanged, or unchanged but on the account more than
+ * once.
+ */
+export type OutcomeStatus =
+  'declared' | 'to-create' | 'created' | 'not-created' | 'failed' | 'unchanged' | 'duplicated';
+
+/** One subscription as the reports list it: its status and its words, worked out once. */
+export interface OutcomeReport {
+  outcome: Outcome;
+  status: OutcomeStatus;
+  /** What the plan and the create came to: "created (found after its answer was lost)". */
+  words: Phrase;
+  /** What became of its secret, when this run delivered it. */
+  secret?: Phrase;
+}
+
+/**
+ * Every declared subscription in the order the reports list them: with a plan, what is (or was
+ * to be) created first, then what was already there; each part in the file's order.
+ */
+export function reportOutcomes(result: SyncResult): OutcomeReport[] {
+  const report = (outcome: Outcome): OutcomeReport => {
+    const secret = secretWords(outcome.secret);
+    return {
+      outcome,
+      status: statusOf(outcome, result),
+      words: whatHappened(outcome, result),
+      ...(secret ? { secret } : {}),
+    };
+  };
+  if (result.mode === 'unchecked' || !result.plan) return result.outcomes.map(report);
+  return [
+    ...result.outcomes.filter((o) => o.planned === 'create'),
+    ...result.outcomes.filter((o) => o.planned === 'unchanged'),
+  ].map(report);
+}
+
+function statusOf(outcome: Outcome, result: SyncResult): OutcomeStatus {
+  if (!outcome.planned || !result.plan) return 'declared';
+  if (failedOutcome(outcome)) return 'failed';
+  if (outcome.planned === 'unchanged') return outcome.copies ? 'duplicated' : 'unchanged';
+  if (result.mode !== 'apply') return 'to-create';
+  return outcome.create?.state === 'created' ? 'created' : 'not-created';
+}
+
+function whatHappened(outcome: Outcome, result: SyncResult): Phrase {
+  const { planned, create, copies } = outcome;
+  if (!planned || !result.plan) return uncheckedReason(outcome.subscription) ?? phrase`declared`;
+  if (planned === 'unchanged') {
+    return copies ? phrase`unchanged, on the account ${copies} times` : phrase`unchanged`;
+  }
+  if (result.mode !== 'apply') return phrase`will create`;
+  if (!create) return phrase`not created`;
+  if (create.state === 'failed') return phrase`failed: ${create.message}`;
+  if (create.storedOtherwise) return phrase`created, but ${create.storedOtherwise}`;
+  return create.adopted ? phrase`created (found after its answer was lost)` : phrase`created`;
+}
+
+function secretWords(secret: SecretResult | undefined): Phrase | undefined {
+  if (!secret) return undefined;
+  if (secret.state === 'failed') return phrase`secret not written: ${secret.message ?? 'failed'}`;
+  if (secret.replaced) return phrase`secret written over one last written ${secret.replaced}`;
+  if (secret.reason === 'missing') return phrase`secret was missing, written`;
+  if (secret.reason === 'stale') return phrase`secret ${STALE_REASON}; written again`;
+  if (secret.reason === 'duplicate') return phrase`secret of the oldest duplicate written again`;
+  if (secret.reason === 'outputs') return phrase`secret in the outputs`;
+  return phrase`secret written`;
+}
+
+/** A record on the account that the file does not declare, as the reports list it. */
+export function unmanagedWords(record: RemoteWebhook): Phrase {
+  return phrase`not in the file (${record.id})`;
+}
+
+/**
+ * The sentence about a duplicate group, with the group's URL as the file shows it (the `${VAR}`
+ * form of a declared subscription, else redacted); with `rewrittenTo`, the target that the kept
+ * record's secret is written to every run while the group exists, and why (CONTRACT §2).
+ */
+export function duplicatesWords(
+  group: readonly RemoteWebhook[],
+  declared: Subscription[],
+  rewrittenTo?: string,
+): Phrase {
+  const sentence = duplicatesSentence(group, shownRecordUrl(group[0]!, declared));
+  if (rewrittenTo === undefined) return sentence;
+  return phrase`${sentence}; ${duplicateRewriteSentence(group[0]!.id, rewrittenTo)}`;
+}
+
+/** Where this run wrote the secret of a duplicate group's kept record again, if it did. */
+export function duplicateRewrittenTo(
+  result: SyncResult,
+  group: readonly RemoteWebhook[],
+): string | undefined {
+  const kept = group[0]!.id;
+  const rewritten = result.outcomes.some(
+    (o) => o.record?.id === kept && o.secret?.reason === 'duplicate',
+  );
+  return rewritten ? result.destination?.description : undefined;
+}
+
+/** The one line about records outside the file's scope (`owns`/`ignore`). */
+export function ignoredWords(count: number): Phrase {
+  return phrase`${plural(count, 'belongs', 'belong')} to others: outside ${code('owns')} or ignored`;
 }

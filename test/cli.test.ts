@@ -141,6 +141,17 @@ describe('manners', () => {
     }
   });
 
+  it('names MKP_API_URL in what is wrong with it, never the Action input', async () => {
+    const run = await runCli(['plan'], {
+      cwd: dir(FILE),
+      env: { MKP_API_TOKEN: 'mkp_test_token', MKP_API_URL: 'http://api.example.com/v1?k=v' },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'error: MKP_API_URL must use https (plain http is allowed only to a loopback address such as 127.0.0.1), not `http://api.example.com`; MKP_API_URL must not carry user-info, a query or a fragment\n',
+    );
+  });
+
   it('refuses flags that do not apply to the command', async () => {
     const cases: Array<[string[], string]> = [
       [['plan', '--output', 'x'], '--output does not apply to plan (it is for import)'],
@@ -287,7 +298,7 @@ describe('import', () => {
     expect(text).toContain('url: https://billing.example.com/mkp?tenant=42&key=s3cr3t'); // whole in the file
     expect(run.stderr).not.toContain('s3cr3t'); // redacted on the terminal
     expect(run.stderr).toContain('The file goes into git');
-    expect(run.stderr).toMatch(/duplicates: wbh_\w+ and wbh_\w+ both send customer-created/);
+    expect(run.stderr).toMatch(/duplicates: `wbh_\w+` and `wbh_\w+` both send `customer-created`/);
     for (const r of mkp.records) expect(text).not.toContain(r.secret);
 
     const file = parseWebhooksFile(text, 'webhooks.yaml', { env: {} });
@@ -411,7 +422,7 @@ describe('import', () => {
     const plan = JSON.parse((await runCli(['plan', '--json'], { cwd, env: api() })).stdout);
     expect([plan.create.length, plan.unmanaged.length, plan.ignored.length]).toEqual([0, 0, 2]);
     const terminal = await runCli(['plan'], { cwd, env: api() });
-    expect(terminal.stdout).toContain('2 belong to others: outside owns or ignored');
+    expect(terminal.stdout).toContain('2 belong to others: outside `owns` or ignored');
   });
 
   it('--owns with something that is not a URL pattern fails before the account is read', async () => {

@@ -98,7 +98,7 @@ describe('a duplicate group on the account', () => {
       expect(puts(github) - before).toBe(1);
       expect(github.decrypt(SCOPE, CRM.secretName)).toBe(older.secret);
       expect(text).toContain(
-        `warning: duplicate webhooks on the account: wbh_a and wbh_b both send customer-created to https://hooks.example.com/crm: the receiver gets each event more than once. Keep wbh_a (the oldest) and remove wbh_b in the manage portal; while the duplicates exist, every apply writes the secret of wbh_a to repository secrets of acme/shop, since another run may have written that of a newer record`,
+        'warning: duplicate webhooks on the account: `wbh_a` and `wbh_b` both send `customer-created` to `https://hooks.example.com/crm`: the receiver gets each event more than once. Keep `wbh_a` (the oldest) and remove `wbh_b` in the manage portal; while the duplicates exist, every apply writes the secret of `wbh_a` to repository secrets of acme/shop, since another run may have written that of a newer record',
       );
       expect(text).toContain(
         `wrote secret 1/1 ${CRM.secretName} (of wbh_a, the oldest of its duplicates)`,
@@ -132,7 +132,7 @@ describe('a duplicate group on the account', () => {
     expect(deliveries(result)).toEqual([]);
     expect(changed(result)).toBe(false);
     expect(puts(github)).toBe(0);
-    expect(text).toContain('Keep wbh_a (the oldest) and remove wbh_b in the manage portal');
+    expect(text).toContain('Keep `wbh_a` (the oldest) and remove `wbh_b` in the manage portal');
     expect(text).not.toContain('every apply writes');
   });
 
@@ -169,7 +169,7 @@ describe('a duplicate group on the account', () => {
     expect(puts(github)).toBe(before);
     // All three carry the same createdAt, so the lowest id is kept.
     expect(text).toContain(
-      'wbh_0, wbh_1, wbh_2 all send offer-created to https://old.example.com/o: the receiver gets each event more than once. Keep wbh_0 (the oldest) and remove wbh_1 and wbh_2 in the manage portal',
+      '`wbh_0`, `wbh_1`, `wbh_2` all send `offer-created` to `https://old.example.com/o`: the receiver gets each event more than once. Keep `wbh_0` (the oldest) and remove `wbh_1` and `wbh_2` in the manage portal',
     );
   });
 });

@@ -6,6 +6,7 @@ import { postPlanComment } from '../src/github/pr-comment.js';
 import { GitHubSecretsTarget } from '../src/github/secrets.js';
 import { RecordingLog } from '../src/log.js';
 import { sync } from '../src/sync.js';
+import { plainText } from '../src/text/phrase.js';
 import { alreadyDone, succeeded } from '../src/verdicts.js';
 import {
   GitHubEmulator,
@@ -559,9 +560,9 @@ describe("GitHub's cap of secrets", () => {
     expect(failed.map((d) => d.subscription.secretName)).toEqual([
       'MKP_WEBHOOK_BILLING_INVOICE_PAID',
     ]);
-    const done = alreadyDone(result);
+    const done = plainText(alreadyDone(result));
     expect(done).toContain(
-      'Secrets that no run can write yet: MKP_WEBHOOK_BILLING_INVOICE_PAID: the repository secrets of acme/shop are full (GitHub allows 100 secrets): remove secrets that are no longer used there, or choose another secrets-target; then the next run with resync-secrets: missing writes them. The webhooks keep their secrets on the account.',
+      'Secrets that no run can write yet: `MKP_WEBHOOK_BILLING_INVOICE_PAID`: the repository secrets of acme/shop are full (GitHub allows 100 secrets): remove secrets that are no longer used there, or choose another secrets-target; then the next run with resync-secrets: missing writes them. The webhooks keep their secrets on the account.',
     );
     expect(done).not.toContain('Secrets still to be written');
   });

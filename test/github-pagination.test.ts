@@ -134,6 +134,8 @@ describe('paginated GitHub lists', () => {
       repository,
       configPath: 'webhooks.yaml',
       drifted: true,
+      event: 'schedule',
+      mode: 'dry-run',
       markdown: 'drift',
       log: new RecordingLog(),
     });
@@ -182,6 +184,8 @@ describe('a next-page link to another origin', () => {
       repository,
       configPath: 'webhooks.yaml',
       drifted: true,
+      event: 'schedule',
+      mode: 'dry-run',
       markdown: 'drift',
       log,
     });

@@ -156,6 +156,8 @@ describe('drift issue', () => {
       repository,
       configPath: 'webhooks.yaml',
       drifted,
+      event: 'schedule',
+      mode: 'dry-run',
       markdown,
       runUrl: 'https://github.com/acme/shop/actions/runs/1',
       log: new RecordingLog(),
@@ -220,6 +222,32 @@ describe('drift issue', () => {
     expect(own.map((i) => [i.user.login, i.state])).toEqual([['github-actions[bot]', 'closed']]);
   });
 
+  it('is left alone by the runs whose event has no say in it, which say so without asking GitHub', async () => {
+    const ask = (event: string, mode: 'apply' | 'dry-run', drifted: boolean) => {
+      const log = new RecordingLog();
+      return reportDrift({
+        octokit: octokit(),
+        repository,
+        configPath: 'webhooks.yaml',
+        drifted,
+        event,
+        mode,
+        markdown: 'report',
+        log,
+      }).then(() => log.lines);
+    };
+    expect(await ask('pull_request', 'apply', true)).toEqual([
+      'info: drift-issue: this is a pull_request run; the drift issue is opened and closed by schedule and workflow_dispatch runs (and closed by an apply on push)',
+    ]);
+    expect(await ask('push', 'dry-run', true)).toHaveLength(1);
+    expect(github.calls).toHaveLength(0);
+    // An apply on push may close the issue, never open it.
+    expect(await ask('push', 'apply', true)).toEqual([
+      'info: drift-issue: drift remains; a push run may close the drift issue but not open or update it',
+    ]);
+    expect(driftIssues()).toHaveLength(0);
+  });
+
   it('does nothing without drift and without an open issue', async () => {
     await report(false);
     expect(github.issues.filter((i) => !i.pull_request)).toHaveLength(0);
@@ -234,6 +262,8 @@ describe('drift issue', () => {
       repository,
       configPath: 'webhooks.yaml',
       drifted: true,
+      event: 'schedule',
+      mode: 'dry-run',
       markdown: 'x',
       log,
     });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { GITHUB_MAX_WAIT_MS } from '../src/github/pace.js';
 import { accountNotCheckedWarning, InputError } from '../src/inputs.js';
 import { settingsFor } from './harness/settings.js';
 
@@ -248,7 +249,9 @@ describe('readSettings', () => {
       budget: { limit: 10, windowMs: 3000 },
       githubMaxWaitMs: 2000,
     });
-    expect(settingsFor({ 'dry-run': 'true' }).tuning.githubMaxWaitMs).toBe(300_000);
+    // Unset, the GitHub client's own default applies: the documented 5 minutes.
+    expect(settingsFor({ 'dry-run': 'true' }).tuning.githubMaxWaitMs).toBeUndefined();
+    expect(GITHUB_MAX_WAIT_MS).toBe(300_000);
     expect(problems({ 'dry-run': 'true' }, { MKP_RATE_LIMIT: 'fast' })).toEqual([
       'environment variable MKP_RATE_LIMIT must look like 60/60000, not `fast`',
     ]);

@@ -93,6 +93,8 @@ describe('against the GitHub emulator', () => {
         repository,
         configPath: 'staging.yaml',
         drifted,
+        event: 'schedule',
+        mode: 'dry-run',
         markdown: 'staging report',
         log: new RecordingLog(),
       });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { connect } from '../src/mkp/client.js';
 import { ApiError } from '../src/mkp/errors.js';
+import type { Clock } from '../src/clock.js';
 import { MkpEmulator } from '../src/emulator/mkp.js';
 import { freePort } from '../dev/harness/processes.js';
 import { clientFor } from './harness/clients.js';
@@ -21,6 +22,23 @@ const seed = (n: number) =>
     type: 'customer-created',
     url: `https://hooks.example.com/${i}`,
   }));
+
+/**
+ * Time that moves only when the client waits: each wait is recorded with what `seen` said at
+ * that moment (how many calls the API had), and none takes real time.
+ */
+function virtualClock(seen: () => number, start = Date.UTC(2026, 0, 5, 12, 0, 0)) {
+  let now = start;
+  const waits: Array<{ ms: number; seen: number }> = [];
+  const clock: Clock = {
+    now: () => now,
+    sleep: async (ms) => {
+      waits.push({ ms, seen: seen() });
+      now += ms;
+    },
+  };
+  return { clock, waits, start };
+}
 
 async function failure(promise: Promise<unknown>): Promise<ApiError> {
   try {
@@ -154,11 +172,13 @@ describe('listWebhooks', () => {
   it('waits as a 429 says (retry-after) and then succeeds', async () => {
     const emulator = await start({ seed: seed(3) });
     emulator.inject({ kind: 'rate-limit', on: 'list', retryAfter: 1 });
-    const { client, retries } = clientFor(emulator);
+    const { clock, waits } = virtualClock(() => emulator.count('list'));
+    const { client, retries } = clientFor(emulator, { clock });
     expect(await client.listWebhooks()).toHaveLength(3);
     const calls = emulator.calls.filter((c) => c.operation === 'list');
     expect(calls.map((c) => c.status)).toEqual([429, 200]);
-    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(900); // the wait the API asked for
+    // The wait the API asked for, between the refused call and the next.
+    expect(waits).toEqual([{ ms: 1_000, seen: 1 }]);
     expect(retries.join('\n')).toContain('rate limited (429)');
   });
 
@@ -227,37 +247,65 @@ describe('answers that cannot be trusted (CONTRACT §4)', () => {
     const emulator = await start({ seed: seed(3) });
     emulator.inject({ kind: 'rate-limit', on: 'list', retryAfter: null });
     // MKP_RATE_LIMIT-style tuning: a 1.5 s window stands in for the documented minute.
-    const { client, retries } = clientFor(emulator, { budget: { limit: 60, windowMs: 1_500 } });
+    const { clock, waits } = virtualClock(() => emulator.count('list'));
+    const { client, retries } = clientFor(emulator, {
+      budget: { limit: 60, windowMs: 1_500 },
+      clock,
+    });
     expect(await client.listWebhooks()).toHaveLength(3);
     expect(retries).toEqual([
       'list webhooks: rate limited (429); retrying in 1.5 s (attempt 2 of 6)',
     ]);
-    const calls = emulator.calls.filter((c) => c.operation === 'list');
-    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(1_400);
+    expect(waits).toEqual([{ ms: 1_500, seen: 1 }]);
   });
 
   it('waits at least a second on retry-after: 0', async () => {
     const emulator = await start({ seed: seed(3) });
     emulator.inject({ kind: 'rate-limit', on: 'list', retryAfter: 0 });
-    const { client, retries } = clientFor(emulator);
+    const { clock, waits } = virtualClock(() => emulator.count('list'));
+    const { client, retries } = clientFor(emulator, { clock });
     expect(await client.listWebhooks()).toHaveLength(3);
     expect(retries).toEqual([
       'list webhooks: rate limited (429); retrying in 1.0 s (attempt 2 of 6)',
     ]);
+    expect(waits).toEqual([{ ms: 1_000, seen: 1 }]);
   });
 
   it('honours an HTTP-date retry-after', async () => {
     const emulator = await start({ seed: seed(3) });
-    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 3_000);
+    const { clock, waits, start: now } = virtualClock(() => emulator.count('list'));
+    const at = new Date(now + 3_000);
     emulator.inject({ kind: 'rate-limit', on: 'list', retryAfter: at.toUTCString() });
-    const { client, retries } = clientFor(emulator);
+    const { client, retries } = clientFor(emulator, { clock });
     expect(await client.listWebhooks()).toHaveLength(3);
-    const calls = emulator.calls.filter((c) => c.operation === 'list');
-    expect(calls[1]!.at).toBeGreaterThanOrEqual(at.getTime() - 50);
-    // `at` is under 4 s ahead when the test sets it; shown to a tenth, 3.96 s reads "4.0 s".
-    expect(retries[0]).toMatch(
-      /^list webhooks: rate limited \(429\); retrying in (?:[123]\.\d|4\.0) s/,
+    expect(waits).toEqual([{ ms: 3_000, seen: 1 }]);
+    expect(retries).toEqual([
+      'list webhooks: rate limited (429); retrying in 3.0 s (attempt 2 of 6)',
+    ]);
+  });
+
+  it('sends nothing once the run is cancelled, and a retry stops waiting', async () => {
+    const emulator = await start({ seed: seed(40) });
+    // Page 2 is refused with a 30 s wait; the run is cancelled as the retry is announced.
+    emulator.inject({ kind: 'rate-limit', on: 'list', retryAfter: 30, after: 1 });
+    const controller = new AbortController();
+    const client = connect({
+      apiUrl: emulator.baseUrl,
+      token: emulator.token,
+      mask: () => undefined,
+      onRetry: () => controller.abort('SIGINT'),
+      signal: controller.signal,
+    });
+    const error = await failure(client.listWebhooks());
+    expect(error.failure).toBe('cancelled');
+    expect(error.message).toBe(
+      'list webhooks (page 2): the run was cancelled before this call was sent',
     );
+    expect(emulator.calls.map((c) => c.status)).toEqual([200, 429]);
+    // And a client of a cancelled run sends nothing at all.
+    const late = await failure(client.createWebhook('https://hooks.example.com/x', 'invoice-paid'));
+    expect(late.failure).toBe('cancelled');
+    expect(emulator.count('create')).toBe(0);
   });
 
   it('does not retry a host that cannot be resolved, and names it', async () => {

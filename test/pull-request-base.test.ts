@@ -158,37 +158,75 @@ describe('pullRequestChanges', () => {
     const head = load(
       'owns:\n  - https://shop.example.com/*\nwebhooks:\n  - url: https://shop.example.com/mkp/a\n    event: invoice-paid\n',
     );
-    const basePlan = makePlan(base.subscriptions, listing, base.scope);
-    const headPlan = makePlan(head.subscriptions, listing, head.scope);
-    const changes = pullRequestChanges(
-      head,
-      { state: 'read', ref: 'main', file: base },
-      { head: headPlan, base: basePlan },
-    );
-    expect(changes.adds).toEqual([]);
-    expect(changes.removes).toEqual([]);
-    expect(changes.scopeEdits).toEqual([
-      { key: 'owns', pattern: 'https://shop.example.com/*', change: 'added' },
-      { key: 'ignore', pattern: 'https://hooks.zapier.com/*', change: 'removed' },
-    ]);
-    expect(changes.movedOut.map((r) => r.id)).toEqual(['w2']);
-    expect(changes.movedIn).toEqual([]);
+    const changes = pullRequestChanges(head, { state: 'read', ref: 'main', file: base }, listing);
+    expect(changes).toEqual({
+      base: 'read',
+      ref: 'main',
+      accountRead: true,
+      items: [
+        { change: 'scope', key: 'owns', pattern: 'https://shop.example.com/*', edit: 'added' },
+        { change: 'scope', key: 'ignore', pattern: 'https://hooks.zapier.com/*', edit: 'removed' },
+        { change: 'moves', direction: 'out', records: [listing[1]] },
+      ],
+      // The base's unmanaged w2 is no longer pending: the PR moved it out of scope.
+      pending: [],
+    });
 
     const result = syncResult({
       mode: 'dry-run',
       file: head,
-      plan: headPlan,
-      basePlan,
+      plan: makePlan(head.subscriptions, listing, head.scope),
       target: null,
     });
-    const text = renderReport(result, {
-      pullRequest: { base: { state: 'read', ref: 'main', file: base }, changes },
-    });
+    const text = renderReport(result, { pullRequest: changes });
     expect(text).toContain('- 🔭 adds `https://shop.example.com/*` in `owns`');
     expect(text).toContain('- 🔭 removes `https://hooks.zapier.com/*` in `ignore`');
     expect(text).toContain("- 🔭 moves 1 record out of this file's scope: `w2`");
-    // The base's unmanaged w2 is no longer pending: the PR moved it out of scope.
     expect(text).not.toContain('Already pending');
+  });
+
+  it('gives each added and removed subscription its verdict, from both files planned against one listing', () => {
+    const entries = (names: string[]) =>
+      names.map((n) => `  - name: ${n}\n    url: ${URLS[n]}\n    event: invoice-paid\n`).join('');
+    const URLS: Record<string, string> = {
+      a: 'https://shop.example.com/mkp/a',
+      b: 'https://crm.example.com/mkp/b',
+      never: 'https://shop.example.com/mkp/never',
+      pending: 'https://shop.example.com/mkp/pending',
+      zapier: 'https://hooks.zapier.com/x',
+      new: 'https://shop.example.com/mkp/new',
+    };
+    const base = load(`webhooks:\n${entries(['a', 'b', 'never', 'pending'])}`);
+    const head = load(
+      `ignore:\n  - url: https://crm.example.com/*\nwebhooks:\n${entries(['pending', 'zapier', 'new'])}`,
+    );
+    const verdicts = (l: typeof listing | undefined) =>
+      (
+        pullRequestChanges(head, { state: 'read', ref: 'main', file: base }, l) as {
+          items: Array<{ change: string; subscription?: { url: string }; verdict?: string }>;
+        }
+      ).items
+        .filter((i) => i.verdict)
+        .map((i) => `${i.change} ${i.subscription!.url}: ${i.verdict}`);
+    expect(verdicts(listing)).toEqual([
+      'add https://hooks.zapier.com/x: already-present',
+      'add https://shop.example.com/mkp/new: created-on-merge',
+      'remove https://shop.example.com/mkp/a: stays-unmanaged',
+      'remove https://crm.example.com/mkp/b: leaves-scope',
+      'remove https://shop.example.com/mkp/never: never-created',
+    ]);
+    const changes = pullRequestChanges(head, { state: 'read', ref: 'main', file: base }, listing);
+    expect(changes.base !== 'unreadable' && changes.pending).toEqual([
+      { pending: 'create', subscription: base.subscriptions[3] },
+    ]);
+    // Without the account (no api-token) the same diff, and no verdict can be known.
+    expect(verdicts(undefined)).toEqual([
+      'add https://hooks.zapier.com/x: unchecked',
+      'add https://shop.example.com/mkp/new: unchecked',
+      'remove https://shop.example.com/mkp/a: unchecked',
+      'remove https://crm.example.com/mkp/b: unchecked',
+      'remove https://shop.example.com/mkp/never: unchecked',
+    ]);
   });
 
   it('a removal whose record the PR also moves out of scope is not called unmanaged', () => {
@@ -198,21 +236,14 @@ describe('pullRequestChanges', () => {
     const head = load(
       'owns: [https://shop.example.com/*]\nwebhooks:\n  - url: https://shop.example.com/mkp/a\n    event: invoice-paid\n',
     );
-    const plans = {
-      base: makePlan(base.subscriptions, listing, base.scope),
-      head: makePlan(head.subscriptions, listing, head.scope),
-    };
-    const changes = pullRequestChanges(head, { state: 'read', ref: 'main', file: base }, plans);
+    const changes = pullRequestChanges(head, { state: 'read', ref: 'main', file: base }, listing);
     const result = syncResult({
       mode: 'dry-run',
       file: head,
-      plan: plans.head,
-      basePlan: plans.base,
+      plan: makePlan(head.subscriptions, listing, head.scope),
       target: null,
     });
-    const text = renderReport(result, {
-      pullRequest: { base: { state: 'read', ref: 'main', file: base }, changes },
-    });
+    const text = renderReport(result, { pullRequest: changes });
     expect(text).toContain(
       "- ➖ removes `invoice-paid` → `https://crm.example.com/mkp/b`: the API cannot delete: the record stays on the account, now outside this file's scope",
     );
@@ -221,16 +252,14 @@ describe('pullRequestChanges', () => {
   it('a hostile base branch name stays text in the comment', () => {
     const head = load('webhooks: []\n');
     const base = { state: 'read', ref: 'x</summary><img src=y>`', file: head } as const;
-    const plan = makePlan([], [listing[0]!]);
-    const changes = pullRequestChanges(head, base, { head: plan, base: plan });
+    const changes = pullRequestChanges(head, base, [listing[0]!]);
     const result = syncResult({
       mode: 'dry-run',
       file: head,
-      plan,
-      basePlan: plan,
+      plan: makePlan([], [listing[0]!]),
       target: null,
     });
-    const text = renderReport(result, { pullRequest: { base, changes } });
+    const text = renderReport(result, { pullRequest: changes });
     expect(text).toContain(
       '<summary>Already pending on <code>x&lt;/summary&gt;&lt;img src=y&gt;`</code>',
     );

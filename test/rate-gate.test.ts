@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { RateGate } from '../src/mkp/rate-gate.js';
+import { GateClosed, RateGate } from '../src/mkp/rate-gate.js';
 
 /** Pacing logic on a fake clock: what may go when, never how fast anything runs. */
 describe('RateGate', () => {
@@ -87,6 +87,21 @@ describe('RateGate', () => {
     gate.release(headers(60, 5)); // the probe learned there is room again
     await jest.advanceTimersByTimeAsync(0);
     expect(granted).toHaveLength(3);
+  });
+
+  it('lets no waiting call through once its run is cancelled; the others keep their turn', async () => {
+    const gate = new RateGate({ limit: 60, windowMs: 60_000 }, 1);
+    await firstAnswer(gate);
+    await gate.acquire(); // the one call in flight
+    const controller = new AbortController();
+    const cancelled = gate.acquire(controller.signal);
+    const other = start(gate, 1);
+    controller.abort('SIGINT');
+    await expect(cancelled).rejects.toBeInstanceOf(GateClosed);
+    gate.release();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(other).toHaveLength(1);
+    await expect(gate.acquire(controller.signal)).rejects.toBeInstanceOf(GateClosed);
   });
 
   it('sends nothing during a pause, then one probe', async () => {

@@ -11,7 +11,7 @@ import {
 import { MAX_FILE_BYTES, parseWebhooksFile } from '../src/config/load.js';
 import { EVENT_TYPES } from '../src/events.js';
 import { subscription } from './harness/clients.js';
-import { syncResult } from './harness/outcomes.js';
+import { madeAs, secret, syncResult } from './harness/outcomes.js';
 
 /** The rendered markdown, asserted piece by piece (no snapshots). */
 const secretUrl = 'https://user:pa55@hooks.example.com/crm?token=abc123&x=1';
@@ -54,13 +54,11 @@ describe('renderReport', () => {
   });
 
   it('apply: created, failed with reason, secret target and what was written', () => {
-    const created = { subscription: crm, remote: remote(crm, 'wbh_new'), adopted: false };
     const md = renderReport(
       result({
         file,
         plan,
-        created: [created],
-        deliveries: [{ subscription: crm, reason: 'created', outcome: 'written' }],
+        outcomes: [{ subscription: crm, ...madeAs(remote(crm, 'wbh_new')), ...secret('created') }],
       }),
     );
     expect(md).toContain('**1 created**');
@@ -72,18 +70,15 @@ describe('renderReport', () => {
   });
 
   it('a failed run says what went wrong, what was already done and what the next run does', () => {
-    const created = { subscription: crm, remote: remote(crm, 'wbh_new'), adopted: false };
     const md = renderReport(
       result({
         file,
         plan,
-        created: [created],
-        deliveries: [
+        outcomes: [
           {
             subscription: crm,
-            reason: 'created',
-            outcome: 'failed',
-            message: 'cannot write repository secrets | 403',
+            ...madeAs(remote(crm, 'wbh_new')),
+            ...secret('created', 'failed', 'cannot write repository secrets | 403'),
           },
         ],
       }),
@@ -121,8 +116,9 @@ describe('renderReport', () => {
       result({
         file,
         plan,
-        created: [{ subscription: crm, remote: remote(crm, 'wbh_new'), adopted: true }],
-        deliveries: [{ subscription: crm, reason: 'created', outcome: 'written' }],
+        outcomes: [
+          { subscription: crm, ...madeAs(remote(crm, 'wbh_new'), true), ...secret('created') },
+        ],
       }),
     );
     for (const hidden of ['pa55', 'abc123', 'user:']) expect(md).not.toContain(hidden);
@@ -272,13 +268,41 @@ describe('fitComment', () => {
     const long = Array.from({ length: 5000 }, (_, i) => `line ${i} ${'x'.repeat(20)}`).join('\n');
     const fitted = fitComment(long);
     expect(fitted.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT);
-    expect(fitted).toContain("Cut to fit GitHub's comment size limit");
+    expect(fitted).toContain(
+      "_Cut to fit GitHub's size limit; the job summary has the whole report._",
+    );
     expect(
       fitted
         .split('\n')
         .filter((l) => l.startsWith('line'))
         .every((l) => l.endsWith('x'.repeat(20))),
     ).toBe(true);
+  });
+});
+
+describe('one cut to size for every GitHub body', () => {
+  it('counts UTF-8 bytes and never leaves half a character', () => {
+    const wide = Array.from({ length: 3000 }, (_, i) => `€ line ${i} ${'é'.repeat(10)}`).join('\n');
+    const fitted = fitComment(wide, 10_000, 'the log has them');
+    expect(Buffer.byteLength(fitted, 'utf8')).toBeLessThanOrEqual(10_000);
+    expect(fitted).not.toContain('\uFFFD');
+    expect(fitted.endsWith("_Cut to fit GitHub's size limit; the log has them._\n")).toBe(true);
+  });
+
+  it('cuts a summary whose failures alone pass the limit, and says where the rest is', () => {
+    const failures = Array.from(
+      { length: 500 },
+      (_, i) => `listing failure ${i}: ${'x'.repeat(80)}`,
+    );
+    const md = renderReport(result({ file, failures }), {
+      maxLength: 8_000,
+      restIn: 'the `plan` output lists every subscription',
+    });
+    expect(Buffer.byteLength(md, 'utf8')).toBeLessThanOrEqual(8_000);
+    expect(md).toContain('### What went wrong');
+    expect(md).toMatch(
+      /\n\n_Cut to fit GitHub's size limit; the `plan` output lists every subscription\._\n$/,
+    );
   });
 });
 

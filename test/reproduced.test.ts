@@ -96,7 +96,7 @@ describe('case 1: two applies at once leave a duplicate; the secret at the targe
     expect(next.outputs.changed).toBe('true');
     expect(next.stdout).toMatch(
       new RegExp(
-        `::warning::duplicate webhooks on the account: .*Keep ${older.id} \\(the oldest\\) and remove ${newer.id} in the manage portal; while the duplicates exist, every apply writes the secret of ${older.id}`,
+        `::warning::duplicate webhooks on the account: .*Keep \`${older.id}\` \\(the oldest\\) and remove \`${newer.id}\` in the manage portal; while the duplicates exist, every apply writes the secret of \`${older.id}\``,
       ),
     );
     expect(github.decrypt(SCOPE, CRM.secretName)).toBe(older.secret);
@@ -197,7 +197,7 @@ describe('case 3: an entry whose ${VAR} this run lacks is counted and listed, ne
     });
     expect(run.summary).toContain('6 subscriptions declared · 1 not checked');
     expect(run.summary).toMatch(
-      /\| · not checked: BILLING_HOOK_URL has no value in this run \| `invoice-paid` \| `MKP_WEBHOOK_BILLING_INVOICE_PAID` \| `\$\{BILLING_HOOK_URL\}` \|/,
+      /\| · not checked: `BILLING_HOOK_URL` has no value in this run \| `invoice-paid` \| `MKP_WEBHOOK_BILLING_INVOICE_PAID` \| `\$\{BILLING_HOOK_URL\}` \|/,
     );
     expect(run.stdout).toContain('::notice');
   });
@@ -218,7 +218,7 @@ describe('case 3: an entry whose ${VAR} this run lacks is counted and listed, ne
     const plan = await runCli(['plan'], { cwd });
     expect(plan.code).toBe(0);
     expect(plan.stdout).toMatch(
-      /· invoice-paid +\$\{BILLING_HOOK_URL\} +MKP_WEBHOOK_BILLING_INVOICE_PAID +not checked: BILLING_HOOK_URL has no value in this run/,
+      /· invoice-paid +\$\{BILLING_HOOK_URL\} +MKP_WEBHOOK_BILLING_INVOICE_PAID +not checked: `BILLING_HOOK_URL` has no value in this run/,
     );
     const json = JSON.parse((await runCli(['plan', '--json'], { cwd })).stdout);
     expect(json.unchecked.map((s: { url: string }) => s.url)).toContain('${BILLING_HOOK_URL}');

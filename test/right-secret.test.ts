@@ -8,6 +8,7 @@ import { OutputsTarget } from '../src/secrets/outputs.js';
 import { CLOCK_MARGIN_MS, isStale, STALE_REASON } from '../src/secrets/stale.js';
 import type { SecretTarget } from '../src/secrets/target.js';
 import { sync, type ResyncSecrets } from '../src/sync.js';
+import { plainText } from '../src/text/phrase.js';
 import { alreadyDone, changed, driftLeft, succeeded } from '../src/verdicts.js';
 import { created, deliveries } from './harness/outcomes.js';
 import { GitHubEmulator, type SecretScope } from '../dev/emulator/github.js';
@@ -73,7 +74,7 @@ async function apply(
   const log = new RecordingLog();
   const result = await sync({
     file: options.file ?? FILE,
-    client: clientFor(mkp).client,
+    client: clientFor(mkp, { signal: options.signal }).client,
     dryRun: options.dryRun ?? false,
     target,
     resync: options.resync ?? 'missing',
@@ -129,7 +130,9 @@ describe('stale secrets (written before the webhook was created) count as missin
     github.inject({ method: 'PUT', pathIncludes: BILLING.secretName, status: 403 });
     const failed = await apply(mkp, github);
     expect(succeeded(failed.result)).toBe(false);
-    expect(alreadyDone(failed.result)).toContain('the next run with resync-secrets: missing');
+    expect(plainText(alreadyDone(failed.result))).toContain(
+      'the next run with resync-secrets: missing',
+    );
     expect(github.decrypt(SCOPE, BILLING.secretName)).toBe('the secret of a deleted webhook');
 
     const next = await apply(mkp, github);
@@ -235,7 +238,9 @@ describe('a token that can read secrets but not write them', () => {
     expect(text).toContain(
       'cannot write repository secrets of acme/shop (GitHub answered 403: Resource not accessible by integration): the github-token lacks the permission (it could read them, so it may have Secrets: read only)',
     );
-    expect(alreadyDone(result)).toMatch(/created 2 webhooks.*Secrets still to be written/);
+    expect(plainText(alreadyDone(result))).toMatch(
+      /created 2 webhooks.*Secrets still to be written/,
+    );
 
     github.setPermissions({ secrets: 'write' });
     const next = await apply(mkp, github);
@@ -352,6 +357,6 @@ describe('cancellation', () => {
     ]);
     await new Promise((resolve) => setTimeout(resolve, 1_200)); // the listing's late answer
     expect(mkp.count('create')).toBe(0);
-    expect(alreadyDone(result)).toContain('no webhook was created');
+    expect(plainText(alreadyDone(result))).toContain('no webhook was created');
   });
 });

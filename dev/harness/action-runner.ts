@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertBundleCurrent } from './bundle.js';
 
 /**
  * Runs the built action the way the runner does: a fresh node process on dist/index.js, inputs
@@ -52,6 +53,7 @@ export const ACTION_DEFAULTS: Record<string, string> = {
 };
 
 export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
+  if (options.entry === undefined) assertBundleCurrent();
   const dir = await mkdtemp(join(tmpdir(), 'mkp-action-'));
   const outputFile = join(dir, 'output');
   const summaryFile = join(dir, 'summary.md');

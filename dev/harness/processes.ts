@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT, spawnNode, testNode } from './action-runner.js';
+import { assertBundleCurrent } from './bundle.js';
 
 /** A free loopback port, for tools that cannot listen on port 0 themselves. */
 export function freePort(): Promise<number> {
@@ -88,6 +89,7 @@ export async function runCli(
   args: string[],
   options: { cwd: string; env?: Record<string, string> },
 ): Promise<CliRun> {
+  assertBundleCurrent();
   const node = testNode();
   const { exitCode, stdout, stderr } = await spawnNode(
     node,

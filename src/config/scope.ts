@@ -1,14 +1,14 @@
 // Ownership scope (CONTRACT §1-§2): which account records are this file's business. `owns`
 // narrows it to URL patterns, `ignore` takes records out; a record outside is someone else's
 // (another repository, an integration) and is never unmanaged, drift or a duplicate.
-import { isEventType, type EventType } from '../events.js';
-import type { SourcePosition } from '../log.js';
-import { normalizeUrl, shownUrl } from '../url.js';
+import { isMapping } from '../parsed.js';
+import { comparableUrl, normalizeUrl, shownUrl } from '../url.js';
+import { listedEvents } from './event-list.js';
 import type { FilePositions } from './positions.js';
 import type { ConfigProblem, Glob, IgnoreRule, Scope, Subscription, UrlPattern } from './types.js';
 import { quoted } from './wording.js';
 
-/** One URL pattern, normalised, with where the file writes it. */
+/** The scope of a file without `owns` or `ignore`: every record on the account is its business. */
 export const WHOLE_ACCOUNT: Scope = { owns: null, ignore: [] };
 
 // Stands in for `*` while WHATWG parsing normalises the rest; lowercase letters survive every
@@ -54,13 +54,7 @@ export function compilePattern(text: string): Glob {
 
 /** True when the URL (normalised like the plan's matching key) matches the pattern. */
 export function matchesPattern(pattern: Glob, url: string): boolean {
-  let href: string;
-  try {
-    href = normalizeUrl(url);
-  } catch {
-    href = url; // as the plan does: an unparseable URL is compared as it is
-  }
-  return globMatch(pattern, href);
+  return globMatch(pattern, comparableUrl(url));
 }
 
 /**
@@ -143,22 +137,11 @@ export function scopeOf(
       if (!isMapping(entry)) return;
       const compiled = pattern(entry.url, ['ignore', index, 'url'], '`ignore`');
       if (!compiled) return;
-      let events: EventType[] | null = null;
-      if (Array.isArray(entry.events)) {
-        events = [];
-        entry.events.forEach((event: unknown, item) => {
-          if (!isEventType(event)) return;
-          if (events!.includes(event)) {
-            const where = positions.at(['ignore', index, 'events', item]);
-            problems.push({
-              ...where,
-              message: `event ${quoted(event)} is listed twice in \`events\``,
-            });
-          } else {
-            events!.push(event);
-          }
-        });
-      }
+      const events = Array.isArray(entry.events)
+        ? listedEvents(entry.events, ['ignore', index, 'events'], positions, (where, message) =>
+            problems.push({ ...where, message }),
+          ).map(({ event }) => event)
+        : null;
       ignore.push({ pattern: compiled, events });
     });
   }
@@ -173,25 +156,20 @@ export function disownedProblems(
   const problems: ConfigProblem[] = [];
   for (const s of subscriptions) {
     const pair = `${quoted(s.event)} to ${quoted(shownUrl(s))}`;
-    const where: SourcePosition = s.position;
-    if (scope.owns && !scope.owns.some((p) => matchesPattern(p.matcher, s.url))) {
+    const standing = standingOf(scope, s.event, s.url);
+    if (standing === 'outside-owns') {
+      const owns = (scope.owns ?? []).map((p) => quoted(p.text)).join(', ');
       problems.push({
-        ...where,
-        message: `${pair} is outside \`owns\` (${scope.owns.map((p) => quoted(p.text)).join(', ')}): a file cannot both declare and disown a webhook; add a pattern to \`owns\` or move the entry to the file that owns it`,
+        ...s.position,
+        message: `${pair} is outside \`owns\` (${owns}): a file cannot both declare and disown a webhook; add a pattern to \`owns\` or move the entry to the file that owns it`,
       });
-      continue;
-    }
-    const rule = ignoringRule(scope, s.event, s.url);
-    if (rule) {
+    } else if (standing === 'ignored') {
+      const rule = ignoringRule(scope, s.event, s.url)!;
       problems.push({
-        ...where,
+        ...s.position,
         message: `${pair} is matched by the \`ignore\` entry on line ${rule.pattern.line}: a file cannot both declare and disown a webhook; narrow that entry or remove this one`,
       });
     }
   }
   return problems;
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

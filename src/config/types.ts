@@ -1,5 +1,5 @@
 import type { EventType } from '../events.js';
-import type { SourcePosition } from '../log.js';
+import { formatPosition, type SourcePosition } from '../log.js';
 
 /** One (url, event) pair of webhooks.yaml: one webhook record on the account, with one secret. */
 export interface Subscription {
@@ -52,7 +52,7 @@ export class ConfigError extends Error {
 
 /** `PATH:LINE:COLUMN: message`, the form every problem is reported in. */
 export function formatProblem(problem: ConfigProblem): string {
-  return `${problem.file}:${problem.line}:${problem.column}: ${problem.message}`;
+  return `${formatPosition(problem)}: ${problem.message}`;
 }
 
 /** `owns` and `ignore` of a file (config/scope.ts reads and matches them). */

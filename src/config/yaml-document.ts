@@ -34,10 +34,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     logLevel: 'error',
   });
   const positions = new FilePositions(file, doc, lines);
-  const problem = (offset: number, message: string): ConfigProblem => ({
-    ...positions.ofOffset(offset),
-    message,
-  });
+  const problem: Problem = (offset, message) => ({ ...positions.ofOffset(offset), message });
 
   const source = (error: YAMLError) => text.slice(error.pos[0], error.pos[1]);
   const problems = [...doc.errors, ...doc.warnings].map((error) => {
@@ -48,7 +45,18 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   });
   const empty = doc.contents === null;
   if (doc.errors.length > 0) return { positions, problems, empty };
+  problems.push(...duplicateKeys(doc, problem));
+  const data = plainData(doc, problem);
+  if ('problem' in data) return { positions, problems: [...problems, data.problem], empty };
+  return { positions, problems, data: data.value, empty };
+}
 
+type YamlDocument = ReturnType<typeof parseDocument>;
+type Problem = (offset: number, message: string) => ConfigProblem;
+
+/** Every key that a mapping repeats, at the repeat (yaml's own check is quadratic). */
+function duplicateKeys(doc: YamlDocument, problem: Problem): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
   visit(doc, {
     Map(_key, map) {
       const seen = new Set<string>();
@@ -67,39 +75,42 @@ export function parseYaml(text: string, file: string): ParsedYaml {
       }
     },
   });
+  return problems;
+}
 
-  let data: unknown;
+/** The document as plain data, aliases expanded within the alias-bomb guard; or why not. */
+function plainData(
+  doc: YamlDocument,
+  problem: Problem,
+): { value: unknown } | { problem: ConfigProblem } {
   try {
-    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const unresolved = /^Unresolved alias[^:]*: (.*)$/.exec(message);
     if (unresolved) {
       const name = unresolved[1]!;
-      const alias = firstAlias(doc, name);
-      problems.push(
-        problem(
-          alias,
+      return {
+        problem: problem(
+          firstAlias(doc, name),
           `alias ${quoted(`*${name}`)} has no anchor: define ${quoted(`&${name}`)} before using it`,
         ),
-      );
-    } else if (/alias count/i.test(message)) {
-      problems.push(
-        problem(
+      };
+    }
+    if (/alias count/i.test(message)) {
+      return {
+        problem: problem(
           firstAlias(doc),
           `aliases expand to too many values (more than ${MAX_ALIAS_COUNT}); this limit guards against alias bombs, so write the values out instead of using \`*alias\``,
         ),
-      );
-    } else {
-      throw error;
+      };
     }
-    return { positions, problems, empty };
+    throw error;
   }
-  return { positions, problems, data, empty };
 }
 
 /** Offset of the first alias in the document (with this anchor name, when given). */
-function firstAlias(doc: ReturnType<typeof parseDocument>, name?: string): number {
+function firstAlias(doc: YamlDocument, name?: string): number {
   let offset = 0;
   visit(doc, {
     Alias(_key, alias) {
@@ -116,7 +127,7 @@ function firstAlias(doc: ReturnType<typeof parseDocument>, name?: string): numbe
  * people look for it where the quote or bracket was opened.
  */
 function unclosed(
-  doc: ReturnType<typeof parseDocument>,
+  doc: YamlDocument,
   error: YAMLError,
 ): { offset: number; message: string } | undefined {
   const quote = error.code === 'MISSING_CHAR' && /closing (["'])quote/.exec(error.message)?.[1];

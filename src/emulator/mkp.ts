@@ -432,25 +432,8 @@ export class MkpEmulator {
     const limitHeaders = admission.headers;
 
     const fault = this.takeFault(route.operation);
-    switch (fault?.kind) {
-      case 'rate-limit':
-        return this.tooManyRequests(fault.retryAfter === undefined ? 1 : fault.retryAfter, now);
-      case 'flood':
-        return {
-          kind: 'flood',
-          bytes: fault.bytes ?? 700 * 1024 * 1024,
-          declareLength: fault.declareLength ?? true,
-        };
-      case 'error-before':
-        return serverError(fault.status ?? 503, limitHeaders, fault.message);
-      case 'reset-before':
-        return { kind: 'reset' };
-      case 'html':
-        return htmlGatewayError(fault.status ?? 502);
-      default:
-        break;
-    }
-
+    const before = this.faultBefore(fault, limitHeaders, now);
+    if (before) return before;
     const result = this.perform(route, request.fields, request.url, request.pageBase, fault);
     switch (fault?.kind) {
       case 'error-after':
@@ -480,6 +463,32 @@ export class MkpEmulator {
         return { ...json(result.status, result.body, limitHeaders), held: this.arrive(fault) };
       default:
         return json(result.status, result.body, limitHeaders);
+    }
+  }
+
+  /** The answer of a fault that strikes before the operation is done, if it is one of those. */
+  private faultBefore(
+    fault: Fault | undefined,
+    limitHeaders: OutgoingHttpHeaders,
+    now: number,
+  ): Outcome | undefined {
+    switch (fault?.kind) {
+      case 'rate-limit':
+        return this.tooManyRequests(fault.retryAfter === undefined ? 1 : fault.retryAfter, now);
+      case 'flood':
+        return {
+          kind: 'flood',
+          bytes: fault.bytes ?? 700 * 1024 * 1024,
+          declareLength: fault.declareLength ?? true,
+        };
+      case 'error-before':
+        return serverError(fault.status ?? 503, limitHeaders, fault.message);
+      case 'reset-before':
+        return { kind: 'reset' };
+      case 'html':
+        return htmlGatewayError(fault.status ?? 502);
+      default:
+        return undefined;
     }
   }
 

@@ -13,7 +13,7 @@ import {
   type GitHubTuning,
   type Repository,
 } from './client.js';
-import { plural } from '../wording.js';
+import { plural } from '../text/words.js';
 
 /** The contents API sends a file of up to MAX_FILE_BYTES in base64, with line breaks: 4/3 and more. */
 const BASE_FILE_ANSWER_BYTES = 2 * MAX_FILE_BYTES;

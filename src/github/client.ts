@@ -3,14 +3,9 @@ import { defaults } from '@actions/github/lib/utils';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck/light.js';
-import { GITHUB_WRITE_INTERVAL_MS } from './pace.js';
-import {
-  GITHUB_MAX_WAIT_MS,
-  rateLimitOf,
-  RateLimitGate,
-  SYSTEM_CLOCK,
-  type Clock,
-} from './rate-limits.js';
+import { GITHUB_MAX_WAIT_MS, GITHUB_TIMEOUT_MS, GITHUB_WRITE_INTERVAL_MS } from './pace.js';
+import { SYSTEM_CLOCK, type Clock } from '../clock.js';
+import { rateLimitOf, RateLimitGate } from './rate-limits.js';
 import { AnswerBrokeOff, causes, GitHubRefusal, guardedFetch } from './wire.js';
 
 // One Octokit for every GitHub call (secrets, base file, PR comment, drift issue), pointed at
@@ -29,12 +24,13 @@ export interface Repository {
   repo: string;
 }
 
+/** What the environment tunes (README "Tuning"); pace.ts has the defaults. */
 export interface GitHubTuning {
   /** pace of mutating requests (tests, GitHub Enterprise Server) */
-  githubWriteIntervalMs: number;
+  githubWriteIntervalMs?: number;
   /** how long one request may take before it is abandoned (and retried) */
-  timeoutMs: number;
-  /** the longest a run waits for GitHub's rate limits, in all; default 5 minutes */
+  timeoutMs?: number;
+  /** the longest a run waits for GitHub's rate limits, in all */
   githubMaxWaitMs?: number;
 }
 
@@ -62,7 +58,7 @@ export function githubClient(
   tuning: GitHubTuning,
   options: GitHubClientOptions = {},
 ): GitHubClient {
-  const writeIntervalMs = tuning.githubWriteIntervalMs;
+  const writeIntervalMs = tuning.githubWriteIntervalMs ?? GITHUB_WRITE_INTERVAL_MS;
   const clock = options.clock ?? SYSTEM_CLOCK;
   const gate = new RateLimitGate({
     clock,
@@ -75,7 +71,7 @@ export function githubClient(
   const proxyAwareFetch = defaults.request!.fetch as typeof fetch;
   const fetch = guardedFetch(proxyAwareFetch, {
     apiUrl,
-    timeoutMs: tuning.timeoutMs,
+    timeoutMs: tuning.timeoutMs ?? GITHUB_TIMEOUT_MS,
     maxAnswerBytes: options.maxAnswerBytes ?? MAX_ANSWER_BYTES,
   });
   const neverAgain = () => false;

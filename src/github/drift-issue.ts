@@ -5,7 +5,7 @@ import {
   driftMarker,
   driftResolvedComment,
 } from '../report/drift-issue.js';
-import type { DriftIssueRole } from '../report/outputs.js';
+import type { RunMode } from '../result.js';
 import { githubAnswer, tokenIdentity, type GitHubClient, type Repository } from './client.js';
 import { markedBy } from './marker.js';
 
@@ -18,8 +18,9 @@ export interface DriftReport {
   configPath: string;
   /** True when drift is left after this run's own changes; false when none is. */
   drifted: boolean;
-  /** Close-only runs (an apply on push) never open or update the issue. */
-  role?: DriftIssueRole;
+  /** What started the run (GITHUB_EVENT_NAME) and what it did: they decide its role. */
+  event: string;
+  mode: RunMode;
   /** The report of this run, for the issue body. */
   markdown: string;
   /** A link to this run, when known. */
@@ -28,12 +29,32 @@ export interface DriftReport {
 }
 
 /**
+ * Which runs may touch the drift issue (CONTRACT §3 `drift-issue`): scheduled and manual runs
+ * open, update and close it; an apply on push may only close it, so that merging the fix
+ * closes it; other events (a pull request's unmerged file above all) leave it alone.
+ */
+export type DriftIssueRole = 'open-or-close' | 'close-only' | 'none';
+
+export function driftIssueRole(event: string, mode: RunMode): DriftIssueRole {
+  if (event === 'schedule' || event === 'workflow_dispatch') return 'open-or-close';
+  if (event === 'push' && mode === 'apply') return 'close-only';
+  return 'none';
+}
+
+/**
  * One issue per config path: opened (or updated) when a run finds drift, closed with a comment
- * when a later run leaves none. Found by its marker, never by title. A token that cannot manage
- * issues is a warning, never a failure.
+ * when a later run leaves none, by the runs whose role allows it. Found by its marker, never by
+ * title. A token that cannot manage issues is a warning, never a failure.
  */
 export async function reportDrift(report: DriftReport): Promise<void> {
   const { octokit, repository, configPath, log } = report;
+  const role = driftIssueRole(report.event, report.mode);
+  if (role === 'none') {
+    log.info(
+      `drift-issue: this is a ${report.event || 'local'} run; the drift issue is opened and closed by schedule and workflow_dispatch runs (and closed by an apply on push)`,
+    );
+    return;
+  }
   const marker = driftMarker(configPath);
   try {
     const marked = (
@@ -48,7 +69,7 @@ export async function reportDrift(report: DriftReport): Promise<void> {
     const self = marked.length > 0 ? await tokenIdentity(octokit, log) : undefined;
     const open = marked.find((issue) => self !== undefined && issue.user?.id === self.id);
 
-    if (report.drifted && report.role === 'close-only') {
+    if (report.drifted && role === 'close-only') {
       log.info(
         'drift-issue: drift remains; a push run may close the drift issue but not open or update it',
       );

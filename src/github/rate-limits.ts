@@ -4,20 +4,8 @@
 // GitHub Enterprise Server versions still send). Wait as retry-after says (seconds or an HTTP
 // date), else until x-ratelimit-reset, else a minute; and send nothing meanwhile. One gate per
 // client holds every call while a limit is in force, and a wait past the bound is not waited.
+import type { Clock } from '../clock.js';
 import { GitHubRefusal } from './wire.js';
-
-export { GITHUB_MAX_WAIT_MS } from './pace.js';
-
-/** The time a client lives by; tests pass one that does not really sleep. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const SYSTEM_CLOCK: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 /** Waits one call may make before it fails: GitHub asks to stop after "a specific number". */
 export const RATE_LIMIT_RETRIES = 2;

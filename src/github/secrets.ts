@@ -4,7 +4,6 @@
 // each value is sealed and written with the key's id, and counts as written only on GitHub's
 // 201 or 204. A key rotated meanwhile is read again once.
 import { secretNameKey } from '../config/secret-names.js';
-import { sealSecret } from '../secrets/seal.js';
 import {
   SecretTargetError,
   type SecretTarget,
@@ -19,6 +18,7 @@ import {
   type GitHubTuning,
   type Repository,
 } from './client.js';
+import { sealSecret } from './seal.js';
 import { GitHubRefusal } from './wire.js';
 
 /** Where the secrets go and how to reach GitHub: the few settings a GitHub store needs. */

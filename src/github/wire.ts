@@ -48,10 +48,11 @@ export function guardedFetch(base: typeof fetch, options: WireOptions): typeof f
     for (let hop = 0; ; hop++) {
       const origin = originOf(url);
       if (origin !== apiOrigin || apiOrigin === undefined) {
+        const home = apiOrigin ?? 'the origin of GITHUB_API_URL';
         throw new GitHubRefusal(
           hop === 0
-            ? `GitHub linked to ${origin ?? 'an unreadable URL'}, outside ${apiOrigin}; the github-token is not sent there`
-            : `GitHub redirected ${method} ${pathOf(url)} to ${origin ?? 'an unreadable URL'}, outside ${apiOrigin}; not followed: the github-token and the secrets go to ${apiOrigin} only`,
+            ? `GitHub linked to ${origin ?? 'an unreadable URL'}, outside ${home}; the github-token is not sent there`
+            : `GitHub redirected ${method} ${pathOf(url)} to ${origin ?? 'an unreadable URL'}, outside ${home}; not followed: the github-token and the secrets go to ${home} only`,
         );
       }
       const response = await base(url, {

@@ -1,5 +1,7 @@
+import { isMapping } from '../parsed.js';
 import { redactUrl } from '../url.js';
 import { ApiError } from './errors.js';
+import type { Clock } from '../clock.js';
 import { ApiHttp, HTTP_DEFAULTS, type HttpSettings } from './http.js';
 import type { RateBudget } from './rate-gate.js';
 import { WebhookSecrets } from './secrets.js';
@@ -176,7 +178,7 @@ export class MkpClient {
   }
 
   private readPage(body: unknown, operation: string): Page {
-    if (!isObject(body) || !Array.isArray(body.data)) {
+    if (!isMapping(body) || !Array.isArray(body.data)) {
       throw new ApiError(
         'protocol',
         operation,
@@ -210,7 +212,7 @@ export class MkpClient {
   }
 
   private readRecord(value: unknown): RemoteWebhook | undefined {
-    if (!isObject(value)) return undefined;
+    if (!isMapping(value)) return undefined;
     const { id, type, url, secret, createdAt } = value;
     if (typeof secret === 'string' && secret !== '') {
       this.secrets.keep(typeof id === 'string' ? id : undefined, secret);
@@ -258,28 +260,33 @@ function newRecords(data: readonly RemoteWebhook[], ids: ReadonlySet<string>): R
   return [...added.values()];
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export interface Connection {
   apiUrl: string;
   token: string;
-  tuning: { timeoutMs: number; retryBaseMs: number; budget: RateBudget };
+  /** What the environment sets (README "Tuning"); the HTTP layer's defaults fill in the rest. */
+  tuning?: { timeoutMs?: number; retryBaseMs?: number; budget?: RateBudget };
   mask: (secret: string) => void;
   onRetry?: (message: string) => void;
+  /** The run's cancellation: no call is sent after it. */
+  signal?: AbortSignal;
+  clock?: Clock;
   /** What differs by shell: how messages name the API URL setting, and whether a refused connection is retried. */
   shell?: Pick<HttpSettings, 'urlSetting' | 'retryRefused'>;
 }
 
 /** A client for one token, with the shared HTTP layer under it. */
 export function connect(connection: Connection): MkpClient {
+  const { timeoutMs, retryBaseMs, budget } = connection.tuning ?? {};
   const http = new ApiHttp({
     ...HTTP_DEFAULTS,
-    ...connection.tuning,
+    timeoutMs: timeoutMs ?? HTTP_DEFAULTS.timeoutMs,
+    retryBaseMs: retryBaseMs ?? HTTP_DEFAULTS.retryBaseMs,
+    budget: budget ?? HTTP_DEFAULTS.budget,
     baseUrl: connection.apiUrl,
     token: connection.token,
     onRetry: connection.onRetry,
+    signal: connection.signal,
+    clock: connection.clock,
     ...connection.shell,
   });
   return new MkpClient(http, connection.apiUrl, connection.mask);

@@ -11,7 +11,9 @@ export type ApiFailure =
   /** A create that may or may not have happened (timeout, reset, 5xx, unreadable 201). */
   | 'outcome-unknown'
   /** An answer that breaks the documented API: bad JSON, foreign next_page_url, a page loop. */
-  | 'protocol';
+  | 'protocol'
+  /** Never sent: the run was cancelled before the call could go (CONTRACT §4). */
+  | 'cancelled';
 
 export class ApiError extends Error {
   constructor(

@@ -3,11 +3,13 @@
 // attempt has a timeout, pacing keeps within the rate budget, and transient failures (429, 5xx,
 // network) are retried with backoff and jitter within a bounded total wait. A call that must not
 // repeat (a create) is never retried when its outcome is unknown; it fails as 'outcome-unknown'
-// so that the caller can look before it tries again.
+// so that the caller can look before it tries again. Once the run is cancelled no call starts,
+// and one under way is let finish: its outcome is what the run reports.
+import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import { redactUrl } from '../url.js';
 import { ApiError } from './errors.js';
-import { DOCUMENTED_BUDGET, RateGate, type RateBudget } from './rate-gate.js';
-import { plural } from '../wording.js';
+import { DOCUMENTED_BUDGET, GateClosed, RateGate, type RateBudget } from './rate-gate.js';
+import { plural } from '../text/words.js';
 
 export interface HttpSettings {
   /** api-url without a trailing slash, e.g. https://api.mijnklantportaal.nl/v1 */
@@ -25,6 +27,10 @@ export interface HttpSettings {
   /** Told about each retry, so a long run shows why it waits. */
   onRetry?: (message: string) => void;
   random?: () => number;
+  /** Aborted when the run is cancelled: no call is sent after that, and no retry waits on. */
+  signal?: AbortSignal;
+  /** The time retries and rate limits are judged by; tests give their own. */
+  clock?: Clock;
   /** The API URL's setting as messages name it: `api-url` (the Action, the default), `MKP_API_URL` (the CLI). */
   urlSetting?: string;
   /**
@@ -77,11 +83,13 @@ export class ApiHttp {
   private readonly host: string;
   private readonly gate: RateGate;
   private readonly random: () => number;
+  private readonly clock: Clock;
   private readonly urlSetting: string;
 
   constructor(private readonly settings: HttpSettings) {
     this.origin = new URL(settings.baseUrl).origin;
-    this.gate = new RateGate(settings.budget, settings.concurrency);
+    this.clock = settings.clock ?? SYSTEM_CLOCK;
+    this.gate = new RateGate(settings.budget, settings.concurrency, this.clock.now);
     this.host = new URL(settings.baseUrl).host;
     this.random = settings.random ?? Math.random;
     this.urlSetting = settings.urlSetting ?? 'api-url';
@@ -125,13 +133,19 @@ export class ApiHttp {
       this.settings.onRetry?.(
         `${call.operation}: ${outcome.reason}; retrying in ${seconds(wait)} (attempt ${attempt + 1} of ${this.settings.maxAttempts})`,
       );
-      if (outcome.waitMs !== undefined) this.gate.pause(Date.now() + wait);
-      await sleep(wait);
+      if (outcome.waitMs !== undefined) this.gate.pause(this.clock.now() + wait);
+      await this.clock.sleep(wait, this.settings.signal);
     }
   }
 
   private async attempt(call: ApiCall): Promise<Attempt> {
-    await this.gate.acquire();
+    try {
+      await this.gate.acquire(this.settings.signal);
+    } catch (error) {
+      if (!(error instanceof GateClosed)) throw error;
+      const detail = 'the run was cancelled before this call was sent';
+      return { kind: 'fail', error: new ApiError('cancelled', call.operation, detail) };
+    }
     let response: Response;
     let text: string;
     try {
@@ -164,7 +178,10 @@ export class ApiHttp {
       return networkAttempt(call, error, this.settings, this.host, this.urlSetting);
     }
     this.gate.release(response.headers);
-    return answerAttempt(call, response, text, this.settings.budget, this.urlSetting);
+    return answerAttempt(call, response, text, this.settings.budget, {
+      now: this.clock.now(),
+      urlSetting: this.urlSetting,
+    });
   }
 }
 
@@ -200,14 +217,14 @@ function answerAttempt(
   response: Response,
   text: string,
   budget: RateBudget,
-  urlSetting: string,
+  { now, urlSetting }: { now: number; urlSetting: string },
 ): Attempt {
   const { status } = response;
   if (status === 429) {
     return {
       kind: 'retry',
       reason: 'rate limited (429)',
-      waitMs: rateLimitWait(response.headers, budget),
+      waitMs: rateLimitWait(response.headers, budget, now),
       unknownOutcome: false,
     };
   }
@@ -372,16 +389,16 @@ const MIN_RATE_LIMIT_WAIT_MS = 1_000;
  * The wait a 429 asks for: retry-after (seconds or an HTTP date), else until x-ratelimit-reset,
  * else the documented rolling window (60 a minute: a full window clears it).
  */
-function rateLimitWait(headers: Headers, budget: RateBudget): number {
+function rateLimitWait(headers: Headers, budget: RateBudget, now: number): number {
   const atLeast = (ms: number) => Math.max(MIN_RATE_LIMIT_WAIT_MS, Math.ceil(ms));
   const retryAfter = headers.get('retry-after')?.trim();
   if (retryAfter && /^\d+$/.test(retryAfter)) return atLeast(Number(retryAfter) * 1000);
   if (retryAfter && /[a-z]/i.test(retryAfter)) {
     const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return atLeast(at - Date.now());
+    if (!Number.isNaN(at)) return atLeast(at - now);
   }
   const reset = headers.get('x-ratelimit-reset')?.trim();
-  if (reset && /^\d+$/.test(reset)) return atLeast(Number(reset) * 1000 - Date.now());
+  if (reset && /^\d+$/.test(reset)) return atLeast(Number(reset) * 1000 - now);
   return atLeast(budget.windowMs);
 }
 
@@ -426,8 +443,4 @@ function causeCode(error: unknown): string | undefined {
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

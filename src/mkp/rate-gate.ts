@@ -14,6 +14,14 @@ interface Waiter {
   resolve: () => void;
 }
 
+/** What `acquire` rejects with when its signal aborts first: the call was never let through. */
+export class GateClosed extends Error {
+  constructor() {
+    super('the call was not sent: its run was cancelled');
+    this.name = 'GateClosed';
+  }
+}
+
 export class RateGate {
   private limit: number;
   private readonly windowMs: number;
@@ -37,10 +45,26 @@ export class RateGate {
     this.windowMs = budget.windowMs;
   }
 
-  /** Resolves when one more call may be sent; pair every acquire with one release. */
-  acquire(): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiters.push({ resolve });
+  /**
+   * Resolves when one more call may be sent; pair every acquire that resolves with one release.
+   * Once `signal` aborts, a call still waiting is not let through (GateClosed).
+   */
+  acquire(signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new GateClosed());
+      const stopWaiting = () => {
+        const at = this.waiters.indexOf(waiter);
+        if (at !== -1) this.waiters.splice(at, 1);
+        reject(new GateClosed());
+      };
+      const waiter: Waiter = {
+        resolve: () => {
+          signal?.removeEventListener('abort', stopWaiting);
+          resolve();
+        },
+      };
+      signal?.addEventListener('abort', stopWaiting, { once: true });
+      this.waiters.push(waiter);
       this.pump();
     });
   }

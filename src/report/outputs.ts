@@ -3,8 +3,8 @@
 import type { Subscription } from '../config/types.js';
 import type { RemoteWebhook } from '../mkp/types.js';
 import type { Plan } from '../plan.js';
-import type { PullRequestChanges } from '../pull-request.js';
-import type { SyncResult } from '../sync.js';
+import type { PullRequestChanges, PullRequestItem } from '../pull-request.js';
+import type { SyncResult } from '../result.js';
 import { createdIn } from '../verdicts.js';
 
 export interface SubscriptionJson {
@@ -49,23 +49,26 @@ export function recordJson(r: RemoteWebhook): RecordJson {
   return { id: r.id, event: r.type, url: r.url };
 }
 
+/** The `plan` output; on a pull request whose base was read, with what it changes. */
 export function planJson(result: SyncResult, changes?: PullRequestChanges): PlanJson | undefined {
-  const pullRequest = changes && { pullRequest: pullRequestJson(changes) };
+  const pullRequest = changes &&
+    changes.base !== 'unreadable' && { pullRequest: pullRequestJson(changes.items) };
   if (result.mode === 'unchecked') {
     return { unchecked: result.file.subscriptions.map(subscriptionJson), ...pullRequest };
   }
   return result.plan && { ...checkedPlanJson(result.plan), ...pullRequest };
 }
 
-export function pullRequestJson(changes: PullRequestChanges): PullRequestJson {
-  return {
-    adds: changes.adds.map(subscriptionJson),
-    removes: changes.removes.map(subscriptionJson),
-    renames: changes.renames.map(({ subscription, from }) => ({
-      ...subscriptionJson(subscription),
-      previousSecretName: from,
-    })),
-  };
+export function pullRequestJson(items: readonly PullRequestItem[]): PullRequestJson {
+  const json: PullRequestJson = { adds: [], removes: [], renames: [] };
+  for (const item of items) {
+    if (item.change === 'add') json.adds.push(subscriptionJson(item.subscription));
+    if (item.change === 'remove') json.removes.push(subscriptionJson(item.subscription));
+    if (item.change === 'rename') {
+      json.renames.push({ ...subscriptionJson(item.subscription), previousSecretName: item.from });
+    }
+  }
+  return json;
 }
 
 export function checkedPlanJson(plan: Plan): PlanJson {
@@ -83,20 +86,4 @@ export function createdJson(result: SyncResult): CreatedJson[] {
     ...subscriptionJson(subscription),
     id: record!.id,
   }));
-}
-
-/**
- * Which runs may touch the drift issue (CONTRACT §3 `drift-issue`): scheduled and manual runs
- * open, update and close it; an apply on push may only close it, so that merging the fix
- * closes it; other events (a pull request's unmerged file above all) leave it alone.
- */
-export type DriftIssueRole = 'open-or-close' | 'close-only' | 'none';
-
-export function driftIssueRole(
-  eventName: string,
-  mode: 'apply' | 'dry-run' | 'unchecked',
-): DriftIssueRole {
-  if (eventName === 'schedule' || eventName === 'workflow_dispatch') return 'open-or-close';
-  if (eventName === 'push' && mode === 'apply') return 'close-only';
-  return 'none';
 }

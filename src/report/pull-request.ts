@@ -1,108 +1,73 @@
 // The "This pull request" part of the job summary and PR comment (CONTRACT §2): what the pull
-// request changes leads, what was already pending on the base branch follows, folded.
+// request changes leads, what was already pending on the base branch follows, folded. It maps
+// over the changes and their verdicts (pull-request.ts); it works nothing out again.
 import type { Subscription } from '../config/types.js';
 import type { RemoteWebhook } from '../mkp/types.js';
-import { subscriptionKey } from '../matching.js';
-import type { Plan } from '../plan.js';
-import type { PullRequestBase, PullRequestChanges } from '../pull-request.js';
+import type {
+  AddVerdict,
+  PendingItem,
+  PullRequestChanges,
+  PullRequestItem,
+  RemoveVerdict,
+} from '../pull-request.js';
+import { plural } from '../text/words.js';
 import { redactUrl, shownUrl } from '../url.js';
-import { plural } from '../wording.js';
 import { cell, code } from './markdown.js';
-
-export interface PullRequestReport {
-  base: PullRequestBase;
-  /** Undefined when the base could not be read. */
-  changes?: PullRequestChanges;
-}
 
 /** A long list shows this many items and counts the rest; the job summary stays readable. */
 const SHOWN_ITEMS = 40;
 
-/** The lines that lead the report on a pull request; `plan` is the head file's plan. */
+const ADDED: Record<AddVerdict, string> = {
+  'created-on-merge': 'created on merge',
+  'already-present': 'already on the account; its secret is delivered on merge',
+  unchecked: 'added',
+};
+
+const STAYS_UNMANAGED =
+  'the API cannot delete: the record stays on the account as unmanaged; remove it in the manage portal';
+
+const REMOVED: Record<RemoveVerdict, string> = {
+  'never-created': 'it was never created, so nothing stays behind',
+  'leaves-scope':
+    "the API cannot delete: the record stays on the account, now outside this file's scope",
+  'stays-unmanaged': STAYS_UNMANAGED,
+  // Without the account the record's fate is unknown; if it was created, it stays.
+  unchecked: STAYS_UNMANAGED,
+};
+
+/** The lines that lead the report on a pull request. */
 export function pullRequestSection(
-  report: PullRequestReport,
+  changes: PullRequestChanges,
   path: string,
-  plan: Plan | undefined,
   heading: string,
 ): string[] {
-  const { base, changes } = report;
-  if (base.state === 'unreadable' || !changes) {
-    const reason = base.state === 'unreadable' ? base.reason : 'unknown';
+  if (changes.base === 'unreadable') {
     return [
-      `> **Note:** the base branch's ${code(path)} (${code(base.ref)}) could not be read: ${cell(reason)}. This is the whole plan, not only what this pull request changes.`,
+      `> **Note:** the base branch's ${code(path)} (${code(changes.ref)}) could not be read: ${cell(changes.reason)}. This is the whole plan, not only what this pull request changes.`,
       '',
     ];
   }
-  const sub = heading === '##' ? '###' : '####';
-  const lines = [`${sub} This pull request`, ''];
-  if (base.state === 'new') {
+  const lines = [`${heading === '##' ? '###' : '####'} This pull request`, ''];
+  if (changes.base === 'new') {
     lines.push(
       `${code(path)} is new in this pull request: everything it declares comes from it.`,
       '',
     );
   }
-  if (!plan) {
+  if (!changes.accountRead) {
     lines.push(
-      `Without an \`api-token\` the account was not read: this compares the file with its version on ${code(changes.base)}.`,
+      `Without an \`api-token\` the account was not read: this compares the file with its version on ${code(changes.ref)}.`,
       '',
     );
   }
-
-  const created = new Set((plan?.create ?? []).map(keyOf));
-  const items: string[] = [];
-  for (const s of changes.adds) {
-    const what = !plan
-      ? 'added'
-      : created.has(keyOf(s))
-        ? 'created on merge'
-        : 'already on the account; its secret is delivered on merge';
-    items.push(`- ➕ adds ${pair(s)} as ${code(s.secretName)}: ${what}`);
-  }
-  const basePending = new Set((changes.basePlan?.create ?? []).map(keyOf));
-  const ignoredNow = new Set((plan?.ignored ?? []).map((r) => r.id));
-  const baseRecord = new Map(
-    (changes.basePlan?.unchanged ?? []).map(({ subscription, remote }) => [
-      keyOf(subscription),
-      remote,
-    ]),
-  );
-  for (const s of changes.removes) {
-    const record = baseRecord.get(keyOf(s));
-    const what =
-      changes.basePlan && basePending.has(keyOf(s))
-        ? 'it was never created, so nothing stays behind'
-        : record && ignoredNow.has(record.id)
-          ? "the API cannot delete: the record stays on the account, now outside this file's scope"
-          : 'the API cannot delete: the record stays on the account as unmanaged; remove it in the manage portal';
-    items.push(`- ➖ removes ${pair(s)}: ${what}`);
-  }
-  for (const { subscription: s, from } of changes.renames) {
-    items.push(
-      `- ✏️ renames the secret of ${pair(s)} from ${code(from)} to ${code(s.secretName)}: the new name is written on the next apply, the old secret stays where it was`,
-    );
-  }
-  for (const { key, pattern, change } of changes.scopeEdits) {
-    items.push(`- 🔭 ${change === 'added' ? 'adds' : 'removes'} ${code(pattern)} in \`${key}\``);
-  }
-  if (changes.movedOut.length > 0) {
-    items.push(
-      `- 🔭 moves ${plural(changes.movedOut.length, 'record')} out of this file's scope: ${ids(changes.movedOut)}`,
-    );
-  }
-  if (changes.movedIn.length > 0) {
-    items.push(
-      `- 🔭 moves ${plural(changes.movedIn.length, 'record')} into this file's scope: ${ids(changes.movedIn)}`,
-    );
-  }
+  const items = changes.items.map(item);
   lines.push(...(items.length > 0 ? capped(items) : ['_No change to the declared webhooks._']), '');
-
-  const pending = pendingOnBase(changes, plan);
-  if (pending.length > 0) {
+  if (changes.pending.length > 0) {
     lines.push(
       '<details>',
-      `<summary>Already pending on ${htmlCode(changes.base)}, not from this PR (${pending.length})</summary>`,
+      `<summary>Already pending on ${htmlCode(changes.ref)}, not from this PR (${changes.pending.length})</summary>`,
       '',
-      ...capped(pending),
+      ...capped(changes.pending.map(pendingItem)),
       '',
       '</details>',
       '',
@@ -111,26 +76,30 @@ export function pullRequestSection(
   return lines;
 }
 
-/** What the base file would create that the head keeps, and the base's unmanaged records. */
-function pendingOnBase(changes: PullRequestChanges, plan: Plan | undefined): string[] {
-  const basePlan = changes.basePlan;
-  if (!basePlan || !plan) return [];
-  const stillCreated = new Set(plan.create.map(keyOf));
-  const stillUnmanaged = new Set(plan.unmanaged.map((r) => r.id));
-  return [
-    ...basePlan.create
-      .filter((s) => stillCreated.has(keyOf(s)))
-      .map(
-        (s) =>
-          `- ➕ ${pair(s)} as ${code(s.secretName)}: declared on the base branch, not on the account yet`,
-      ),
-    ...basePlan.unmanaged
-      .filter((r) => stillUnmanaged.has(r.id))
-      .map(
-        (r) =>
-          `- ⚠️ ${code(r.id)} ${code(r.type)} → ${code(redactUrl(r.url))}: on the account, not declared`,
-      ),
-  ];
+function item(change: PullRequestItem): string {
+  switch (change.change) {
+    case 'add': {
+      const s = change.subscription;
+      return `- ➕ adds ${pair(s)} as ${code(s.secretName)}: ${ADDED[change.verdict]}`;
+    }
+    case 'remove':
+      return `- ➖ removes ${pair(change.subscription)}: ${REMOVED[change.verdict]}`;
+    case 'rename':
+      return `- ✏️ renames the secret of ${pair(change.subscription)} from ${code(change.from)} to ${code(change.subscription.secretName)}: the new name is written on the next apply, the old secret stays where it was`;
+    case 'scope':
+      return `- 🔭 ${change.edit === 'added' ? 'adds' : 'removes'} ${code(change.pattern)} in \`${change.key}\``;
+    case 'moves':
+      return `- 🔭 moves ${plural(change.records.length, 'record')} ${change.direction === 'out' ? 'out of' : 'into'} this file's scope: ${ids(change.records)}`;
+  }
+}
+
+function pendingItem(item: PendingItem): string {
+  if (item.pending === 'create') {
+    const s = item.subscription;
+    return `- ➕ ${pair(s)} as ${code(s.secretName)}: declared on the base branch, not on the account yet`;
+  }
+  const r = item.record;
+  return `- ⚠️ ${code(r.id)} ${code(r.type)} → ${code(redactUrl(r.url))}: on the account, not declared`;
 }
 
 function capped(items: string[]): string[] {
@@ -150,10 +119,6 @@ function ids(records: readonly RemoteWebhook[]): string {
   return records.length > 10
     ? `${shown.join(', ')} and ${records.length - 10} more`
     : shown.join(', ');
-}
-
-function keyOf(s: Subscription): string {
-  return subscriptionKey(s.event, s.url);
 }
 
 /** Inline code inside HTML (a <summary>), where markdown backticks do not render. */

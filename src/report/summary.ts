@@ -1,25 +1,33 @@
 // The report people read: the job summary, the PR comment and the drift issue all render a
-// SyncResult through here, never by asking the APIs again. URLs are redacted; no secret value
+// SyncResult through here, never by asking the APIs again. It maps over the result and its
+// verdicts (verdicts.ts), whose words it renders as markdown. URLs are redacted; no secret value
 // is ever part of a SyncResult's rendering (only secret names).
 import type { ConfigProblem, Subscription } from '../config/types.js';
-import type { RemoteWebhook } from '../mkp/types.js';
-import { subscriptionKey } from '../matching.js';
-import { shownRecordUrl } from '../plan.js';
-import type { Outcome, SyncResult } from '../sync.js';
-import { alreadyDone, createdIn, failedOutcome, succeeded } from '../verdicts.js';
+import { formatPosition } from '../log.js';
+import type { PullRequestChanges } from '../pull-request.js';
+import type { Outcome, SyncResult } from '../result.js';
+import {
+  alreadyDone,
+  createdIn,
+  duplicateRewrittenTo,
+  duplicatesWords,
+  ignoredWords,
+  reportOutcomes,
+  succeeded,
+  unmanagedWords,
+  type OutcomeReport,
+  type OutcomeStatus,
+} from '../verdicts.js';
 import { upperSnake } from '../events.js';
 import { adopt, renderEntries } from '../adopt.js';
 import { STALE_REASON } from '../secrets/stale.js';
 import { hasHiddenParts, redactUrl, shownUrl } from '../url.js';
-import {
-  duplicateRewriteSentence,
-  duplicatesSentence,
-  plural,
-  uncheckedCount,
-  uncheckedReason,
-} from '../wording.js';
-import { cell, code } from './markdown.js';
-import { pullRequestSection, type PullRequestReport } from './pull-request.js';
+import { phrase } from '../text/phrase.js';
+import { uncheckedCount } from '../wording.js';
+import { plural } from '../text/words.js';
+import { bytes, fitComment } from './github-body.js';
+import { cell, code, markdown } from './markdown.js';
+import { pullRequestSection } from './pull-request.js';
 
 export interface ReportOptions {
   /** Cut table rows (and the snippet) before the text would pass this many UTF-8 bytes. */
@@ -29,7 +37,7 @@ export interface ReportOptions {
   /** Markdown heading level of the title. */
   heading?: '##' | '###';
   /** On a pull request: what it changes leads the report. */
-  pullRequest?: PullRequestReport;
+  pullRequest?: PullRequestChanges;
 }
 
 const MODE_TITLES = {
@@ -51,8 +59,8 @@ export function renderReport(result: SyncResult, options: ReportOptions = {}): s
   // On a pull request whose base was read, the whole plan follows its changes, folded.
   let fold: string | undefined;
   if (options.pullRequest) {
-    head.push(...pullRequestSection(options.pullRequest, result.file.path, result.plan, heading));
-    if (options.pullRequest.changes) fold = 'The whole plan of this file';
+    head.push(...pullRequestSection(options.pullRequest, result.file.path, heading));
+    if (options.pullRequest.base !== 'unreadable') fold = 'The whole plan of this file';
   }
   const rows = tableRows(result);
   const tail = [
@@ -82,9 +90,7 @@ export function renderValidationFailure(
     '',
   ];
   // The location as code; the message renders, its quoted values are already in backticks.
-  const lines = problems.map(
-    (p) => `- ${code(`${p.file}:${p.line}:${p.column}`)}: ${cell(p.message)}`,
-  );
+  const lines = problems.map((p) => `- ${code(formatPosition(p))}: ${cell(p.message)}`);
   const limit = options.maxLength ?? Infinity;
   let size = bytes(head.join('\n'));
   let kept = 0;
@@ -101,34 +107,24 @@ export function renderValidationFailure(
   return [...head, ...lines.slice(0, kept), ...cut, ''].join('\n');
 }
 
-function bytes(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
-}
-
 function countsLine(result: SyncResult): string {
   const { plan } = result;
   if (result.mode === 'unchecked' || !plan) {
     const unchecked = uncheckedCount(result.file.subscriptions);
-    return `${plural(result.file.subscriptions.length, 'subscription')} declared${unchecked ? ` · ${unchecked}` : ''}`;
+    return `${plural(result.file.subscriptions.length, 'subscription')} declared${unchecked ? ` · ${markdown(unchecked)}` : ''}`;
   }
+  const failed = result.outcomes.filter((o) => o.create?.state === 'failed').length;
   const parts = [
     result.mode === 'apply'
-      ? `**${createdIn(result).length} created**${createFailed(result).length ? `, **${createFailed(result).length} failed**` : ''}`
+      ? `**${createdIn(result).length} created**${failed ? `, **${failed} failed**` : ''}`
       : `**${plan.create.length} to create**`,
     `${plan.unchanged.length} unchanged`,
     `${plan.unmanaged.length} unmanaged`,
   ];
   const groups = plan.duplicates.length;
   if (groups > 0) parts.push(`${plural(groups, 'webhook')} on the account more than once`);
-  if (plan.ignored.length > 0) {
-    parts.push(belongToOthers(plan.ignored.length));
-  }
+  if (plan.ignored.length > 0) parts.push(markdown(ignoredWords(plan.ignored.length)));
   return parts.join(' · ');
-}
-
-/** The one line about records outside the file's scope (`owns`/`ignore`). */
-export function belongToOthers(n: number): string {
-  return `${plural(n, 'belongs', 'belong')} to others: outside \`owns\` or ignored`;
 }
 
 function modeSentence(result: SyncResult): string {
@@ -155,87 +151,50 @@ function modeSentence(result: SyncResult): string {
   return 'The account was brought in line with the file. Webhooks that the file does not declare are reported, never changed: the API cannot update or delete them.';
 }
 
+/** What each status looks like in the table: a mark people scan for. */
+const MARKS: Record<OutcomeStatus, string> = {
+  declared: '·',
+  'to-create': '➕',
+  'not-created': '➕',
+  created: '✅',
+  failed: '❌',
+  unchanged: '☑️',
+  duplicated: '⚠️',
+};
+
 function tableRows(result: SyncResult): string[] {
   // Result first and the URL last: on a narrow page, what happened stays visible.
-  const row = (mark: string, status: string, o: Outcome | { event: string; url: string }) =>
-    'subscription' in o
-      ? `| ${mark} ${cell(status)} | ${code(o.subscription.event)} | ${code(o.subscription.secretName)} | ${code(shownUrl(o.subscription))} |`
-      : `| ${mark} ${cell(status)} | ${code(o.event)} |  | ${code(o.url)} |`;
-
-  const { plan } = result;
-  if (result.mode === 'unchecked' || !plan) {
-    return result.outcomes.map((o) => row('·', uncheckedReason(o.subscription) ?? 'declared', o));
-  }
-  const copies = new Map(
-    plan.duplicates.map((g) => [subscriptionKey(g[0]!.type, g[0]!.url), g.length]),
-  );
-  const rows: string[] = [];
-  for (const o of result.outcomes.filter((o) => o.planned === 'create')) {
-    const { create } = o;
-    const mark = failedOutcome(o) ? '❌' : '✅';
-    if (result.mode === 'dry-run') rows.push(row('➕', 'will create', o));
-    else if (create?.state === 'created') {
-      const how = create.storedOtherwise
-        ? `created, but ${create.storedOtherwise}`
-        : create.adopted
-          ? 'created (found after its answer was lost)'
-          : 'created';
-      rows.push(row(mark, `${how}${secretStatus(o)}`, o));
-    } else if (create?.state === 'failed') rows.push(row(mark, `failed: ${create.message}`, o));
-    else rows.push(row('➕', 'not created', o));
-  }
-  for (const o of result.outcomes.filter((o) => o.planned === 'unchanged')) {
-    const { subscription: s } = o;
-    const times = copies.get(subscriptionKey(s.event, s.url));
-    const mark = failedOutcome(o) ? '❌' : times ? '⚠️' : '☑️';
-    const extra = times ? `, on the account ${times} times (see Duplicates)` : '';
-    rows.push(row(mark, `unchanged${extra}${secretStatus(o)}`, o));
-  }
-  for (const r of plan.unmanaged) {
-    rows.push(row('⚠️', `not in the file (${r.id})`, { event: r.type, url: redactUrl(r.url) }));
+  const rows = reportOutcomes(result).map((report) => {
+    const s = report.outcome.subscription;
+    return `| ${MARKS[report.status]} ${status(report)} | ${code(s.event)} | ${code(s.secretName)} | ${code(shownUrl(s))} |`;
+  });
+  for (const r of result.plan?.unmanaged ?? []) {
+    rows.push(
+      `| ⚠️ ${markdown(unmanagedWords(r))} | ${code(r.type)} |  | ${code(redactUrl(r.url))} |`,
+    );
   }
   return rows;
 }
 
-/** What became of the secret, as the tail of a table row's status. */
-function secretStatus({ secret }: Outcome): string {
-  if (!secret) return '';
-  if (secret.state === 'failed') return `; secret not written: ${secret.message ?? 'failed'}`;
-  if (secret.replaced) return `; secret written over one last written ${secret.replaced}`;
-  if (secret.reason === 'missing') return '; secret was missing, written';
-  if (secret.reason === 'stale') return `; secret ${STALE_REASON}; written again`;
-  if (secret.reason === 'duplicate') return '; secret of the oldest duplicate written again';
-  if (secret.reason === 'outputs') return '; secret in the outputs';
-  return '; secret written';
-}
-
-function createFailed(result: SyncResult): Outcome[] {
-  return result.outcomes.filter((o) => o.create?.state === 'failed');
+/** A row's status: its words, a pointer to the duplicates, and what became of its secret. */
+function status({ outcome, words, secret }: OutcomeReport): string {
+  const duplicates = outcome.copies ? ' (see Duplicates)' : '';
+  return `${markdown(words)}${duplicates}${secret ? `; ${markdown(secret)}` : ''}`;
 }
 
 function duplicatesSection(result: SyncResult): string[] {
   const groups = result.plan?.duplicates ?? [];
   if (groups.length === 0) return [];
-  const url = (group: RemoteWebhook[]) => shownRecordUrl(group[0]!, result.file.subscriptions);
+  const declared = result.file.subscriptions;
   return [
     '### Duplicates on the account',
     '',
     ...groups.map(
-      (group) => `- ${duplicatesSentence(group, url(group), code)}${rewriteNote(result, group)}.`,
+      (group) =>
+        `- ${markdown(duplicatesWords(group, declared, duplicateRewrittenTo(result, group)))}.`,
     ),
     '',
   ];
-}
-
-/** Why this run wrote the secret of a duplicated webhook again (CONTRACT §2), when it did. */
-function rewriteNote(result: SyncResult, group: RemoteWebhook[]): string {
-  const kept = group[0]!.id;
-  const rewritten = result.outcomes.some(
-    (o) => o.record?.id === kept && o.secret?.reason === 'duplicate',
-  );
-  return rewritten && result.destination
-    ? `; ${duplicateRewriteSentence(kept, result.destination.description, code)}`
-    : '';
 }
 
 function secretsSection(result: SyncResult): string[] {
@@ -265,7 +224,7 @@ function secretsSection(result: SyncResult): string[] {
   const replaced = written.filter((o) => o.secret!.replaced);
   if (replaced.length > 0) {
     lines.push(
-      `- Written over a secret of the same name that was already there: ${replaced.map((o) => `${code(o.subscription.secretName)} (last written ${o.secret!.replaced})`).join(', ')}. Expected after a webhook was deleted or re-created in the manage portal; otherwise that name belonged to something else.`,
+      `- Written over a secret of the same name that was already there: ${replaced.map((o) => `${code(o.subscription.secretName)} (last written ${o.secret!.replaced!})`).join(', ')}. Expected after a webhook was deleted or re-created in the manage portal; otherwise that name belonged to something else.`,
     );
   }
   if (failed.length > 0) lines.push(`- Not delivered: ${names(failed)}`);
@@ -283,19 +242,20 @@ function failuresSection(result: SyncResult): string[] {
   for (const failure of result.failures) lines.push(`- ${cell(failure)}`);
   const what = (s: Subscription) => `- ${code(s.event)} ${code(shownUrl(s))}:`;
   for (const { subscription, create } of result.outcomes) {
-    if (create?.state === 'failed') lines.push(`${what(subscription)} ${cell(create.message)}`);
+    if (create?.state === 'failed') lines.push(`${what(subscription)} ${markdown(create.message)}`);
   }
   for (const { subscription, create } of result.outcomes) {
     if (create?.state === 'created' && create.storedOtherwise) {
-      lines.push(`${what(subscription)} created, but ${cell(create.storedOtherwise)}`);
+      lines.push(`${what(subscription)} created, but ${markdown(create.storedOtherwise)}`);
     }
   }
   for (const { subscription, secret } of result.outcomes) {
     if (secret?.state === 'failed') {
-      lines.push(`- secret ${code(subscription.secretName)}: ${cell(secret.message ?? 'failed')}`);
+      const why = markdown(secret.message ?? phrase`failed`);
+      lines.push(`- secret ${code(subscription.secretName)}: ${why}`);
     }
   }
-  lines.push('', alreadyDone(result, code), '');
+  lines.push('', markdown(alreadyDone(result)), '');
   return lines;
 }
 
@@ -376,16 +336,7 @@ function assemble(
   for (let used = fixed; kept < rows.length && used + sizes[kept]! <= limit; kept++) {
     used += sizes[kept]!;
   }
+  // A tail (failures) that alone passes the limit is cut like any GitHub body.
   const cut = text([...table, ...rows.slice(0, kept), note(kept)], end);
-  return bytes(cut) <= limit ? cut : hardCut(cut, limit);
-}
-
-/** A last guard for a tail (failures) that alone passes the limit: cut at a line end. */
-function hardCut(text: string, limit: number): string {
-  const note = "\n\n_Cut to stay within GitHub's size limit._\n";
-  let cut = Buffer.from(text, 'utf8')
-    .subarray(0, Math.max(0, limit - bytes(note)))
-    .toString('utf8');
-  cut = cut.slice(0, Math.max(0, cut.lastIndexOf('\n')));
-  return `${cut}${note}`;
+  return fitComment(cut, limit, options.restIn ?? 'the log has the whole run');
 }

@@ -1,8 +1,9 @@
 import type { SecretTarget } from './target.js';
 
 /**
- * Secrets as step outputs. It cannot be asked what it already holds, so only the secrets that
- * the sync decides to deliver (new webhooks, or all with resync-secrets: always) end up here.
+ * Secrets as step outputs (CONTRACT §3). It cannot be asked what it already holds, so every apply
+ * run delivers the secret of every declared webhook on the account (resync-secrets: missing and
+ * always alike), and with `never` only those of webhooks created in this run.
  */
 export class OutputsTarget implements SecretTarget {
   readonly description = 'step outputs';

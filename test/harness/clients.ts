@@ -1,6 +1,7 @@
 import type { Subscription } from '../../src/config/types.js';
 import type { EventType } from '../../src/events.js';
 import { connect, type MkpClient } from '../../src/mkp/client.js';
+import type { Clock } from '../../src/clock.js';
 import type { RateBudget } from '../../src/mkp/rate-gate.js';
 import type { MkpEmulator } from '../../src/emulator/mkp.js';
 
@@ -13,7 +14,14 @@ export interface TestClient {
 
 export function clientFor(
   emulator: MkpEmulator,
-  options: { token?: string; timeoutMs?: number; retryBaseMs?: number; budget?: RateBudget } = {},
+  options: {
+    token?: string;
+    timeoutMs?: number;
+    retryBaseMs?: number;
+    budget?: RateBudget;
+    signal?: AbortSignal;
+    clock?: Clock;
+  } = {},
 ): TestClient {
   const masked: string[] = [];
   const retries: string[] = [];
@@ -27,6 +35,8 @@ export function clientFor(
     },
     mask: (secret) => masked.push(secret),
     onRetry: (message) => retries.push(message),
+    signal: options.signal,
+    clock: options.clock,
   });
   return { client, masked, retries };
 }

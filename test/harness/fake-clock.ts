@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/github/rate-limits.js';
+import type { Clock } from '../../src/clock.js';
 
 /**
  * A clock for rate-limit waits without real sleeping. Each sleep is recorded; by default it

@@ -1,8 +1,8 @@
-export const id = 183;
-export const ids = [183];
+export const id = 941;
+export const ids = [941];
 export const modules = {
 
-/***/ 1183:
+/***/ 2941:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -27,23 +27,24 @@ var plugin_throttling_dist_bundle = __webpack_require__(6856);
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
 var light = __webpack_require__(3251);
 var light_default = /*#__PURE__*/__webpack_require__.n(light);
-// EXTERNAL MODULE: ./src/github/pace.ts
-var pace = __webpack_require__(3148);
+;// CONCATENATED MODULE: ./src/github/pace.ts
+// The GitHub client's defaults for what the environment may tune (README "Tuning").
+/**
+ * GitHub asks for at least a second between mutating requests (secondary rate limits); the
+ * throttling plugin keeps to that for secret writes, comments and issue edits.
+ */
+const GITHUB_WRITE_INTERVAL_MS = 1_000;
+/** How long one request may take before it is abandoned (and retried): as the API's calls. */
+const GITHUB_TIMEOUT_MS = 30_000;
+/** The longest GitHub's rate limits may hold a run, in all (CONTRACT §4). */
+const GITHUB_MAX_WAIT_MS = 5 * 60_000;
+
+// EXTERNAL MODULE: ./src/clock.ts
+var src_clock = __webpack_require__(9373);
 // EXTERNAL MODULE: ./src/github/wire.ts
 var wire = __webpack_require__(4054);
 ;// CONCATENATED MODULE: ./src/github/rate-limits.ts
-// GitHub's rate limits, as its REST documentation says to handle them ("Rate limits for the
-// REST API"): a 403 or 429 is a primary limit when x-ratelimit-remaining is 0, a secondary one
-// when its message says so (in today's wording or the older "abuse detection" one, which older
-// GitHub Enterprise Server versions still send). Wait as retry-after says (seconds or an HTTP
-// date), else until x-ratelimit-reset, else a minute; and send nothing meanwhile. One gate per
-// client holds every call while a limit is in force, and a wait past the bound is not waited.
 
-
-const SYSTEM_CLOCK = {
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 /** Waits one call may make before it fails: GitHub asks to stop after "a specific number". */
 const RATE_LIMIT_RETRIES = 2;
 /** GitHub: without retry-after or a spent budget, "wait for at least one minute". */
@@ -166,6 +167,7 @@ function duration(ms) {
 
 
 
+
 /** A secret store's answers are a few kB (a key; 100 names a page): past this, refused unread. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
 /** A page of 100 comments or issues, each up to 65,536 characters, JSON-escaped. */
@@ -175,11 +177,11 @@ const MAX_PAGE_OF_POSTS_BYTES = 48 * 1024 * 1024;
  * (403/429) by the rate-limit gate alone, as GitHub says, so a secret write is not multiplied.
  */
 function githubClient(token, apiUrl, tuning, options = {}) {
-    const writeIntervalMs = tuning.githubWriteIntervalMs;
-    const clock = options.clock ?? SYSTEM_CLOCK;
+    const writeIntervalMs = tuning.githubWriteIntervalMs ?? GITHUB_WRITE_INTERVAL_MS;
+    const clock = options.clock ?? src_clock/* SYSTEM_CLOCK */.V;
     const gate = new RateLimitGate({
         clock,
-        maxWaitMs: tuning.githubMaxWaitMs ?? pace/* GITHUB_MAX_WAIT_MS */.s,
+        maxWaitMs: tuning.githubMaxWaitMs ?? GITHUB_MAX_WAIT_MS,
         onWait: options.onWait ?? (() => undefined),
     });
     // @actions/github's own fetch goes through HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured) as
@@ -188,7 +190,7 @@ function githubClient(token, apiUrl, tuning, options = {}) {
     const proxyAwareFetch = utils/* defaults */.NT.request.fetch;
     const fetch = (0,wire/* guardedFetch */.x2)(proxyAwareFetch, {
         apiUrl,
-        timeoutMs: tuning.timeoutMs,
+        timeoutMs: tuning.timeoutMs ?? GITHUB_TIMEOUT_MS,
         maxAnswerBytes: options.maxAnswerBytes ?? MAX_ANSWER_BYTES,
     });
     const neverAgain = () => false;
@@ -201,7 +203,7 @@ function githubClient(token, apiUrl, tuning, options = {}) {
             // The gate below has waited already; the plugin only paces.
             onRateLimit: neverAgain,
             onSecondaryRateLimit: neverAgain,
-            ...(writeIntervalMs === pace/* GITHUB_WRITE_INTERVAL_MS */.Z
+            ...(writeIntervalMs === GITHUB_WRITE_INTERVAL_MS
                 ? {}
                 : {
                     write: new (light_default()).Group({ maxConcurrent: 1, minTime: writeIntervalMs }),
@@ -377,9 +379,10 @@ function guardedFetch(base, options) {
         for (let hop = 0;; hop++) {
             const origin = originOf(url);
             if (origin !== apiOrigin || apiOrigin === undefined) {
+                const home = apiOrigin ?? 'the origin of GITHUB_API_URL';
                 throw new GitHubRefusal(hop === 0
-                    ? `GitHub linked to ${origin ?? 'an unreadable URL'}, outside ${apiOrigin}; the github-token is not sent there`
-                    : `GitHub redirected ${method} ${pathOf(url)} to ${origin ?? 'an unreadable URL'}, outside ${apiOrigin}; not followed: the github-token and the secrets go to ${apiOrigin} only`);
+                    ? `GitHub linked to ${origin ?? 'an unreadable URL'}, outside ${home}; the github-token is not sent there`
+                    : `GitHub redirected ${method} ${pathOf(url)} to ${origin ?? 'an unreadable URL'}, outside ${home}; not followed: the github-token and the secrets go to ${home} only`);
             }
             const response = await base(url, {
                 ...init,
@@ -501,4 +504,4 @@ function causes(error) {
 
 };
 
-//# sourceMappingURL=183.index.js.map
+//# sourceMappingURL=941.index.js.map

@@ -1,8 +1,8 @@
-export const id = 654;
-export const ids = [654];
+export const id = 742;
+export const ids = [742];
 export const modules = {
 
-/***/ 7654:
+/***/ 4742:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -15,9 +15,13 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/config/secret-names.ts
 var secret_names = __webpack_require__(9905);
+// EXTERNAL MODULE: ./src/secrets/target.ts
+var target = __webpack_require__(2676);
+// EXTERNAL MODULE: ./src/github/client.ts + 2 modules
+var client = __webpack_require__(2941);
 // EXTERNAL MODULE: ./node_modules/libsodium-wrappers/dist/modules-esm/libsodium-wrappers.mjs + 1 modules
 var libsodium_wrappers = __webpack_require__(4768);
-;// CONCATENATED MODULE: ./src/secrets/seal.ts
+;// CONCATENATED MODULE: ./src/github/seal.ts
 
 /**
  * Seals a secret for GitHub with the target's public key: libsodium's crypto_box_seal, base64
@@ -30,10 +34,6 @@ async function sealSecret(value, publicKey) {
     return libsodium_wrappers/* default.to_base64 */.Ay.to_base64(sealed, libsodium_wrappers/* default.base64_variants */.Ay.base64_variants.ORIGINAL);
 }
 
-// EXTERNAL MODULE: ./src/secrets/target.ts
-var target = __webpack_require__(2676);
-// EXTERNAL MODULE: ./src/github/client.ts + 1 modules
-var client = __webpack_require__(1183);
 // EXTERNAL MODULE: ./src/github/wire.ts
 var wire = __webpack_require__(4054);
 ;// CONCATENATED MODULE: ./src/github/secrets.ts
@@ -326,4 +326,4 @@ function explain(error, access, scope) {
 
 };
 
-//# sourceMappingURL=654.index.js.map
+//# sourceMappingURL=742.index.js.map
