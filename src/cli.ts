@@ -5,6 +5,7 @@ import {
   ConfigError,
   formatProblem,
   type ConfigProblem,
+  type Subscription,
   type WebhooksFile,
 } from './config/types.js';
 import { checkApiUrl, DEFAULT_API_URL, readTuning, tokenProblem } from './inputs.js';
@@ -19,6 +20,7 @@ import type { SyncResult } from './result.js';
 import { sync } from './sync.js';
 import { plainText } from './text/phrase.js';
 import { createdIn, succeeded } from './verdicts.js';
+import { uncheckedCount } from './wording.js';
 import { messageOf, plural } from './text/words.js';
 import packageJson from '../package.json' with { type: 'json' };
 
@@ -211,7 +213,7 @@ async function runFileCommand(
   });
   if (command === 'validate') {
     if (json) terminal.json({ valid: true, ...planJson(result) });
-    else terminal.show(`${file.path}: valid, ${plural(file.subscriptions.length, 'subscription')}`);
+    else terminal.show(`${file.path}: valid, ${validCount(file.subscriptions)}`);
     return 0;
   }
   return reportRun(command, result, json, terminal, fail);
@@ -467,3 +469,10 @@ function linesOf(text: string): string[] {
 }
 
 process.exitCode = await main(process.argv.slice(2));
+
+/** `validate`'s count: every declared subscription, and how many this run could not check. */
+function validCount(subscriptions: readonly Subscription[]): string {
+  const unchecked = uncheckedCount(subscriptions);
+  const count = plural(subscriptions.length, 'subscription');
+  return unchecked ? `${count} (${plainText(unchecked)})` : count;
+}

@@ -64,10 +64,12 @@ export function readSettings(
   const read = new InputReader(getInput);
   const dryRun = read.bool('dry-run');
   const apiToken = read.token('api-token');
-  if (!apiToken && !dryRun) {
-    read.problems.push(
-      'input `api-token` is empty: pass a MijnKlantportaal API key from a secret (api-token: ${{ secrets.MKP_API_TOKEN }}), or set dry-run: true to validate and plan without one',
+  if (!apiToken) {
+    const driftChecks = ['fail-on-drift', 'drift-issue'].filter((n) =>
+      /^(true|True|TRUE)$/.test(read.input(n)),
     );
+    const problem = emptyTokenProblem(dryRun, env.GITHUB_EVENT_NAME ?? '', driftChecks);
+    if (problem) read.problems.push(problem);
   }
   const apiUrl = checkApiUrl(read.input('api-url') || DEFAULT_API_URL, read.problems);
   const secretsTarget = read.oneOf('secrets-target', SECRET_TARGETS, 'outputs');
@@ -88,6 +90,44 @@ export function readSettings(
   };
   if (read.problems.length > 0) throw new InputError(read.problems);
   return settings;
+}
+
+/**
+ * CONTRACT §2: a run without an api-token validates the file only, which is for pull request
+ * events: a fork's pull request gets no secrets. Anywhere else an empty token is most likely a
+ * secret that is missing or misspelled.
+ */
+export const VALIDATE_ONLY_EVENTS: readonly string[] = [
+  'pull_request',
+  'pull_request_target',
+  'merge_group',
+];
+
+const TOKEN_FROM_SECRET = 'api-token: ${{ secrets.MKP_API_TOKEN }}';
+
+/**
+ * Why an empty api-token cannot run: an apply needs it; a dry run outside a pull request may go
+ * without it only when no drift check (`fail-on-drift`, `drift-issue`) would then pass unseen.
+ */
+function emptyTokenProblem(
+  dryRun: boolean,
+  eventName: string,
+  driftChecks: string[],
+): string | undefined {
+  if (!dryRun) {
+    return `input \`api-token\` is empty: pass a MijnKlantportaal API key from a secret (${TOKEN_FROM_SECRET}); only a dry run on a pull request may go without one`;
+  }
+  if (VALIDATE_ONLY_EVENTS.includes(eventName) || driftChecks.length === 0) return undefined;
+  return `input \`api-token\` is empty on a ${eventName || 'local'} run with ${driftChecks.join(' and ')}: a drift check that cannot read the account must not pass. Pass ${TOKEN_FROM_SECRET} (is that secret missing, or misspelled?); only a pull request's run may validate the file alone`;
+}
+
+/**
+ * The warning of a run without an api-token outside a pull request (CONTRACT §2), or undefined
+ * on a pull request event, where a validate-only run is expected.
+ */
+export function accountNotCheckedWarning(settings: Settings): string | undefined {
+  if (settings.apiToken || VALIDATE_ONLY_EVENTS.includes(settings.eventName)) return undefined;
+  return `no api-token on a ${settings.eventName || 'local'} run: the file is valid, but the account was not checked. Pass ${TOKEN_FROM_SECRET} (is that secret missing, or misspelled?); only a pull request's run is expected to go without it`;
 }
 
 /**

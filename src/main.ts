@@ -9,6 +9,7 @@ import {
   type WebhooksFile,
 } from './config/types.js';
 import {
+  accountNotCheckedWarning,
   InputError,
   readRunContext,
   readSettings,
@@ -390,7 +391,9 @@ function writeOutputs(
 /** Exit status of CONTRACT §4: failures first, then drift when fail-on-drift is on. */
 function setExitStatus(result: SyncResult, { settings, log }: ActionRun): void {
   if (result.mode === 'unchecked') {
-    log.info('no api-token: the file is valid; the account was not checked');
+    const warning = accountNotCheckedWarning(settings);
+    if (warning) log.warning(warning);
+    else log.info('no api-token: the file is valid; the account was not checked');
   }
   if (!succeeded(result)) {
     // Each failure was reported as an error where it happened; this says where things stand.

@@ -2,6 +2,7 @@ import { inScope, WHOLE_ACCOUNT } from './config/scope.js';
 import type { Scope, Subscription } from './config/types.js';
 import type { RemoteWebhook } from './mkp/types.js';
 import { subscriptionKey } from './matching.js';
+import { parseTimestamp } from './timestamps.js';
 
 /**
  * What the account needs to match the file (CONTRACT §2). Pure data: the summary, the PR
@@ -15,8 +16,9 @@ export interface Plan {
   /** On the account, not declared: reported, never touched (the API cannot delete). */
   unmanaged: RemoteWebhook[];
   /**
-   * Groups of records sharing one (type, url): each group in account order, the groups in the
-   * order of their first record.
+   * Groups of records sharing one (type, url), the groups in the account order of their first
+   * record. Each group starts with the record that is kept (`keptFirst`): the one a declaration
+   * matches and whose secret is delivered; the others are to be removed in the portal.
    */
   duplicates: RemoteWebhook[][];
   /** Out of the file's scope (outside `owns`, or matched by `ignore`): someone else's business. */
@@ -53,7 +55,7 @@ export function makePlan(
   return plan;
 }
 
-/** Records by matching key, each group in account order. */
+/** Records by matching key, each group kept record first (`keptFirst`). */
 function groupByKey(records: readonly RemoteWebhook[]): Map<string, RemoteWebhook[]> {
   const byKey = new Map<string, RemoteWebhook[]>();
   for (const record of records) {
@@ -62,7 +64,23 @@ function groupByKey(records: readonly RemoteWebhook[]): Map<string, RemoteWebhoo
     if (group) group.push(record);
     else byKey.set(key, [record]);
   }
+  for (const group of byKey.values()) group.sort(keptFirst);
   return byKey;
+}
+
+/**
+ * The order of a duplicate group (CONTRACT §2), the same in every run whatever the API's order:
+ * the oldest record first (earliest `createdAt`), then the lowest id as code-unit strings; a
+ * record whose `createdAt` is absent or unreadable after those with one.
+ */
+export function keptFirst(a: RemoteWebhook, b: RemoteWebhook): number {
+  const at = (r: RemoteWebhook) => {
+    const ms = parseTimestamp(r.createdAt);
+    return Number.isNaN(ms) ? Infinity : ms;
+  };
+  const [x, y] = [at(a), at(b)];
+  if (x !== y) return x < y ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /** Groups of records that send one event to one URL more than once. */

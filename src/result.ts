@@ -22,10 +22,11 @@ export type CreateResult =
 export interface SecretResult {
   /**
    * Why it was delivered: a new webhook; missing or stale at the target (resync-secrets:
-   * missing); every run (always); or the step outputs, which get every declared webhook's
+   * missing); every run (always); the kept record of a duplicate group, every run while the
+   * group exists (CONTRACT §2); or the step outputs, which get every declared webhook's
    * secret because they cannot be asked what they lack.
    */
-  reason: 'created' | 'missing' | 'stale' | 'always' | 'outputs';
+  reason: 'created' | 'missing' | 'stale' | 'always' | 'duplicate' | 'outputs';
   state: 'written' | 'failed';
   message?: Phrase;
   /** When a new webhook's secret was written over a secret of that name: its `updated_at`. */

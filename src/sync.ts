@@ -9,7 +9,7 @@ import { ApiError } from './mkp/errors.js';
 import type { WebhookSecrets } from './mkp/secrets.js';
 import type { RemoteWebhook } from './mkp/types.js';
 import { sameButSpelling, subscriptionKey } from './matching.js';
-import { makePlan, type Plan } from './plan.js';
+import { keptFirst, makePlan, type Plan } from './plan.js';
 import type { Outcome, SecretResult, SyncResult } from './result.js';
 import { isStale, STALE_REASON, type Clocks } from './secrets/stale.js';
 import { SecretTargetError, type SecretTarget, type TargetSecrets } from './secrets/target.js';
@@ -67,8 +67,10 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   log.info(
     `plan: ${plan.create.length} to create, ${plan.unchanged.length} unchanged, ${plan.unmanaged.length} unmanaged`,
   );
+  const rewritten = rewritesDuplicates(options) ? keptOfDeclaredDuplicates(plan) : NONE;
   for (const group of plan.duplicates) {
-    const words = duplicatesWords(group, file.subscriptions);
+    const to = rewritten.has(group[0]!.id) ? target?.description : undefined;
+    const words = duplicatesWords(group, file.subscriptions, to);
     log.warning(plainText(phrase`duplicate webhooks on the account: ${words}`));
   }
   const guarded = guardSpellings(result.outcomes, plan, log, dryRun);
@@ -86,7 +88,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     const { secrets } = client;
     await deliverSecrets(
       result.outcomes,
-      { existing: account.existing, clocks, secrets, target },
+      { existing: account.existing, clocks, secrets, target, rewritten },
       options,
       cancel,
     );
@@ -272,7 +274,8 @@ async function lookForUnknown(
     return [];
   }
   const fresh = new Map<string, RemoteWebhook>();
-  for (const record of relisted) {
+  // Two new records for one key (another run created it too): the one the duplicate rule keeps.
+  for (const record of [...relisted].sort(keptFirst)) {
     const key = subscriptionKey(record.type, record.url);
     if (!creates.known.has(record.id) && !fresh.has(key)) fresh.set(key, record);
   }
@@ -365,6 +368,8 @@ interface Delivery {
   clocks: Clocks;
   secrets: WebhookSecrets;
   target: SecretTarget;
+  /** Kept records of declared duplicate groups, whose secret is written every run. */
+  rewritten: ReadonlySet<string>;
 }
 
 type SecretTask = { outcome: Outcome; record: RemoteWebhook; reason: SecretResult['reason'] };
@@ -410,7 +415,7 @@ async function deliverSecrets(
 /** Which secrets this run delivers, and why; in the file's order. */
 function secretsToDeliver(
   outcomes: readonly Outcome[],
-  { existing, clocks }: Delivery,
+  { existing, clocks, rewritten }: Delivery,
   resync: ResyncSecrets,
 ): SecretTask[] {
   const todo: SecretTask[] = [];
@@ -420,7 +425,9 @@ function secretsToDeliver(
     const reason =
       create?.state === 'created'
         ? 'created'
-        : resyncReason(subscription, record, resync, existing, clocks);
+        : rewritten.has(record.id)
+          ? 'duplicate'
+          : resyncReason(subscription, record, resync, existing, clocks);
     if (reason) todo.push({ outcome, record, reason });
   }
   return todo;
@@ -448,7 +455,12 @@ async function writeSecret(
     await target.write(secretName, secret);
     if (cancel.closed) return;
     outcome.secret = { reason, state: 'written', ...(replaced ? { replaced } : {}) };
-    const why = reason === 'stale' ? ` (${STALE_REASON}, ${updatedAt ?? 'an unknown time'})` : '';
+    const why =
+      reason === 'stale'
+        ? ` (${STALE_REASON}, ${updatedAt ?? 'an unknown time'})`
+        : reason === 'duplicate'
+          ? ` (of ${record.id}, the oldest of its duplicates)`
+          : '';
     log.info(`wrote secret ${progress()} ${secretName}${why}`);
     if (replaced) {
       log.warning(
@@ -485,6 +497,23 @@ function resyncReason(
   const name = secretNameKey(subscription.secretName);
   if (!existing.updatedAt.has(name)) return 'missing';
   return isStale(existing.updatedAt.get(name), record.createdAt, clocks) ? 'stale' : undefined;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * An apply to a GitHub secret store writes the kept record's secret of a declared duplicate
+ * group every run (CONTRACT §2): whichever run wrote last may have written a newer record's,
+ * and the stale rule cannot see that (the write came after the kept record was created).
+ */
+function rewritesDuplicates(options: SyncOptions): boolean {
+  return !options.dryRun && options.target?.persistent === true && options.resync !== 'never';
+}
+
+/** The ids of the kept records of duplicate groups that a declaration matches. */
+function keptOfDeclaredDuplicates(plan: Plan): Set<string> {
+  const kept = new Set(plan.duplicates.map((group) => group[0]!.id));
+  return new Set(plan.unchanged.flatMap(({ remote }) => (kept.has(remote.id) ? [remote.id] : [])));
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };

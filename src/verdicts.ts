@@ -8,7 +8,7 @@ import { STALE_REASON } from './secrets/stale.js';
 import { code, joined, phrase, type Phrase } from './text/phrase.js';
 import { plural } from './text/words.js';
 import { shownRecordUrl, type DeclaredUrl } from './url.js';
-import { duplicatesSentence } from './wording.js';
+import { duplicateRewriteSentence, duplicatesSentence, uncheckedReason } from './wording.js';
 
 /** Did this subscription's part of the run fail: its create, the answer, or its secret? */
 export function failedOutcome(outcome: Outcome): boolean {
@@ -149,7 +149,7 @@ function statusOf(outcome: Outcome, result: SyncResult): OutcomeStatus {
 
 function whatHappened(outcome: Outcome, result: SyncResult): Phrase {
   const { planned, create, copies } = outcome;
-  if (!planned || !result.plan) return phrase`declared`;
+  if (!planned || !result.plan) return uncheckedReason(outcome.subscription) ?? phrase`declared`;
   if (planned === 'unchanged') {
     return copies ? phrase`unchanged, on the account ${copies} times` : phrase`unchanged`;
   }
@@ -166,6 +166,7 @@ function secretWords(secret: SecretResult | undefined): Phrase | undefined {
   if (secret.replaced) return phrase`secret written over one last written ${secret.replaced}`;
   if (secret.reason === 'missing') return phrase`secret was missing, written`;
   if (secret.reason === 'stale') return phrase`secret ${STALE_REASON}; written again`;
+  if (secret.reason === 'duplicate') return phrase`secret of the oldest duplicate written again`;
   if (secret.reason === 'outputs') return phrase`secret in the outputs`;
   return phrase`secret written`;
 }
@@ -176,14 +177,30 @@ export function unmanagedWords(record: RemoteWebhook): Phrase {
 }
 
 /**
- * The sentence about a duplicate group, with the group's URL as people are shown it (the `${VAR}`
- * form of a declared URL whose value it holds, else redacted).
+ * The sentence about a duplicate group, with the group's URL as the file shows it (the `${VAR}`
+ * form of a declared subscription, else redacted); with `rewrittenTo`, the target that the kept
+ * record's secret is written to every run while the group exists, and why (CONTRACT §2).
  */
 export function duplicatesWords(
   group: readonly RemoteWebhook[],
   declared: readonly DeclaredUrl[],
+  rewrittenTo?: string,
 ): Phrase {
-  return duplicatesSentence(group, shownRecordUrl(group[0]!.url, declared));
+  const sentence = duplicatesSentence(group, shownRecordUrl(group[0]!.url, declared));
+  if (rewrittenTo === undefined) return sentence;
+  return phrase`${sentence}; ${duplicateRewriteSentence(group[0]!.id, rewrittenTo)}`;
+}
+
+/** Where this run wrote the secret of a duplicate group's kept record again, if it did. */
+export function duplicateRewrittenTo(
+  result: SyncResult,
+  group: readonly RemoteWebhook[],
+): string | undefined {
+  const kept = group[0]!.id;
+  const rewritten = result.outcomes.some(
+    (o) => o.record?.id === kept && o.secret?.reason === 'duplicate',
+  );
+  return rewritten ? result.destination?.description : undefined;
 }
 
 /** The one line about records outside the file's scope (`owns`/`ignore`). */

@@ -209,10 +209,11 @@ describe('dry-run', () => {
     expect(run.summary).toContain('dry run');
   });
 
-  it('without a token (a fork): validates, says the account was not checked, and passes', async () => {
+  it('without a token on a pull request (a fork): validates, says the account was not checked, and passes', async () => {
     mkp = await MkpEmulator.start();
     const run = await act({
       inputs: { 'dry-run': 'true', 'api-token': '', 'fail-on-drift': 'true' },
+      event: { name: 'pull_request', payload: { pull_request: { number: 7 } } },
     });
     expect(run.exitCode).toBe(0);
     expect(mkp.calls).toHaveLength(0);

@@ -116,7 +116,7 @@ describe('parseWebhooksFile', () => {
       '',
     ].join('\n');
 
-    it('makes an unset or empty ${VAR} a notice, leaves its subscriptions out, and checks the rest', () => {
+    it('makes an unset or empty ${VAR} a notice, keeps its subscriptions as written (unresolved), and checks the rest', () => {
       for (const env of [{}, { BILLING_HOOK_URL: '' }]) {
         const file = parseWebhooksFile(text, PATH, { env, validateOnly: true });
         const state = 'BILLING_HOOK_URL' in env ? 'empty' : 'not set';
@@ -124,8 +124,76 @@ describe('parseWebhooksFile', () => {
           `3:10: not checked: BILLING_HOOK_URL is ${state} in this run (\`url\` uses \`\${BILLING_HOOK_URL}\`)`,
           '5:10: not checked: constructor is not set in this run (`url` uses `${constructor}`)',
         ]);
-        expect(file.subscriptions.map((s) => s.url)).toEqual(['https://hooks.example.com/crm']);
+        // Counted and listed in the form written, with what this run lacks (CONTRACT §2).
+        expect(file.subscriptions.map((s) => [s.event, s.url, s.template, s.unresolved])).toEqual([
+          ['invoice-paid', '${BILLING_HOOK_URL}', '${BILLING_HOOK_URL}', ['BILLING_HOOK_URL']],
+          [
+            'invoice-chargeback',
+            '${BILLING_HOOK_URL}',
+            '${BILLING_HOOK_URL}',
+            ['BILLING_HOOK_URL'],
+          ],
+          [
+            'offer-created',
+            'https://x.example.com/${constructor}',
+            'https://x.example.com/${constructor}',
+            ['constructor'],
+          ],
+          ['customer-created', 'https://hooks.example.com/crm', undefined, undefined],
+        ]);
+        expect(file.subscriptions.map((s) => s.secretName)).toEqual([
+          'MKP_WEBHOOK_BILLING_INVOICE_PAID',
+          'MKP_WEBHOOK_BILLING_INVOICE_CHARGEBACK',
+          'MKP_WEBHOOK_OFFER_CREATED',
+          'MKP_WEBHOOK_CUSTOMER_CREATED',
+        ]);
       }
+    });
+
+    it('keeps a URL with one variable set and one missing as written; the set value is still masked and checked', () => {
+      const two = 'webhooks:\n  - url: https://${HOST}/${HOOK_PATH}\n    event: offer-created\n';
+      const file = parseWebhooksFile(two, PATH, {
+        env: { HOST: 'hooks.example.com' },
+        validateOnly: true,
+      });
+      expect(file.subscriptions[0]).toMatchObject({
+        url: 'https://${HOST}/${HOOK_PATH}',
+        unresolved: ['HOOK_PATH'],
+      });
+      expect(file.substitutedValues).toEqual(['hooks.example.com']);
+      // A set variable that carries the token is refused, unresolved neighbours or not.
+      expect(() =>
+        parseWebhooksFile(two, PATH, {
+          env: { HOST: 'h.example.com/tok3n-value' },
+          tokens: { 'github-token': 'tok3n-value' },
+          validateOnly: true,
+        }),
+      ).toThrow(ConfigError);
+    });
+
+    it('refuses whitespace in an unchecked entry as written: no value can mend it, and a line break would forge lines on a terminal', () => {
+      const forged = 'webhooks:\n  - url: "${HOOK}\\nerror: forged"\n    event: offer-created\n';
+      let problems: ConfigProblem[] = [];
+      try {
+        parseWebhooksFile(forged, PATH, { env: {}, validateOnly: true });
+      } catch (error) {
+        problems = (error as ConfigError).problems;
+      }
+      expect(lines(problems)).toEqual([
+        '2:10: `url` contains whitespace: remove it, or write a space as %20',
+      ]);
+    });
+
+    it('still refuses an unchecked entry declared twice, or sharing a secret name', () => {
+      const twice =
+        'webhooks:\n  - url: ${HOOK}\n    event: offer-created\n  - url: ${HOOK}\n    event: offer-created\n    secret: OTHER\n';
+      let problems: ConfigProblem[] = [];
+      try {
+        parseWebhooksFile(twice, PATH, { env: {}, validateOnly: true });
+      } catch (error) {
+        problems = (error as ConfigError).problems;
+      }
+      expect(lines(problems).join('\n')).toContain('is already declared on line 3');
     });
 
     it('still reports every other problem, in the same entry too', () => {

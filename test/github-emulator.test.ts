@@ -673,6 +673,33 @@ describe('faults around the handling of a call', () => {
   });
 });
 
+describe('moments and schedules (issue 23: kills at an exact call, seeded soaks)', () => {
+  it('a fault with skip lets that many matching calls through first', async () => {
+    const gh = await start();
+    const sealed = await sealFor(gh, `${REPO_SECRETS}/public-key`, 'v');
+    gh.inject({ method: 'PUT', pathIncludes: '/actions/secrets/', status: 500, skip: 2, times: 2 });
+    const statuses: number[] = [];
+    for (const name of ['A', 'B', 'C', 'D', 'E']) {
+      statuses.push((await api(gh, 'PUT', `${REPO_SECRETS}/${name}`, sealed)).status);
+    }
+    expect(statuses).toEqual([201, 201, 500, 500, 201]);
+  });
+
+  it('tells a watcher of each call received (before it is handled) and answered or dropped', async () => {
+    const gh = await start();
+    const scope: SecretScope = { kind: 'repository', repository: 'acme/shop' };
+    const sealed = await sealFor(gh, `${REPO_SECRETS}/public-key`, 'v');
+    const seen: string[] = [];
+    gh.onCall((call, moment) => {
+      if (call.method === 'PUT') seen.push(`${moment} ${gh.secrets(scope).length}`);
+    });
+    await api(gh, 'PUT', `${REPO_SECRETS}/A`, sealed);
+    gh.inject({ method: 'PUT', pathIncludes: '/B', drop: true, after: true });
+    await expect(api(gh, 'PUT', `${REPO_SECRETS}/B`, sealed)).rejects.toThrow();
+    expect(seen).toEqual(['received 0', 'answered 1', 'received 1', 'answered 2']);
+  });
+});
+
 describe('Octokit from @actions/github', () => {
   it('is happy with the answers: public key, secret write, paginate, comment', async () => {
     const gh = await start();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { GITHUB_MAX_WAIT_MS } from '../src/github/pace.js';
-import { InputError } from '../src/inputs.js';
+import { accountNotCheckedWarning, InputError } from '../src/inputs.js';
 import { settingsFor } from './harness/settings.js';
 
 /** Every input read and checked once (CONTRACT §3); all problems reported together. */
@@ -48,6 +48,58 @@ describe('readSettings', () => {
   it('requires api-token unless dry-run', () => {
     expect(problems({})[0]).toMatch(/^input `api-token` is empty/);
     expect(problems({ 'dry-run': 'true' })).toEqual([]);
+    // An apply needs the token on a pull request too.
+    expect(problems({}, { GITHUB_EVENT_NAME: 'pull_request' })[0]).toMatch(
+      /^input `api-token` is empty: .*only a dry run on a pull request may go without one$/,
+    );
+  });
+
+  describe('a dry run without api-token (CONTRACT §2)', () => {
+    const drift = { 'dry-run': 'true', 'fail-on-drift': 'true' };
+    const issue = {
+      'dry-run': 'true',
+      'drift-issue': 'true',
+      repository: 'a/b',
+      'github-token': 'g',
+    };
+
+    it.each(['pull_request', 'pull_request_target', 'merge_group'])(
+      'passes on %s, with the drift flags too: a fork gets no secrets',
+      (event) => {
+        expect(problems(drift, { GITHUB_EVENT_NAME: event })).toEqual([]);
+        expect(problems(issue, { GITHUB_EVENT_NAME: event })).toEqual([]);
+        expect(accountNotCheckedWarning(settingsFor(drift, { GITHUB_EVENT_NAME: event }))).toBe(
+          undefined,
+        );
+      },
+    );
+
+    it.each(['schedule', 'workflow_dispatch', 'push', ''])(
+      'is an input error on %p with fail-on-drift or drift-issue: a drift check that cannot look must not pass',
+      (event) => {
+        const env: Record<string, string> = event ? { GITHUB_EVENT_NAME: event } : {};
+        expect(problems(drift, env)).toEqual([
+          `input \`api-token\` is empty on a ${event || 'local'} run with fail-on-drift: a drift check that cannot read the account must not pass. Pass api-token: \${{ secrets.MKP_API_TOKEN }} (is that secret missing, or misspelled?); only a pull request's run may validate the file alone`,
+        ]);
+        expect(problems({ ...issue, 'fail-on-drift': 'True' }, env)[0]).toContain(
+          'run with fail-on-drift and drift-issue:',
+        );
+      },
+    );
+
+    it.each(['schedule', 'workflow_dispatch', 'push', ''])(
+      'is a warning on %p without the drift flags',
+      (event) => {
+        const env: Record<string, string> = event ? { GITHUB_EVENT_NAME: event } : {};
+        const settings = settingsFor({ 'dry-run': 'true' }, env);
+        expect(accountNotCheckedWarning(settings)).toBe(
+          `no api-token on a ${event || 'local'} run: the file is valid, but the account was not checked. Pass api-token: \${{ secrets.MKP_API_TOKEN }} (is that secret missing, or misspelled?); only a pull request's run is expected to go without it`,
+        );
+        expect(
+          accountNotCheckedWarning(settingsFor({ 'dry-run': 'true', 'api-token': 't' }, env)),
+        ).toBe(undefined);
+      },
+    );
   });
 
   it.each([

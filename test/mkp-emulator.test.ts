@@ -784,3 +784,41 @@ describe('as the CLI serves it (mkp-webhooks-sync emulator, running for days)', 
     expect(listed.status).toBe(200);
   });
 });
+
+describe('moments of a run (issue 23: overlapping runs, kills at an exact call)', () => {
+  it('a barrier performs each call as it arrives and answers them all once the last has arrived', async () => {
+    const emu = await emulator();
+    emu.inject({ kind: 'barrier', on: 'list', times: 2 });
+    let answered = false;
+    const first = list(emu).then((a) => ((answered = true), a));
+    // The first listing waits for a second one, however long that takes.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(answered).toBe(false);
+    await create(emu, hook); // not a list: passes the barrier, and is made
+    const second = await list(emu);
+    const firstAnswer = await first;
+    // Each listing shows the account as it was when that call arrived.
+    expect((firstAnswer.body as { data: unknown[] }).data).toHaveLength(0);
+    expect((second.body as { data: unknown[] }).data).toHaveLength(1);
+    expect((await list(emu)).status).toBe(200); // the barrier is spent
+  });
+
+  it('tells a watcher of each call received (already made) and answered, in order', async () => {
+    const emu = await emulator();
+    const seen: string[] = [];
+    const stop = emu.onCall((call, moment) =>
+      seen.push(`${call.operation} ${moment} ${emu.records.length}`),
+    );
+    await create(emu, hook);
+    emu.inject({ kind: 'reset-before', on: 'list' });
+    await list(emu).catch(() => undefined);
+    stop();
+    await list(emu);
+    expect(seen).toEqual([
+      'create received 1',
+      'create answered 1',
+      'list received 1',
+      'list answered 1',
+    ]);
+  });
+});

@@ -4,7 +4,7 @@ import type { Subscription } from '../src/config/types.js';
 import { EVENT_TYPES, type EventType } from '../src/events.js';
 import type { RemoteWebhook } from '../src/mkp/types.js';
 import { subscriptionKey } from '../src/matching.js';
-import { hasDrift, makePlan } from '../src/plan.js';
+import { hasDrift, keptFirst, makePlan } from '../src/plan.js';
 
 const at = { file: 'webhooks.yaml', line: 1, column: 1 };
 const sub = (event: EventType, url: string, name: string | null = null): Subscription => ({
@@ -15,10 +15,11 @@ const sub = (event: EventType, url: string, name: string | null = null): Subscri
   position: at,
 });
 let ids = 0;
-const rec = (type: string, url: string): RemoteWebhook => ({
+const rec = (type: string, url: string, createdAt?: string): RemoteWebhook => ({
   id: `wbh_${++ids}`,
   type,
   url,
+  ...(createdAt === undefined ? {} : { createdAt }),
 });
 
 describe('makePlan (CONTRACT §2)', () => {
@@ -62,20 +63,60 @@ describe('makePlan (CONTRACT §2)', () => {
     expect(plan.unmanaged).toEqual(remote);
   });
 
-  it('reports every record of a duplicate group, and matches the first of them', () => {
-    const first = rec('customer-created', 'https://hooks.example.com/crm');
-    const second = rec('customer-created', 'https://HOOKS.example.com/crm');
+  it('reports every record of a duplicate group, and matches the oldest of them', () => {
+    const newer = rec('customer-created', 'https://hooks.example.com/crm', '2026-12-02T10:00:00Z');
+    const older = rec('customer-created', 'https://HOOKS.example.com/crm', '2026-12-01T10:00:00Z');
     const undeclaredA = rec('offer-created', 'https://x.example.com/');
     const undeclaredB = rec('offer-created', 'https://x.example.com');
     const declared = sub('customer-created', 'https://hooks.example.com/crm');
-    const plan = makePlan([declared], [first, undeclaredA, second, undeclaredB]);
-    expect(plan.unchanged).toEqual([{ subscription: declared, remote: first }]);
+    const plan = makePlan([declared], [newer, undeclaredA, older, undeclaredB]);
+    // Whatever the API's order: the oldest record is matched, and leads its group.
+    expect(plan.unchanged).toEqual([{ subscription: declared, remote: older }]);
     expect(plan.duplicates).toEqual([
-      [first, second],
+      [older, newer],
       [undeclaredA, undeclaredB],
     ]);
     // Extra copies of a declared pair are duplicates, not unmanaged; undeclared ones are both.
     expect(plan.unmanaged).toEqual([undeclaredA, undeclaredB]);
+    // The same plan from the API's reverse order.
+    const reversed = makePlan([declared], [undeclaredB, older, undeclaredA, newer]);
+    expect(reversed.unchanged[0]!.remote).toBe(older);
+  });
+
+  it('orders a duplicate group by createdAt (an offset-less time is UTC), then id as code units, records without createdAt last', () => {
+    const url = 'https://hooks.example.com/crm';
+    const r = (id: string, createdAt?: string): RemoteWebhook => ({
+      id,
+      type: 'customer-created',
+      url,
+      ...(createdAt === undefined ? {} : { createdAt }),
+    });
+    const group = [
+      r('wbh_a'),
+      r('wbh_9', '2026-12-01T10:00:00+00:00'),
+      r('wbh_10', '2026-12-01 10:00:00'), // the same moment, read as UTC: the id decides
+      r('wbh_0', '2026-12-01T10:30:00+01:00'), // 09:30 UTC: the oldest
+      r('wbh_B'),
+      r('wbh_c', 'not a time'), // unreadable: as if absent
+    ];
+    expect([...group].sort(keptFirst).map((x) => x.id)).toEqual([
+      'wbh_0',
+      'wbh_10',
+      'wbh_9',
+      'wbh_B',
+      'wbh_a',
+      'wbh_c',
+    ]);
+    const plan = makePlan([sub('customer-created', url)], group);
+    expect(plan.unchanged[0]!.remote.id).toBe('wbh_0');
+    expect(plan.duplicates[0]!.map((x) => x.id)).toEqual([
+      'wbh_0',
+      'wbh_10',
+      'wbh_9',
+      'wbh_B',
+      'wbh_a',
+      'wbh_c',
+    ]);
   });
 
   it('leaves a remote record with an unparseable URL unmanaged instead of failing', () => {
@@ -105,9 +146,25 @@ describe('makePlan properties', () => {
       maxLength: 12,
     })
     .map((pairs) => pairs.map(([e, u]) => sub(e, u)));
+  // A few times, some offset-less, some absent, so that ties and gaps both occur; each with
+  // the moment it stands for, written out by hand.
+  const MOMENTS: Record<string, number> = {
+    '2026-12-01T10:00:00Z': Date.UTC(2026, 11, 1, 10),
+    '2026-12-01 10:00:00': Date.UTC(2026, 11, 1, 10),
+    '2026-12-01T11:00:00+02:00': Date.UTC(2026, 11, 1, 9),
+    '2026-11-30T23:59:59Z': Date.UTC(2026, 10, 30, 23, 59, 59),
+  };
+  const createdAt = fc.constantFrom(undefined, ...Object.keys(MOMENTS));
   const remote = fc
-    .array(fc.tuple(event, url), { maxLength: 15 })
-    .map((pairs) => pairs.map(([e, u]) => rec(e, u)));
+    .array(fc.tuple(event, url, createdAt), { maxLength: 15 })
+    .map((triples) => triples.map(([e, u, c]) => rec(e, u, c)));
+  /** The kept record of a group, by the rule written out again: oldest, then lowest id. */
+  const oldest = (group: RemoteWebhook[]): RemoteWebhook =>
+    group.reduce((best, r) => {
+      const t = (x: RemoteWebhook) => (x.createdAt ? MOMENTS[x.createdAt]! : Infinity);
+      if (t(r) !== t(best)) return t(r) < t(best) ? r : best;
+      return r.id < best.id ? r : best;
+    });
 
   it('puts every declared subscription in exactly one of create and unchanged, in file order', () => {
     fc.assert(
@@ -122,7 +179,7 @@ describe('makePlan properties', () => {
     );
   });
 
-  it('creates exactly the declared pairs that no record has, and matches each to its first record', () => {
+  it('creates exactly the declared pairs that no record has, and matches each to its oldest record', () => {
     fc.assert(
       fc.property(declared, remote, (desired, records) => {
         const plan = makePlan(desired, records);
@@ -130,7 +187,7 @@ describe('makePlan properties', () => {
         for (const s of plan.create) expect(keys.has(subscriptionKey(s.event, s.url))).toBe(false);
         for (const { subscription, remote: r } of plan.unchanged) {
           const key = subscriptionKey(subscription.event, subscription.url);
-          expect(r).toBe(records.find((x) => subscriptionKey(x.type, x.url) === key));
+          expect(r).toBe(oldest(records.filter((x) => subscriptionKey(x.type, x.url) === key)));
         }
       }),
     );
@@ -145,9 +202,12 @@ describe('makePlan properties', () => {
         expect(plan.unmanaged).toEqual(records.filter((r) => !wanted.has(key(r))));
         const counts = new Map<string, number>();
         for (const r of records) counts.set(key(r), (counts.get(key(r)) ?? 0) + 1);
-        // One group per shared key, in order of first appearance, each in account order.
+        // One group per shared key, in order of first appearance, each oldest first.
         const shared = [...new Set(records.map(key))].filter((k) => counts.get(k)! > 1);
-        expect(plan.duplicates).toEqual(shared.map((k) => records.filter((r) => key(r) === k)));
+        expect(plan.duplicates.map((g) => new Set(g))).toEqual(
+          shared.map((k) => new Set(records.filter((r) => key(r) === k))),
+        );
+        for (const group of plan.duplicates) expect(group[0]).toBe(oldest(group));
       }),
     );
   });

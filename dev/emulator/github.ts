@@ -64,6 +64,8 @@ export type { SecretScope, SeedOptions, StoredSecret, Visibility } from './githu
 export interface Fault {
   method?: string;
   pathIncludes: string;
+  /** let this many matching calls through before the fault applies (default 0) */
+  skip?: number;
   /** the status to answer; without it the call is handled as usual (after `delayMs`) */
   status?: number;
   message?: string;
@@ -169,7 +171,8 @@ export class GitHubEmulator {
   private readonly secretStores: SecretStores;
   private readonly tracker: IssueTracker;
   private readonly contents: Commits;
-  private faults: Array<Fault & { left: number }> = [];
+  private faults: Array<Fault & { left: number; skipLeft: number }> = [];
+  private readonly watchers = new Set<(call: GhCall, moment: 'received' | 'answered') => void>();
   private readonly resetAt = Math.floor(Date.now() / 1000) + 3600;
   /** Calls read and not yet answered (or dropped). */
   private readonly open = new Set<GhCall>();
@@ -270,7 +273,19 @@ export class GitHubEmulator {
   }
 
   inject(...faults: Fault[]): void {
-    for (const fault of faults) this.faults.push({ ...fault, left: fault.times ?? 1 });
+    for (const fault of faults) {
+      this.faults.push({ ...fault, left: fault.times ?? 1, skipLeft: fault.skip ?? 0 });
+    }
+  }
+
+  /**
+   * Calls `watcher` as each call is received (read, before it is handled) and answered (sent or
+   * dropped), synchronously, so that a test can act at an exact moment of a client's run (the
+   * Nth secret write received). Returns the function that stops watching.
+   */
+  onCall(watcher: (call: GhCall, moment: 'received' | 'answered') => void): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
   }
 
   /** Recorded calls with this method (case-insensitive) whose path with query contains `pathIncludes`. */
@@ -320,6 +335,11 @@ export class GitHubEmulator {
       call.body = parsed;
     }
     this.calls.push(call);
+    const notify = (moment: 'received' | 'answered') => {
+      for (const watcher of this.watchers) watcher(call, moment);
+    };
+    res.once('finish', () => notify('answered'));
+    notify('received');
 
     const fault = this.takeFault(method, path);
     if (fault?.delayMs) {
@@ -332,6 +352,7 @@ export class GitHubEmulator {
     const drop = () => {
       call.status = 0;
       req.socket.destroy();
+      notify('answered');
     };
     const status = fault?.status;
     const answerFault = () => replyTo(() => faultAnswer(fault!, status!));
@@ -439,6 +460,10 @@ export class GitHubEmulator {
     );
     if (index < 0) return undefined;
     const fault = this.faults[index]!;
+    if (fault.skipLeft > 0) {
+      fault.skipLeft--;
+      return undefined;
+    }
     fault.left--;
     if (fault.left <= 0) this.faults.splice(index, 1);
     return fault;

@@ -195,6 +195,7 @@ class EntryChecks {
         event,
         url: url.url,
         ...(url.template === undefined ? {} : { template: url.template }),
+        ...(url.unresolved === undefined ? {} : { unresolved: url.unresolved }),
         secretName,
         position,
       });
@@ -278,6 +279,8 @@ interface CheckedUrl {
   template?: string;
   /** The values substituted for its `${VAR}`s. */
   values: string[];
+  /** Validate-only: the `${VAR}`s this run lacks; `url` and `template` are then as written. */
+  unresolved?: string[];
 }
 
 interface UrlRules extends EntryRules {
@@ -288,15 +291,19 @@ interface UrlRules extends EntryRules {
 
 /**
  * The entry's URL after `${VAR}` substitution, with the form it was written in and the values
- * substituted; or undefined (with the problem reported).
+ * substituted; or undefined (with the problem reported). In a validate-only run, an entry whose
+ * variables this run lacks keeps the text as written, with those variables as `unresolved`.
  */
 function checkedUrl(entry: Entry, where: SourcePosition, rules: UrlRules): CheckedUrl | undefined {
   if (!entry.usable('url') || typeof entry.data.url !== 'string') return undefined;
   const written = entry.data.url;
   const substitution = substituteVariables(written, rules.env);
-  if (!variablesUsable(substitution, where, rules)) return undefined;
-  if (carriesToken(substitution, where, rules)) return undefined;
-  const values = substitution.variables.map((variable) => rules.env[variable]!);
+  const absent = absentVariables(substitution, where, rules);
+  if (absent === undefined) return undefined;
+  const present = substitution.variables.filter((variable) => !absent.includes(variable));
+  if (carriesToken(present, where, rules)) return undefined;
+  const values = present.map((variable) => rules.env[variable]!);
+  if (absent.length > 0) return unresolvedUrl(written, values, absent, where, rules);
   const template = substitution.variables.length === 0 ? undefined : written;
   const subject =
     template === undefined
@@ -311,14 +318,33 @@ function checkedUrl(entry: Entry, where: SourcePosition, rules: UrlRules): Check
 }
 
 /**
- * Whether every `${VAR}` can be used: none of the runner's own, each set (in a validate-only
- * run an unset or empty one is a notice, and the URL is not checked), and no stray `${`.
+ * The URL of an entry that a validate-only run cannot check, listed as written so that it is
+ * counted and shown (CONTRACT §2). Whitespace in the text as written fails whatever the values:
+ * reported now, as a run with the values would.
  */
-function variablesUsable(
+function unresolvedUrl(
+  written: string,
+  values: string[],
+  unresolved: string[],
+  where: SourcePosition,
+  rules: UrlRules,
+): CheckedUrl | undefined {
+  const problem = /\s/.test(written) ? webhookUrlProblem(written, '`url`', written) : undefined;
+  if (problem === undefined) return { url: written, template: written, values, unresolved };
+  rules.report(where, problem);
+  return undefined;
+}
+
+/**
+ * The `${VAR}`s a validate-only run lacks (unset or empty: a notice each, and the URL is not
+ * checked), none elsewhere; or undefined, with the problems reported, when a `${VAR}` cannot be
+ * used: one of the runner's own, unset (with a token), or a stray `${`.
+ */
+function absentVariables(
   substitution: Substitution,
   where: SourcePosition,
   { env, report, notice }: UrlRules,
-): boolean {
+): string[] | undefined {
   const refused = substitution.variables.filter((variable) =>
     RUNNER_PREFIXES.some((prefix) => variable.toUpperCase().startsWith(prefix)),
   );
@@ -354,24 +380,23 @@ function variablesUsable(
       '`url` holds a `${` that does not start a variable: write `${NAME}`, with a NAME of letters, digits and _',
     );
   }
-  return (
+  const usable =
     refused.length === 0 &&
-    substitution.unset.length === 0 &&
     !substitution.malformed &&
-    absent.length === 0
-  );
+    substitution.unset.every((variable) => absent.includes(variable));
+  return usable ? absent : undefined;
 }
 
-/** True (and reported) when a `${VAR}` value holds one of the run's tokens. */
+/** True (and reported) when the value of one of these `${VAR}`s holds one of the run's tokens. */
 function carriesToken(
-  substitution: Substitution,
+  variables: readonly string[],
   where: SourcePosition,
   { env, tokens, report }: UrlRules,
 ): boolean {
   let carries = false;
   for (const [input, token] of Object.entries(tokens)) {
     if (!token) continue;
-    for (const variable of substitution.variables) {
+    for (const variable of variables) {
       if (!env[variable]!.includes(token)) continue;
       carries = true;
       report(

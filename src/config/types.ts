@@ -10,6 +10,12 @@ export interface Subscription {
   url: string;
   /** The URL as written, when it holds `${VAR}`: people are shown this form, never the value. */
   template?: string;
+  /**
+   * Validate-only runs (no api-token): the variables of `url` that this run lacks (unset or
+   * empty). `url` and `template` are then the text as written; the entry is listed as
+   * unchecked, and its URL rules wait for a run that has the values (CONTRACT §2).
+   */
+  unresolved?: string[];
   /** The secret name this subscription's secret is delivered under. */
   secretName: string;
   /** Where the entry stands in the file, for annotations. */

@@ -41,7 +41,8 @@ export type FaultKind =
   | 'foreign-next'
   | 'loop-next'
   | 'endless-next'
-  | 'flood';
+  | 'flood'
+  | 'barrier';
 
 /**
  * One scripted misbehaviour. Faults form a queue per operation, in order of injection: the
@@ -80,6 +81,15 @@ export interface Fault {
  * endless-next is a paginator that ignores `page` (every answer holds the first page's records),
  * has no current_page, and links one page past the one asked for, without end (issue 22).
  */
+
+/*
+ * `barrier`: the `times` matching calls are each performed as they arrive, and all answered
+ * once the last of them has arrived: two clients that list (or create) at the same moment, as
+ * two runs without a concurrency group do.
+ */
+
+/** When a call is seen: read and decided (a create is made), or its answer sent (or dropped). */
+export type CallMoment = 'received' | 'answered';
 
 export interface CallRecord {
   method: string;
@@ -175,7 +185,12 @@ type Reply = {
   body: string;
   delayMs: number;
 };
-type Outcome = Reply | { kind: 'reset' } | { kind: 'flood'; bytes: number; declareLength: boolean };
+type Outcome = (
+  Reply | { kind: 'reset' } | { kind: 'flood'; bytes: number; declareLength: boolean }
+) & {
+  /** A barrier's: the answer waits for it. */
+  held?: Promise<void>;
+};
 
 interface PendingFault {
   fault: Fault;
@@ -201,6 +216,11 @@ export class MkpEmulator {
   private latencyMs: number;
   private readonly clock: () => number;
   private faults: PendingFault[] = [];
+  private readonly barriers = new Map<
+    Fault,
+    { arrived: number; open: () => void; opened: Promise<void> }
+  >();
+  private readonly watchers = new Set<(call: CallRecord, moment: CallMoment) => void>();
   /** per token: when each admitted request arrived, oldest first */
   private readonly windows = new Map<string, number[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -286,6 +306,16 @@ export class MkpEmulator {
     this.calls.length = 0;
   }
 
+  /**
+   * Calls `watcher` as each call is received (read and decided: a create is already made) and
+   * answered, synchronously, so that a test can act at an exact moment of a client's run (the
+   * Nth create received). Returns the function that stops watching.
+   */
+  onCall(watcher: (call: CallRecord, moment: CallMoment) => void): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
   setLatency(ms: number): void {
     this.latencyMs = ms;
   }
@@ -294,6 +324,7 @@ export class MkpEmulator {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const barrier of this.barriers.values()) barrier.open();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     await new Promise<void>((resolve, reject) => {
@@ -339,11 +370,14 @@ export class MkpEmulator {
     call.status =
       outcome.kind === 'reset' ? 'reset' : outcome.kind === 'flood' ? 200 : outcome.status;
     this.calls.push(call);
+    this.notify(call, 'received');
 
+    await outcome.held;
     await this.sleep(this.latencyMs + (outcome.kind === 'reply' ? outcome.delayMs : 0));
     if (this.closed || res.destroyed || req.socket.destroyed) return;
     if (outcome.kind === 'reset') {
       req.socket.destroy();
+      this.notify(call, 'answered');
       return;
     }
     if (outcome.kind === 'flood') {
@@ -354,7 +388,25 @@ export class MkpEmulator {
       ...outcome.headers,
       'content-length': Buffer.byteLength(outcome.body),
     });
-    res.end(outcome.body);
+    res.end(outcome.body, () => this.notify(call, 'answered'));
+  }
+
+  private notify(call: CallRecord, moment: CallMoment): void {
+    for (const watcher of this.watchers) watcher(call, moment);
+  }
+
+  /** A call of a barrier fault arrived: held until the last of its calls has. */
+  private arrive(fault: Fault): Promise<void> {
+    let barrier = this.barriers.get(fault);
+    if (!barrier) {
+      let open = () => {};
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      barrier = { arrived: 0, open, opened };
+      this.barriers.set(fault, barrier);
+    }
+    barrier.arrived += 1;
+    if (barrier.arrived >= (fault.times ?? 1)) barrier.open();
+    return barrier.opened;
   }
 
   private decide(request: {
@@ -407,6 +459,8 @@ export class MkpEmulator {
           body: STATUS_CODES[result.status] ?? 'OK',
           delayMs: 0,
         };
+      case 'barrier':
+        return { ...json(result.status, result.body, limitHeaders), held: this.arrive(fault) };
       default:
         return json(result.status, result.body, limitHeaders);
     }

@@ -10,6 +10,7 @@ import type { Outcome, SyncResult } from '../result.js';
 import {
   alreadyDone,
   createdIn,
+  duplicateRewrittenTo,
   duplicatesWords,
   ignoredWords,
   reportOutcomes,
@@ -32,6 +33,7 @@ import {
   fold as folded,
   type Markdown,
 } from '../text/encoders.js';
+import { uncheckedCount } from '../wording.js';
 import { plural } from '../text/words.js';
 import { bytes, cutNote } from './github-body.js';
 import { declaredInPullRequest, pullRequestSection } from './pull-request.js';
@@ -132,7 +134,9 @@ export function renderValidationFailure(
 function countsLine(result: SyncResult): Markdown {
   const { plan } = result;
   if (result.mode === 'unchecked' || !plan) {
-    return markup`${plural(result.file.subscriptions.length, 'subscription')} declared`;
+    const unchecked = uncheckedCount(result.file.subscriptions);
+    const count = plural(result.file.subscriptions.length, 'subscription');
+    return unchecked ? markup`${count} declared · ${unchecked}` : markup`${count} declared`;
   }
   const failed = result.outcomes.filter((o) => o.create?.state === 'failed').length;
   const parts = [
@@ -224,7 +228,10 @@ function duplicatesSection(result: SyncResult, declared: readonly DeclaredUrl[])
   return [
     markup`### Duplicates on the account`,
     markup``,
-    ...groups.map((group) => markup`- ${duplicatesWords(group, declared)}.`),
+    ...groups.map(
+      (group) =>
+        markup`- ${duplicatesWords(group, declared, duplicateRewrittenTo(result, group))}.`,
+    ),
     markup``,
   ];
 }

@@ -1,6 +1,7 @@
 // When a secret at a GitHub target belongs to an older webhook record: written before the
 // record it is meant for was created (a re-create in the manage portal, or a write that failed
 // after the create). Such a secret counts as missing (CONTRACT §4, "Nothing lost").
+import { parseTimestamp } from '../timestamps.js';
 
 /**
  * Slack for whole-second timestamps and for the time between the two answers whose Date
@@ -29,8 +30,8 @@ export function isStale(
   createdAt: string | undefined,
   clocks: Clocks = {},
 ): boolean {
-  const written = updatedAt === undefined ? NaN : Date.parse(updatedAt);
-  const created = createdAt === undefined ? NaN : Date.parse(createdAt);
+  const written = parseTimestamp(updatedAt);
+  const created = parseTimestamp(createdAt);
   if (Number.isNaN(written) || Number.isNaN(created)) return false;
   // A record dated after the account's own clock cannot be judged: trusting it would rewrite
   // the secret on every run.

@@ -54,7 +54,7 @@ export interface CellResult {
 
 // ------------------------------------------------------------------------------- running
 
-const FAST = { MKP_RETRY_BASE_MS: '5', MKP_GITHUB_WRITE_INTERVAL_MS: '0' };
+export const FAST = { MKP_RETRY_BASE_MS: '5', MKP_GITHUB_WRITE_INTERVAL_MS: '0' };
 const STACK_TRACE = /\n\s+at .+:\d+:\d+/;
 
 /** Runs the cells, `concurrency` at a time, each on its own emulators. */
@@ -245,7 +245,11 @@ export interface Violation {
   detail: string;
 }
 
-function as(property: Violation['property'], details: string[], context?: string): Violation[] {
+export function as(
+  property: Violation['property'],
+  details: string[],
+  context?: string,
+): Violation[] {
   return details.map((detail) => ({
     property,
     detail: context ? `${context}: ${detail}` : detail,
@@ -261,7 +265,7 @@ function clearError(cell: RunnableCell, run: ActionRun): string[] {
     : [`the faulty run's log does not say "${expectation.says}": ${errorLines(run)}`];
 }
 
-function stackTraces(run: ActionRun): string[] {
+export function stackTraces(run: ActionRun): string[] {
   return (['stdout', 'stderr'] as const).flatMap((stream) =>
     STACK_TRACE.test(run[stream]) ? [`a stack trace on ${stream}`] : [],
   );
@@ -282,7 +286,7 @@ function exitStatus(cell: RunnableCell, faulty: ActionRun, next: ActionRun): str
 }
 
 /** 5: no secret or token outside its own ::add-mask:: line, the summary or an output. */
-function leaks(run: ActionRun, hidden: string[], target?: RunnableCell['target']): string[] {
+export function leaks(run: ActionRun, hidden: string[], target?: RunnableCell['target']): string[] {
   // With the outputs target, the per-secret outputs are where the secrets belong.
   const secretOutputs =
     target === 'outputs'
@@ -296,7 +300,7 @@ function leaks(run: ActionRun, hidden: string[], target?: RunnableCell['target']
 }
 
 /** 6: a fault must not change what the run believes is on the account. */
-function truePlan(run: ActionRun, scenario: Scenario): string[] {
+export function truePlan(run: ActionRun, scenario: Scenario): string[] {
   if (run.outputs.plan === undefined) return [];
   const plan = JSON.parse(run.outputs.plan) as Record<string, unknown[] | undefined>;
   const seen = {
@@ -317,7 +321,7 @@ function truePlan(run: ActionRun, scenario: Scenario): string[] {
 }
 
 /** Records that share one (type, url) on the account. */
-function duplicates(records: readonly WebhookRecord[]): string[] {
+export function duplicates(records: readonly WebhookRecord[]): string[] {
   const counts = new Map<string, number>();
   for (const r of records) {
     const key = `${r.type} ${new URL(r.url).href}`;
@@ -327,7 +331,7 @@ function duplicates(records: readonly WebhookRecord[]): string[] {
 }
 
 /** What is not yet as declared: a subscription missing or doubled, a secret absent or wrong. */
-function incomplete(
+export function incomplete(
   records: readonly WebhookRecord[],
   delivered: ReadonlyArray<string | undefined>,
 ): string[] {
@@ -358,7 +362,7 @@ function parseCreated(json: string | undefined): number {
 }
 
 /** The run's error lines (they never hold a secret: the runner masks, and these are checked). */
-function errorLines(run: ActionRun): string {
+export function errorLines(run: ActionRun): string {
   const lines = run.stdout.split('\n').filter((line) => line.startsWith('::error'));
   return lines.join(' | ').slice(0, 600) || '(no error line)';
 }
@@ -374,11 +378,11 @@ function faultQueue(emulator: MkpEmulator | GitHubEmulator): Array<{ left: numbe
   return queue as Array<{ left: number }>;
 }
 
-function pendingFaults(emulator: MkpEmulator | GitHubEmulator): number {
+export function pendingFaults(emulator: MkpEmulator | GitHubEmulator): number {
   return faultQueue(emulator).reduce((sum, fault) => sum + fault.left, 0);
 }
 
-function withdrawFaults(emulator: MkpEmulator | GitHubEmulator): void {
+export function withdrawFaults(emulator: MkpEmulator | GitHubEmulator): void {
   faultQueue(emulator).length = 0;
 }
 

@@ -6,6 +6,7 @@ import {
   type SkippedCell,
 } from './fault-matrix.js';
 import type { CellResult, HostileResult, RunRecord } from './fault-runner.js';
+import { describeKill, KILL_WRITE_INTERVAL_MS, type KillResult } from './kill-matrix.js';
 
 // RELIABILITY.md from the cells of fault-matrix.ts and what fault-runner.ts made of them.
 
@@ -37,6 +38,8 @@ export function renderReliability(
   cells: readonly Cell[],
   results: readonly CellResult[],
   hostile: readonly HostileResult[] = [],
+  kills: readonly KillResult[] = [],
+  soak: string = SOAK_NOT_RUN,
 ): string {
   const byCell = new Map(results.map((r) => [r.cell as Cell, r]));
   const row = (cell: Cell): string => {
@@ -141,7 +144,64 @@ export function renderReliability(
       .map((c) => `- **${c.fault} × ${c.phase}**: ${c.why}.`),
     '',
     ...hostileSection(hostile),
+    ...killSection(kills),
+    ...soakSection(soak),
   ].join('\n');
+}
+
+// ------------------------------------------------------------------------------- issue 23
+
+function killSection(results: readonly KillResult[]): string[] {
+  if (results.length === 0) return [];
+  const passed = results.filter((r) => r.violations.length === 0).length;
+  const verdict = ({ violations }: KillResult) =>
+    violations.length === 0
+      ? 'pass'
+      : `**fail** (${[...new Set(violations.map((v) => v.property))].sort().join(', ')})`;
+  return [
+    '## Killed anywhere, healed next time',
+    '',
+    'A run killed at any moment (SIGKILL included) leaves a state that the next run completes',
+    'without a duplicate (CONTRACT §4). Each row runs the built action on the account above, with',
+    '`secrets-target: repository` and GitHub writes one at a time',
+    `(\`MKP_GITHUB_WRITE_INTERVAL_MS=${KILL_WRITE_INTERVAL_MS}\`, so that "between writes" is a moment of its own),`,
+    'and sends it SIGKILL when an emulator sees the call named: received (read, and for a create',
+    'already made) or answered (the answer sent). The moment is an event, never a timer, so every',
+    'row hits its moment on every run. Then a clean run. A row passes when the process died of',
+    'SIGKILL at that moment; no (type, url) is on the account twice, after the kill and after the',
+    'next run; after the next run every declared subscription exists exactly once and its secret,',
+    'decrypted from the GitHub emulator, is its own; the next run exits 0 without a stack trace;',
+    'and no secret or token shows in either run. (How much the next run had left to do depends on',
+    'which concurrent call came first, so the table says what was surely done, not counts.)',
+    '',
+    `${results.length} moments, ${passed} pass.`,
+    '',
+    '| killed when | phase | what was done then | next run | result |',
+    '| --- | --- | --- | --- | --- |',
+    ...results.map(
+      (r) =>
+        `| ${describeKill(r.kill)} | ${r.kill.phase} | ${r.kill.state} | exit ${r.next.exitCode} | ${verdict(r)} |`,
+    ),
+    '',
+  ];
+}
+
+/** Where `npm run soak -- --write` keeps its figures in RELIABILITY.md. */
+export const SOAK_START =
+  '<!-- soak: written by npm run soak -- --write; kept as it is by the fault matrix -->';
+export const SOAK_END = '<!-- /soak -->';
+const SOAK_NOT_RUN = '_Not run yet: `npm run soak -- --write` records a run here._';
+
+/** The soak's figures as the committed RELIABILITY.md holds them, for the matrix to keep. */
+export function committedSoak(text: string): string | undefined {
+  const start = text.indexOf(SOAK_START);
+  const end = text.indexOf(SOAK_END);
+  if (start === -1 || end < start) return undefined;
+  return text.slice(start + SOAK_START.length, end).trim();
+}
+
+function soakSection(soak: string): string[] {
+  return ['## A seeded random soak', '', SOAK_START, '', soak, '', SOAK_END, ''];
 }
 
 function faultyOutcome(result: CellResult): string {

@@ -86,6 +86,8 @@ class MkpEmulator {
     latencyMs;
     clock;
     faults = [];
+    barriers = new Map();
+    watchers = new Set();
     /** per token: when each admitted request arrived, oldest first */
     windows = new Map();
     timers = new Set();
@@ -159,6 +161,15 @@ class MkpEmulator {
     resetCalls() {
         this.calls.length = 0;
     }
+    /**
+     * Calls `watcher` as each call is received (read and decided: a create is already made) and
+     * answered, synchronously, so that a test can act at an exact moment of a client's run (the
+     * Nth create received). Returns the function that stops watching.
+     */
+    onCall(watcher) {
+        this.watchers.add(watcher);
+        return () => this.watchers.delete(watcher);
+    }
     setLatency(ms) {
         this.latencyMs = ms;
     }
@@ -167,6 +178,8 @@ class MkpEmulator {
         if (this.closed)
             return;
         this.closed = true;
+        for (const barrier of this.barriers.values())
+            barrier.open();
         for (const timer of this.timers)
             clearTimeout(timer);
         this.timers.clear();
@@ -213,11 +226,14 @@ class MkpEmulator {
         call.status =
             outcome.kind === 'reset' ? 'reset' : outcome.kind === 'flood' ? 200 : outcome.status;
         this.calls.push(call);
+        this.notify(call, 'received');
+        await outcome.held;
         await this.sleep(this.latencyMs + (outcome.kind === 'reply' ? outcome.delayMs : 0));
         if (this.closed || res.destroyed || req.socket.destroyed)
             return;
         if (outcome.kind === 'reset') {
             req.socket.destroy();
+            this.notify(call, 'answered');
             return;
         }
         if (outcome.kind === 'flood') {
@@ -228,7 +244,25 @@ class MkpEmulator {
             ...outcome.headers,
             'content-length': Buffer.byteLength(outcome.body),
         });
-        res.end(outcome.body);
+        res.end(outcome.body, () => this.notify(call, 'answered'));
+    }
+    notify(call, moment) {
+        for (const watcher of this.watchers)
+            watcher(call, moment);
+    }
+    /** A call of a barrier fault arrived: held until the last of its calls has. */
+    arrive(fault) {
+        let barrier = this.barriers.get(fault);
+        if (!barrier) {
+            let open = () => { };
+            const opened = new Promise((resolve) => (open = resolve));
+            barrier = { arrived: 0, open, opened };
+            this.barriers.set(fault, barrier);
+        }
+        barrier.arrived += 1;
+        if (barrier.arrived >= (fault.times ?? 1))
+            barrier.open();
+        return barrier.opened;
     }
     decide(request) {
         const { route, now } = request;
@@ -274,6 +308,8 @@ class MkpEmulator {
                     body: external_node_http_.STATUS_CODES[result.status] ?? 'OK',
                     delayMs: 0,
                 };
+            case 'barrier':
+                return { ...json(result.status, result.body, limitHeaders), held: this.arrive(fault) };
             default:
                 return json(result.status, result.body, limitHeaders);
         }

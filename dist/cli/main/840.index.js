@@ -219,7 +219,7 @@ async function importAccount(options) {
         log.warning(`skipped ${record.id} (${record.type} ${(0,url/* redactUrl */.BO)(record.url)}): ${reason}`);
     }
     for (const group of adoption.duplicates) {
-        const sentence = (0,phrase/* plainText */.wh)((0,src_wording/* duplicatesSentence */.k)(group, (0,url/* redactUrl */.BO)(group[0].url)));
+        const sentence = (0,phrase/* plainText */.wh)((0,src_wording/* duplicatesSentence */.ke)(group, (0,url/* redactUrl */.BO)(group[0].url)));
         log.warning(`duplicates: ${sentence}; the file declares one of them`);
     }
     const exposed = adoption.entries.filter((entry) => (0,url/* hasHiddenParts */.pb)(entry.url));
