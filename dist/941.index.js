@@ -342,10 +342,13 @@ async function tokenIdentity(octokit, log) {
 /* harmony export */   ps: () => (/* binding */ causes),
 /* harmony export */   x2: () => (/* binding */ guardedFetch)
 /* harmony export */ });
+/* unused harmony export AnswerTooLarge */
+/* harmony import */ var _http_body_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8028);
 // The fetch under Octokit, for every GitHub call: the same rules as the MijnKlantportaal HTTP
 // layer (mkp/http.ts). Nothing goes to an origin other than GITHUB_API_URL's: redirects are
 // followed by hand, and only on that origin, so neither the token nor a secret's sealed value
 // is sent elsewhere; every attempt has a timeout; an answer past its cap is refused unread.
+
 /**
  * A call that this layer refused, or an answer it would not use: the message says why, for
  * people. Never retried: the same call would meet the same refusal.
@@ -354,6 +357,13 @@ class GitHubRefusal extends Error {
     constructor(message) {
         super(message);
         this.name = 'GitHubRefusal';
+    }
+}
+/** An answer past its cap, refused unread (CONTRACT §4): the same call would bring it again. */
+class AnswerTooLarge extends GitHubRefusal {
+    constructor(message) {
+        super(message);
+        this.name = 'AnswerTooLarge';
     }
 }
 /** A connection that broke while the answer was read: GitHub was reached, the answer is lost. */
@@ -415,44 +425,25 @@ function guardedFetch(base, options) {
     };
 }
 /**
- * The answer, read whole when it is within `maxBytes`: a content-length past it is not read at
- * all, and a stream is cut as soon as it passes it. Read here, under the attempt's timeout.
+ * The answer, read whole when it is within `maxBytes` (http-body.ts), under the attempt's
+ * timeout: past it, refused unread.
  */
 async function capped(response, url, maxBytes, signal) {
-    const refuse = () => new GitHubRefusal(`GitHub answered ${response.status} with a body over ${size(maxBytes)}, refused unread (check GITHUB_API_URL)`);
-    const length = Number(response.headers.get('content-length') ?? NaN);
-    if (Number.isFinite(length) && length > maxBytes) {
-        await response.body?.cancel().catch(() => undefined);
-        throw refuse();
+    let body;
+    try {
+        body = await (0,_http_body_js__WEBPACK_IMPORTED_MODULE_0__/* .readCapped */ .EF)(response, maxBytes);
     }
-    const chunks = [];
-    if (response.body) {
-        const reader = response.body.getReader();
-        let read = 0;
-        try {
-            for (;;) {
-                const { done, value } = await reader.read();
-                if (done)
-                    break;
-                read += value.byteLength;
-                if (read > maxBytes) {
-                    await reader.cancel().catch(() => undefined);
-                    throw refuse();
-                }
-                chunks.push(value);
-            }
-        }
-        catch (error) {
-            if (error instanceof GitHubRefusal)
-                throw error;
-            // A timeout while reading is the attempt's timeout, as fetch reports it; anything else broke off.
-            if (signal.aborted)
-                throw signal.reason;
-            throw new AnswerBrokeOff(error);
-        }
+    catch (error) {
+        // A timeout while reading is the attempt's timeout, as fetch reports it; anything else broke off.
+        if (signal.aborted)
+            throw signal.reason;
+        throw new AnswerBrokeOff(error);
+    }
+    if (body === undefined) {
+        throw new AnswerTooLarge((0,_http_body_js__WEBPACK_IMPORTED_MODULE_0__/* .overCap */ .N4)('GitHub', response.status, maxBytes, 'check GITHUB_API_URL'));
     }
     const bodiless = [101, 204, 205, 304].includes(response.status);
-    const whole = new Response(bodiless ? null : Buffer.concat(chunks), {
+    const whole = new Response(bodiless ? null : body, {
         status: response.status,
         statusText: response.statusText,
         headers: [...response.headers],
@@ -485,9 +476,6 @@ function pathOf(url) {
     catch {
         return 'an unreadable URL';
     }
-}
-function size(bytes) {
-    return bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : `${bytes} bytes`;
 }
 /** An error and its causes as one line (fetch wraps the socket's error in a TypeError). */
 function causes(error) {
