@@ -14,7 +14,7 @@ __webpack_require__.d(__webpack_exports__, {
   sX: () => (/* binding */ tokenIdentity)
 });
 
-// UNUSED EXPORTS: MAX_ANSWER_BYTES
+// UNUSED EXPORTS: MAX_ANSWER_BYTES, POSTS_PER_PAGE
 
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js
 var github = __webpack_require__(1351);
@@ -41,6 +41,8 @@ const GITHUB_MAX_WAIT_MS = 5 * 60_000;
 
 // EXTERNAL MODULE: ./src/clock.ts
 var src_clock = __webpack_require__(9373);
+// EXTERNAL MODULE: ./src/http-body.ts
+var http_body = __webpack_require__(8028);
 // EXTERNAL MODULE: ./src/github/wire.ts
 var wire = __webpack_require__(4054);
 ;// CONCATENATED MODULE: ./src/github/rate-limits.ts
@@ -168,10 +170,29 @@ function duration(ms) {
 
 
 
-/** A secret store's answers are a few kB (a key; 100 names a page): past this, refused unread. */
-const MAX_ANSWER_BYTES = 1024 * 1024;
-/** A page of 100 comments or issues, each up to 65,536 characters, JSON-escaped. */
-const MAX_PAGE_OF_POSTS_BYTES = 48 * 1024 * 1024;
+
+/**
+ * Every GitHub answer is refused unread past 1 MiB (CONTRACT §4): a secret store's are a few kB
+ * (a key; 100 names a page), the base file's 1 MiB at most (read raw), a page of comments or
+ * issues POSTS_PER_PAGE posts.
+ */
+
+/**
+ * @deprecated every GitHub answer is capped at MAX_ANSWER_BYTES, lists of comments and issues
+ * included (they are read POSTS_PER_PAGE a page); main.ts still names this.
+ */
+const MAX_PAGE_OF_POSTS_BYTES = http_body/* MAX_ANSWER_BYTES */.gB;
+/** GitHub's longest comment or issue body, in characters. */
+const MAX_POST_CHARS = 65_536;
+/** The most bytes a character takes in GitHub's JSON: a control character as `\u001b` (UTF-8: 4). */
+const MAX_JSON_BYTES_PER_CHAR = 6;
+/** A post's other fields: its author, up to 100 labels, 10 assignees, a milestone, reactions, URLs. */
+const MAX_POST_FIELDS_BYTES = 64 * 1024;
+/**
+ * Comments and issues are listed this many a page (2), so that a page of the largest posts
+ * GitHub allows, with all their fields, stays within MAX_ANSWER_BYTES.
+ */
+const POSTS_PER_PAGE = Math.floor(http_body/* MAX_ANSWER_BYTES */.gB / (MAX_POST_CHARS * MAX_JSON_BYTES_PER_CHAR + MAX_POST_FIELDS_BYTES));
 /**
  * 5xx and network failures (a timeout included) are retried by the retry plugin; rate limits
  * (403/429) by the rate-limit gate alone, as GitHub says, so a secret write is not multiplied.
@@ -191,7 +212,7 @@ function githubClient(token, apiUrl, tuning, options = {}) {
     const fetch = (0,wire/* guardedFetch */.x2)(proxyAwareFetch, {
         apiUrl,
         timeoutMs: tuning.timeoutMs ?? GITHUB_TIMEOUT_MS,
-        maxAnswerBytes: options.maxAnswerBytes ?? MAX_ANSWER_BYTES,
+        maxAnswerBytes: Math.min(options.maxAnswerBytes ?? http_body/* MAX_ANSWER_BYTES */.gB, http_body/* MAX_ANSWER_BYTES */.gB),
     });
     const neverAgain = () => false;
     return (0,github/* getOctokit */.Q)(token, {
@@ -216,7 +237,7 @@ function githubClient(token, apiUrl, tuning, options = {}) {
         },
     }, 
     // First in the list is nearest the wire: the retry plugin retries around the gate.
-    rateLimitGuard(gate, clock), dist_bundle/* retry */.L, plugin_throttling_dist_bundle/* throttling */.A);
+    rateLimitGuard(gate, clock), fewerPostsAPage, dist_bundle/* retry */.L, plugin_throttling_dist_bundle/* throttling */.A);
 }
 /**
  * Every call waits at the gate while a rate limit is in force; a call that meets one closes it
@@ -262,6 +283,33 @@ function rateLimitGuard(gate, clock) {
             }
         });
     };
+}
+/** A list whose items carry a post's body: a repository's issues, an issue's or all comments. */
+const LIST_OF_POSTS = /\/repos\/[^/]+\/[^/]+\/issues(?:(?:\/[^/]+)?\/comments)?$/;
+/**
+ * Lists of comments and issues are read POSTS_PER_PAGE a page, whatever page size the caller
+ * asked for: a page of 100 could be 40 MiB. A request names its route and parameters; Octokit's
+ * paginate sends its first call as a URL with its query, and GitHub's Link to the next page
+ * keeps that query.
+ */
+const fewerPostsAPage = (octokit) => {
+    octokit.hook.before('request', (options) => {
+        const [path, query] = options.url.split('?', 2);
+        if (options.method !== 'GET' || !LIST_OF_POSTS.test(path))
+            return;
+        if (query === undefined && !/^https?:/i.test(path)) {
+            options.per_page = postsPerPage(options.per_page);
+            return;
+        }
+        const params = new URLSearchParams(query);
+        params.set('per_page', String(postsPerPage(params.get('per_page'))));
+        options.url = `${path}?${params.toString()}`;
+    });
+};
+/** The page size asked for, if it is a smaller one, else POSTS_PER_PAGE. */
+function postsPerPage(asked) {
+    const n = Number(asked ?? NaN);
+    return Number.isInteger(n) && n >= 1 && n < POSTS_PER_PAGE ? n : POSTS_PER_PAGE;
 }
 /** The refusal an error is, or carries as its cause (Octokit wraps what fetch throws). */
 function refusalIn(error) {
@@ -338,11 +386,11 @@ async function tokenIdentity(octokit, log) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   PN: () => (/* binding */ AnswerBrokeOff),
+/* harmony export */   UG: () => (/* binding */ AnswerTooLarge),
 /* harmony export */   ke: () => (/* binding */ GitHubRefusal),
 /* harmony export */   ps: () => (/* binding */ causes),
 /* harmony export */   x2: () => (/* binding */ guardedFetch)
 /* harmony export */ });
-/* unused harmony export AnswerTooLarge */
 /* harmony import */ var _http_body_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8028);
 // The fetch under Octokit, for every GitHub call: the same rules as the MijnKlantportaal HTTP
 // layer (mkp/http.ts). Nothing goes to an origin other than GITHUB_API_URL's: redirects are

@@ -1,7 +1,12 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { githubClient } from '../src/github/client.js';
+import {
+  githubClient,
+  MAX_ANSWER_BYTES,
+  MAX_PAGE_OF_POSTS_BYTES,
+  POSTS_PER_PAGE,
+} from '../src/github/client.js';
 import { RecordingLog } from '../src/log.js';
 import { reportDrift } from '../src/github/drift-issue.js';
 import { postPlanComment } from '../src/github/pr-comment.js';
@@ -12,8 +17,9 @@ import { GitHubEmulator } from '../dev/emulator/github.js';
 import { settingsFor } from './harness/settings.js';
 
 /**
- * Lists longer than one page (GitHub's Link header, 100 a page): every item is found, and the
- * number of calls is the number of pages, never more.
+ * Lists longer than one page (GitHub's Link header; secrets 100 a page, comments and issues
+ * POSTS_PER_PAGE): every item is found, and the number of calls is the number of pages, never
+ * more. Every answer stays within 1 MiB (CONTRACT §4), a page of the largest posts included.
  */
 let github: GitHubEmulator;
 
@@ -78,11 +84,8 @@ describe('paginated GitHub lists', () => {
     expect(listings('/SHARED/repositories').length).toBe(2);
   });
 
-  it.each([
-    [150, 2],
-    [200, 2],
-  ])('finds its own plan comment among %i comments in %i listing calls', async (n, calls) => {
-    await start();
+  /** A pull request with `n` comments, the last the action's own (GitHub lists oldest first). */
+  function comments(n: number, body = (i: number) => `comment ${i}`): void {
     github.addPullRequest('acme/shop', 7);
     const at = new Date(Date.UTC(2026, 0, 1)).getTime();
     for (let i = 0; i < n; i++) {
@@ -91,37 +94,76 @@ describe('paginated GitHub lists', () => {
         id: 5000 + i,
         repository: 'acme/shop',
         issue_number: 7,
-        body: ours ? `${commentMarker('webhooks.yaml')}\nold plan` : `comment ${i}`,
+        body: ours ? `${commentMarker('webhooks.yaml')}\nold plan` : body(i),
         user: { login: ours ? 'github-actions[bot]' : 'octocat' },
         created_at: new Date(at + i * 1000).toISOString(),
         updated_at: new Date(at + i * 1000).toISOString(),
       });
     }
+  }
+
+  async function comment(options: Parameters<typeof githubClient>[3] = {}): Promise<RecordingLog> {
+    const log = new RecordingLog();
     await postPlanComment({
-      octokit: githubClient(github.token, github.url, TUNING),
+      octokit: githubClient(github.token, github.url, TUNING, options),
       repository,
       pullNumber: 7,
       configPath: 'webhooks.yaml',
       markdown: 'new plan',
-      log: new RecordingLog(),
+      log,
     });
+    return log;
+  }
+
+  it.each([
+    [3, 2],
+    [150, 75],
+  ])('finds its own plan comment among %i comments in %i listing calls', async (n, calls) => {
+    await start();
+    comments(n);
+    await comment();
     expect(github.comments).toHaveLength(n);
     expect(github.comments[n - 1]!.body).toBe(`${commentMarker('webhooks.yaml')}\nnew plan`);
     expect(github.count('PATCH', '/issues/comments/')).toBe(1);
     expect(github.count('POST', '/comments')).toBe(0);
     expect(listings('/issues/7/comments').length).toBe(calls);
+    expect(listings('/issues/7/comments').every((c) => c.path.includes('per_page=2'))).toBe(true);
   });
 
-  it('finds its own drift issue among 130 open labeled issues in 2 listing calls', async () => {
+  it('lists comments 2 a page: a page of the longest comments GitHub allows stays within 1 MiB', async () => {
+    expect(POSTS_PER_PAGE).toBe(2);
     await start();
+    // 65,536 characters, each sent as 6 bytes of JSON (\u0001): 384 KiB a comment.
+    comments(8, (i) => String.fromCharCode(1 + i).repeat(65_536));
+    // main.ts's client for comments and issues: no cap above 1 MiB, whatever it asks for.
+    const log = await comment({ maxAnswerBytes: MAX_PAGE_OF_POSTS_BYTES });
+    expect(log.lines.filter((line) => line.startsWith('warning:'))).toEqual([]);
+    expect(github.comments[7]!.body).toBe(`${commentMarker('webhooks.yaml')}\nnew plan`);
+    expect(listings('/issues/7/comments').length).toBe(4);
+  });
+
+  it('no GitHub answer passes 1 MiB, whatever cap a caller asks for', async () => {
+    await start();
+    comments(2);
+    github.inject({ method: 'GET', pathIncludes: '/issues/7/comments', body: 'flood' });
+    const log = await comment({ maxAnswerBytes: 48 * 1024 * 1024 });
+    expect(log.lines.join('\n')).toContain(
+      'GitHub answered 200 with a body over 1 MiB, refused unread (check GITHUB_API_URL)',
+    );
+    expect(MAX_PAGE_OF_POSTS_BYTES).toBe(MAX_ANSWER_BYTES);
+    expect(github.floodBytesSent).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  /** `n` open labeled issues, the oldest the action's own drift issue (listed last). */
+  function driftIssues(n: number, body = (i: number) => `issue ${i}`): void {
     const at = new Date(Date.UTC(2026, 0, 1)).getTime();
-    for (let i = 1; i <= 130; i++) {
-      const ours = i === 1; // the oldest: listed last
+    for (let i = 1; i <= n; i++) {
+      const ours = i === 1;
       github.issues.push({
         number: i,
         repository: 'acme/shop',
         title: `issue ${i}`,
-        body: ours ? `${driftMarker('webhooks.yaml')}\nold` : `issue ${i}`,
+        body: ours ? `${driftMarker('webhooks.yaml')}\nold` : body(i),
         state: 'open',
         labels: ['mkp-webhooks-drift'],
         user: { login: ours ? 'github-actions[bot]' : 'octocat' },
@@ -129,6 +171,10 @@ describe('paginated GitHub lists', () => {
         updated_at: new Date(at + i * 1000).toISOString(),
       });
     }
+  }
+
+  async function drift(): Promise<RecordingLog> {
+    const log = new RecordingLog();
     await reportDrift({
       octokit: githubClient(github.token, github.url, TUNING),
       repository,
@@ -137,13 +183,29 @@ describe('paginated GitHub lists', () => {
       event: 'schedule',
       mode: 'dry-run',
       markdown: 'drift',
-      log: new RecordingLog(),
+      log,
     });
+    return log;
+  }
+
+  it('finds its own drift issue among 130 open labeled issues in 65 listing calls', async () => {
+    await start();
+    driftIssues(130);
+    await drift();
     expect(github.issues).toHaveLength(130);
     expect(github.issues[0]!.body).toContain('drift');
     expect(github.count('PATCH', '/issues/1')).toBe(1);
     expect(github.count('POST', '/issues')).toBe(0);
-    expect(listings('/repos/acme/shop/issues?').length).toBe(2);
+    expect(listings('/repos/acme/shop/issues?').length).toBe(65);
+  });
+
+  it('finds it among issues of the longest body GitHub allows, every page within 1 MiB', async () => {
+    await start();
+    driftIssues(7, (i) => String.fromCharCode(i).repeat(65_536));
+    const log = await drift();
+    expect(log.lines.filter((line) => line.startsWith('warning:'))).toEqual([]);
+    expect(github.count('PATCH', '/issues/1')).toBe(1);
+    expect(listings('/repos/acme/shop/issues?').length).toBe(4);
   });
 });
 
