@@ -48,7 +48,10 @@ async function readBaseFile(request) {
     if (path === undefined) {
         return unreadable(`${configPath} is outside the repository's checkout`);
     }
-    const octokit = request.octokit ?? (0,_client_js__WEBPACK_IMPORTED_MODULE_4__.githubClient)(request.githubToken, request.githubApiUrl, request.tuning);
+    const octokit = request.octokit ??
+        (0,_client_js__WEBPACK_IMPORTED_MODULE_4__.githubClient)(request.githubToken, request.githubApiUrl, request.tuning, {
+            onWait: request.onWait,
+        });
     const file = await fileAt(octokit, repository, path, event.baseSha);
     if (file === 'new')
         return { state: 'new', ref };

@@ -198,6 +198,22 @@ describe('readBaseFile through the GitHub client (its wire and its 1 MiB cap)', 
     expect(github.floodBytesSent).toBeLessThan(64 * 1024 * 1024);
     expect(github.count('GET', '/contents/')).toBe(2); // never retried
   });
+
+  it("waits for GitHub's rate limit as the other GitHub clients do, and says so in the log", async () => {
+    github = await GitHubEmulator.start();
+    github.addCommit('acme/shop', SHA, { 'webhooks.yaml': fileOf(200) });
+    github.inject({
+      pathIncludes: '/contents/',
+      status: 403,
+      message: 'You have exceeded a secondary rate limit.',
+    });
+    const waits: string[] = [];
+    const base = await readBaseFile({ ...request(), onWait: (message) => waits.push(message) });
+    expect(base.state).toBe('read');
+    expect(waits).toEqual([
+      expect.stringMatching(/^GitHub asks to wait 1 s, until .* UTC \(secondary rate limit\)/),
+    ]);
+  });
 });
 
 describe('repositoryPath', () => {

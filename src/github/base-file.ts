@@ -11,6 +11,7 @@ import {
   githubAnswer,
   githubClient,
   type GitHubClient,
+  type GitHubClientOptions,
   type GitHubTuning,
   type Repository,
 } from './client.js';
@@ -40,6 +41,8 @@ export interface BaseFileRequest {
   env: Record<string, string | undefined>;
   /** The run's tokens, refused in a `${VAR}` value as in the head file. */
   tokens?: Record<string, string | undefined>;
+  /** Told about each wait for GitHub's rate limits (the log), as the other GitHub clients are. */
+  onWait?: GitHubClientOptions['onWait'];
 }
 
 export async function readBaseFile(request: BaseFileRequest): Promise<PullRequestBase> {
@@ -55,7 +58,10 @@ export async function readBaseFile(request: BaseFileRequest): Promise<PullReques
   }
 
   const octokit =
-    request.octokit ?? githubClient(request.githubToken, request.githubApiUrl, request.tuning);
+    request.octokit ??
+    githubClient(request.githubToken, request.githubApiUrl, request.tuning, {
+      onWait: request.onWait,
+    });
   const file = await fileAt(octokit, repository, path, event.baseSha);
   if (file === 'new') return { state: 'new', ref };
   if ('reason' in file) return unreadable(file.reason);
