@@ -283,10 +283,9 @@ async function publish({ run, report, drifted, mode }: PublishRequest): Promise<
   const body = (maxLength: number) =>
     report(phrase`the job summary of this run has them all`, maxLength);
   const scrub = (text: string) => scrubber.scrub(text);
-  const { githubClient, MAX_PAGE_OF_POSTS_BYTES } = await import('./github/client.js');
+  const { githubClient } = await import('./github/client.js');
   const octokit = githubClient(githubToken, settings.githubApiUrl, settings.tuning, {
     onWait: (message) => log.info(message),
-    maxAnswerBytes: MAX_PAGE_OF_POSTS_BYTES,
   });
   if (wantComment) {
     const pullNumber = context.pullRequest?.number;
@@ -345,6 +344,7 @@ async function pullRequestBase({
       workspace,
       env: process.env,
       tokens: { 'api-token': settings.apiToken, 'github-token': settings.githubToken },
+      onWait: (message) => log.info(message),
     });
   } catch (error) {
     // Loading the GitHub client parses the event payload, and a broken payload throws there.

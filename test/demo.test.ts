@@ -10,7 +10,12 @@ describe('npm run demo', () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/demo.ts'],
-      { cwd: REPO_ROOT, env: { PATH: process.env.PATH }, maxBuffer: 16 * 1024 * 1024 },
+      {
+        cwd: REPO_ROOT,
+        // The node that runs the built action and CLI: MKP_TEST_NODE when .ci/run sets it.
+        env: { PATH: process.env.PATH, MKP_TEST_NODE: process.env.MKP_TEST_NODE ?? '' },
+        maxBuffer: 16 * 1024 * 1024,
+      },
     );
     expect(stdout).toMatch(/first run: apply webhooks\.yaml ━━━ exit code 0/);
     expect(stdout).toMatch(/second run: nothing changes ━━━ exit code 0/);

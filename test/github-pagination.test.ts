@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { githubClient } from '../src/github/client.js';
+import { githubClient, POSTS_PER_PAGE } from '../src/github/client.js';
 import { RecordingLog } from '../src/log.js';
 import { reportDrift } from '../src/github/drift-issue.js';
 import { postPlanComment } from '../src/github/pr-comment.js';
@@ -13,8 +13,9 @@ import { settingsFor } from './harness/settings.js';
 import { markup } from '../src/text/encoders.js';
 
 /**
- * Lists longer than one page (GitHub's Link header, 100 a page): every item is found, and the
- * number of calls is the number of pages, never more.
+ * Lists longer than one page (GitHub's Link header; secrets 100 a page, comments and issues
+ * POSTS_PER_PAGE): every item is found, and the number of calls is the number of pages, never
+ * more. Every answer stays within 1 MiB (CONTRACT §4), a page of the largest posts included.
  */
 let github: GitHubEmulator;
 
@@ -79,11 +80,8 @@ describe('paginated GitHub lists', () => {
     expect(listings('/SHARED/repositories').length).toBe(2);
   });
 
-  it.each([
-    [150, 2],
-    [200, 2],
-  ])('finds its own plan comment among %i comments in %i listing calls', async (n, calls) => {
-    await start();
+  /** A pull request with `n` comments, the last the action's own (GitHub lists oldest first). */
+  function comments(n: number, body = (i: number) => `comment ${i}`): void {
     github.addPullRequest('acme/shop', 7);
     const at = new Date(Date.UTC(2026, 0, 1)).getTime();
     for (let i = 0; i < n; i++) {
@@ -92,38 +90,79 @@ describe('paginated GitHub lists', () => {
         id: 5000 + i,
         repository: 'acme/shop',
         issue_number: 7,
-        body: ours ? `${commentMarker('webhooks.yaml').text()}\nold plan` : `comment ${i}`,
+        body: ours ? `${commentMarker('webhooks.yaml').text()}\nold plan` : body(i),
         user: { login: ours ? 'github-actions[bot]' : 'octocat' },
         created_at: new Date(at + i * 1000).toISOString(),
         updated_at: new Date(at + i * 1000).toISOString(),
       });
     }
+  }
+
+  async function comment(options: Parameters<typeof githubClient>[3] = {}): Promise<RecordingLog> {
+    const log = new RecordingLog();
     await postPlanComment({
-      octokit: githubClient(github.token, github.url, TUNING),
+      octokit: githubClient(github.token, github.url, TUNING, options),
       repository,
       pullNumber: 7,
       configPath: 'webhooks.yaml',
       markdown: markup`new plan`,
       scrub: (text) => text,
-      log: new RecordingLog(),
+      log,
     });
+    return log;
+  }
+
+  it.each([
+    [3, 1],
+    [150, 2],
+  ])('finds its own plan comment among %i comments in %i listing calls', async (n, calls) => {
+    await start();
+    comments(n);
+    await comment();
     expect(github.comments).toHaveLength(n);
     expect(github.comments[n - 1]!.body).toBe(`${commentMarker('webhooks.yaml').text()}\nnew plan`);
     expect(github.count('PATCH', '/issues/comments/')).toBe(1);
     expect(github.count('POST', '/comments')).toBe(0);
     expect(listings('/issues/7/comments').length).toBe(calls);
+    expect(listings('/issues/7/comments').every((c) => c.path.includes('per_page=100'))).toBe(true);
   });
 
-  it('finds its own drift issue among 130 open labeled issues in 2 listing calls', async () => {
+  it('lists comments again 2 a page when a page of 100 passes 1 MiB: the longest comments GitHub allows', async () => {
+    expect(POSTS_PER_PAGE).toBe(2);
     await start();
+    // 65,536 characters, each sent as 6 bytes of JSON (\u0001): 384 KiB a comment.
+    comments(8, (i) => String.fromCharCode(1 + i).repeat(65_536));
+    const log = await comment();
+    expect(log.lines.filter((line) => line.startsWith('warning:'))).toEqual([]);
+    expect(github.comments[7]!.body).toBe(`${commentMarker('webhooks.yaml').text()}\nnew plan`);
+    // The page of 100, refused unread, then four pages of 2.
+    const calls = listings('/issues/7/comments').map((c) => /per_page=(\d+)/.exec(c.path)?.[1]);
+    expect(calls).toEqual(['100', '2', '2', '2', '2']);
+  });
+
+  it('no GitHub answer passes 1 MiB, whatever cap a caller asks for', async () => {
+    await start();
+    comments(2);
+    // Every listing floods: the page of 100 and the pages of 2 it is read again in.
+    github.inject({ method: 'GET', pathIncludes: '/issues/7/comments', body: 'flood', times: 2 });
+    const log = await comment({ maxAnswerBytes: 48 * 1024 * 1024 });
+    expect(log.lines.join('\n')).toContain(
+      'GitHub answered 200 with a body over 1 MiB, refused unread (check GITHUB_API_URL)',
+    );
+    expect(github.floodBytesSent).toBeLessThan(64 * 1024 * 1024);
+    expect(listings('/issues/7/comments')).toHaveLength(2);
+  });
+
+  /** `n` open labeled issues, the oldest the action's own drift issue (listed last). */
+  function driftIssues(n: number, body = (i: number) => `issue ${i}`): void {
     const at = new Date(Date.UTC(2026, 0, 1)).getTime();
-    for (let i = 1; i <= 130; i++) {
-      const ours = i === 1; // the oldest: listed last
+    for (let i = 1; i <= n; i++) {
+      const ours = i === 1;
       github.issues.push({
         number: i,
         repository: 'acme/shop',
         title: `issue ${i}`,
-        body: ours ? `${driftMarker('webhooks.yaml').text()}\nold` : `issue ${i}`,
+        body: ours ? `${driftMarker('webhooks.yaml').text()}\nold` : body(i),
         state: 'open',
         labels: ['mkp-webhooks-drift'],
         user: { login: ours ? 'github-actions[bot]' : 'octocat' },
@@ -131,6 +170,10 @@ describe('paginated GitHub lists', () => {
         updated_at: new Date(at + i * 1000).toISOString(),
       });
     }
+  }
+
+  async function drift(): Promise<RecordingLog> {
+    const log = new RecordingLog();
     await reportDrift({
       octokit: githubClient(github.token, github.url, TUNING),
       repository,
@@ -140,13 +183,30 @@ describe('paginated GitHub lists', () => {
       mode: 'dry-run',
       markdown: markup`drift`,
       scrub: (text) => text,
-      log: new RecordingLog(),
+      log,
     });
+    return log;
+  }
+
+  it('finds its own drift issue among 130 open labeled issues in 2 listing calls', async () => {
+    await start();
+    driftIssues(130);
+    await drift();
     expect(github.issues).toHaveLength(130);
     expect(github.issues[0]!.body).toContain('drift');
     expect(github.count('PATCH', '/issues/1')).toBe(1);
     expect(github.count('POST', '/issues')).toBe(0);
     expect(listings('/repos/acme/shop/issues?').length).toBe(2);
+  });
+
+  it('finds it among issues of the longest body GitHub allows, every page within 1 MiB', async () => {
+    await start();
+    driftIssues(7, (i) => String.fromCharCode(i).repeat(65_536));
+    const log = await drift();
+    expect(log.lines.filter((line) => line.startsWith('warning:'))).toEqual([]);
+    expect(github.count('PATCH', '/issues/1')).toBe(1);
+    // The page of 100, refused unread, then four pages of 2.
+    expect(listings('/repos/acme/shop/issues?').length).toBe(5);
   });
 });
 

@@ -4,7 +4,12 @@ import type { ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { parse } from 'yaml';
-import { MkpEmulator, type MkpEmulatorOptions, type WebhookRecord } from '../src/emulator/mkp.js';
+import {
+  CALLS_KEPT,
+  MkpEmulator,
+  type MkpEmulatorOptions,
+  type WebhookRecord,
+} from '../src/emulator/mkp.js';
 
 // The emulator is only worth something if it is the API of openapi.yaml: every documented
 // answer is checked against the published schemas and headers.
@@ -706,6 +711,20 @@ describe('bookkeeping', () => {
     emu.resetCalls();
     expect(emu.calls).toEqual([]);
     expect(emu.count('get')).toBe(0);
+  });
+
+  it('keeps the latest calls only (callsKept; CALLS_KEPT by default), so it can serve for days', async () => {
+    expect(CALLS_KEPT).toBe(10_000);
+    const emu = await emulator({ callsKept: 3, rateLimit: false });
+    for (const page of ['1', '2', '3', '4', '5']) await list(emu, page);
+    await create(emu, hook);
+    expect(emu.calls.map((c) => c.path)).toEqual([
+      '/v1/webhooks?page=4',
+      '/v1/webhooks?page=5',
+      '/v1/webhooks',
+    ]);
+    expect([emu.count('list'), emu.count('create')]).toEqual([2, 1]);
+    expect(emu.records).toHaveLength(1); // the account itself is not trimmed
   });
 
   it('seeds records, generating what is missing and keeping what is given', async () => {

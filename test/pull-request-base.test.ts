@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { parseWebhooksFile } from '../src/config/load.js';
 import { getOctokit } from '@actions/github';
 import { readBaseFile, repositoryPath } from '../src/github/base-file.js';
+import { MAX_ANSWER_BYTES } from '../src/github/client.js';
 import { readRunContext } from '../src/inputs.js';
 import type { RemoteWebhook } from '../src/mkp/types.js';
 import { makePlan } from '../src/plan.js';
@@ -37,6 +38,22 @@ async function contents(path: string, token = github!.token) {
   return { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
 }
 
+/** The contents API asked for the raw media type. */
+function raw(path: string, accept = 'application/vnd.github.raw+json') {
+  return fetch(`${github!.url}/repos/acme/shop/contents/${path}`, {
+    headers: { authorization: `token ${github!.token}`, accept },
+  });
+}
+
+/** A valid webhooks file of exactly `bytes` bytes: one entry, then comment lines. */
+function fileOf(bytes: number): string {
+  const head = 'webhooks:\n  - url: https://a.example.com/x\n    event: invoice-paid\n';
+  const line = `# ${'x'.repeat(77)}\n`;
+  const lines = line.repeat(Math.floor((bytes - head.length) / line.length));
+  const rest = bytes - head.length - lines.length;
+  return head + lines + (rest > 0 ? `#${'y'.repeat(rest - 2)}\n` : '');
+}
+
 describe('the contents endpoint of the GitHub emulator', () => {
   it('answers a file as GitHub does: base64 in 60-character lines, size, blob sha', async () => {
     github = await GitHubEmulator.start();
@@ -52,6 +69,27 @@ describe('the contents endpoint of the GitHub emulator', () => {
     expect(body.size).toBe(Buffer.byteLength(text));
     // git's blob id of the text: `printf '…' | git hash-object --stdin`
     expect(body.sha).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('answers a file raw when asked for the raw media type, typed as GitHub types it; a folder stays JSON', async () => {
+    github = await GitHubEmulator.start();
+    const text = 'webhooks: []\n# é, and a line of 1 MB follows\n' + '#'.repeat(1_500_000) + '\n';
+    github.addCommit('acme/shop', SHA, { 'config/webhooks.yaml': text });
+    for (const [accept, type, media] of [
+      ['application/vnd.github.raw+json', 'application/vnd.github.raw', 'param=raw; format=json'],
+      ['application/vnd.github.raw', 'application/vnd.github.raw', 'param=raw'],
+      ['application/vnd.github.v3.raw', 'application/vnd.github.v3.raw', 'param=raw'],
+    ]) {
+      const answer = await raw(`config/webhooks.yaml?ref=${SHA}`, accept);
+      expect(answer.headers.get('content-type')).toBe(`${type}; charset=utf-8`);
+      expect(answer.headers.get('x-github-media-type')).toBe(`github.v3; ${media}`);
+      expect(await answer.text()).toBe(text); // past 1 MB too: raw is GitHub's way to larger files
+    }
+    const folder = await raw(`config?ref=${SHA}`);
+    expect(folder.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await folder.json()).toEqual([
+      expect.objectContaining({ type: 'file', name: 'webhooks.yaml' }),
+    ]);
   });
 
   it('404 for a missing path or an unknown ref, a list for a folder, 403 without contents access', async () => {
@@ -123,6 +161,61 @@ describe('readBaseFile', () => {
       ref: 'main',
       reason: 'the event payload names no base commit',
     });
+  });
+});
+
+describe('readBaseFile through the GitHub client (its wire and its 1 MiB cap)', () => {
+  const event = { number: 12, baseSha: SHA, baseRef: 'main' };
+  const request = () => ({
+    githubToken: github!.token,
+    githubApiUrl: github!.url,
+    tuning: TUNING,
+    repository: { owner: 'acme', repo: 'shop' },
+    event,
+    configPath: 'webhooks.yaml',
+    workspace: process.cwd(),
+    env: {},
+  });
+
+  it('reads a base file of 1 MiB, the largest a webhooks file may be, in one answer of 1 MiB', async () => {
+    github = await GitHubEmulator.start();
+    const text = fileOf(MAX_ANSWER_BYTES);
+    expect(Buffer.byteLength(text)).toBe(MAX_ANSWER_BYTES);
+    github.addCommit('acme/shop', SHA, { 'webhooks.yaml': text });
+    const base = await readBaseFile(request());
+    expect(base).toMatchObject({ state: 'read', file: { subscriptions: [expect.anything()] } });
+    expect(github.calls.map((c) => `${c.method} ${c.status}`)).toEqual(['GET 200']);
+  });
+
+  it('a larger base file is refused at 1 MiB, unread past it: "larger than 1 MB"', async () => {
+    github = await GitHubEmulator.start();
+    github.addCommit('acme/shop', SHA, { 'webhooks.yaml': fileOf(MAX_ANSWER_BYTES + 1) });
+    expect(await readBaseFile(request())).toMatchObject({
+      state: 'unreadable',
+      reason: 'webhooks.yaml is larger than 1 MB at the base commit',
+    });
+    github.inject({ pathIncludes: '/contents/', body: 'flood' }); // 400 MiB, streamed
+    expect(await readBaseFile(request())).toMatchObject({
+      reason: 'webhooks.yaml is larger than 1 MB at the base commit',
+    });
+    expect(github.floodBytesSent).toBeLessThan(64 * 1024 * 1024);
+    expect(github.count('GET', '/contents/')).toBe(2); // never retried
+  });
+
+  it("waits for GitHub's rate limit as the other GitHub clients do, and says so in the log", async () => {
+    github = await GitHubEmulator.start();
+    github.addCommit('acme/shop', SHA, { 'webhooks.yaml': fileOf(200) });
+    github.inject({
+      pathIncludes: '/contents/',
+      status: 403,
+      message: 'You have exceeded a secondary rate limit.',
+    });
+    const waits: string[] = [];
+    const base = await readBaseFile({ ...request(), onWait: (message) => waits.push(message) });
+    expect(base.state).toBe('read');
+    expect(waits).toEqual([
+      expect.stringMatching(/^GitHub asks to wait 1 s, until .* UTC \(secondary rate limit\)/),
+    ]);
   });
 });
 

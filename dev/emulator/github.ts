@@ -379,9 +379,7 @@ export class GitHubEmulator {
         ? { status: status ?? 200, body: fault.json }
         : status !== undefined && !fault?.after
           ? answerFault()
-          : replyTo(() =>
-              this.dispatch(method, path, req.headers.authorization, parsed, parseError),
-            );
+          : replyTo(() => this.dispatch(method, path, req.headers, parsed, parseError));
     if (fault?.after && fault.drop) return drop();
     if (fault?.after && status !== undefined) reply = answerFault();
     if (fault?.body === 'malformed-json' && reply.status === 204) reply = { status: 201, body: {} };
@@ -436,6 +434,15 @@ export class GitHubEmulator {
       res.end('OK');
       return;
     }
+    if (reply.raw !== undefined) {
+      const bytes =
+        garble === 'malformed-json'
+          ? reply.raw.subarray(0, Math.ceil(reply.raw.length / 2))
+          : reply.raw;
+      res.writeHead(reply.status, { ...headers, 'content-length': bytes.length });
+      res.end(bytes);
+      return;
+    }
     if (reply.status === 204 || reply.body === undefined) {
       res.writeHead(reply.status, headers);
       res.end();
@@ -472,11 +479,11 @@ export class GitHubEmulator {
   private dispatch(
     method: string,
     path: string,
-    authorization: string | undefined,
+    headers: IncomingMessage['headers'],
     body: unknown,
     parseError: boolean,
   ): Reply {
-    const presented = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+    const presented = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(headers.authorization ?? '')?.[1];
     if (presented !== this.token) throw new ApiError(401, 'Bad credentials');
 
     const url = new URL(path, this.url);
@@ -529,7 +536,7 @@ export class GitHubEmulator {
         );
       }
       if (c === 'contents' && method === 'GET') {
-        return this.contents.route(url, fullName, segments.slice(4).join('/'));
+        return this.contents.route(url, fullName, segments.slice(4).join('/'), headers.accept);
       }
       if (c === 'issues') {
         if (n === 4) return this.tracker.issuesRoute(method, url, fullName, body);

@@ -129,11 +129,19 @@ export interface MkpEmulatorOptions {
    * lowercased. The create answer and later listings then carry the stored form.
    */
   normaliseUrls?: boolean;
+  /**
+   * how many calls `calls` keeps, the latest (default CALLS_KEPT): the record is for tests, and
+   * `mkp-webhooks-sync emulator` may serve for days
+   */
+  callsKept?: number;
   /** default 0 (any free port) */
   port?: number;
   /** the time the rate limit and `at` go by; default Date.now (tests step it by hand) */
   clock?: () => number;
 }
+
+/** The calls `calls` keeps by default: a test makes a few hundred; 10,000 creates are about 3 MB. */
+export const CALLS_KEPT = 10_000;
 
 /** Hard-coded on purpose (see above); test/mkp-emulator.test.ts checks it against openapi.yaml. */
 const EVENT_TYPES: readonly string[] = [
@@ -203,9 +211,11 @@ export class MkpEmulator {
   readonly origin: string;
   readonly token: string;
   records: WebhookRecord[] = [];
+  /** The latest calls, oldest first: at most `callsKept` (default CALLS_KEPT). */
   readonly calls: CallRecord[] = [];
 
   private readonly tokens: readonly string[];
+  private readonly callsKept: number;
   private readonly pageSize: number;
   private readonly rateLimit: { limit: number; windowMs: number } | false;
   private readonly trailingComma: boolean;
@@ -235,6 +245,7 @@ export class MkpEmulator {
     this.baseUrl = `${this.origin}/v1`;
     this.tokens = options.tokens?.length ? [...options.tokens] : ['mkp-test-token'];
     this.token = this.tokens[0];
+    this.callsKept = Math.max(1, options.callsKept ?? CALLS_KEPT);
     this.pageSize = options.pageSize ?? 15;
     this.rateLimit = options.rateLimit ?? { limit: 60, windowMs: 60_000 };
     this.trailingComma = options.nextPageTrailingComma ?? false;
@@ -295,6 +306,7 @@ export class MkpEmulator {
     }
   }
 
+  /** How many of the calls kept were `operation` (with `method`, when given). */
   count(operation: Operation, method?: string): number {
     const wanted = method?.toUpperCase();
     return this.calls.filter(
@@ -370,6 +382,8 @@ export class MkpEmulator {
     call.status =
       outcome.kind === 'reset' ? 'reset' : outcome.kind === 'flood' ? 200 : outcome.status;
     this.calls.push(call);
+    if (this.calls.length > this.callsKept)
+      this.calls.splice(0, this.calls.length - this.callsKept);
     this.notify(call, 'received');
 
     await outcome.held;

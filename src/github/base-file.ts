@@ -1,5 +1,6 @@
 // The base branch's version of the config file, read at the pull request's base commit through
-// the GitHub contents API and checked by the same loader. Whatever goes wrong makes the base
+// the GitHub contents API (raw: the file's own bytes, so that a file of 1 MiB is an answer of
+// 1 MiB, CONTRACT §4's cap) and checked by the same loader. Whatever goes wrong makes the base
 // 'unreadable' (a notice in the report), never a failure of the run.
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -10,13 +11,18 @@ import {
   githubAnswer,
   githubClient,
   type GitHubClient,
+  type GitHubClientOptions,
   type GitHubTuning,
   type Repository,
 } from './client.js';
+import { AnswerTooLarge } from './wire.js';
 import { plural } from '../text/words.js';
 
-/** The contents API sends a file of up to MAX_FILE_BYTES in base64, with line breaks: 4/3 and more. */
-const BASE_FILE_ANSWER_BYTES = 2 * MAX_FILE_BYTES;
+/**
+ * GitHub's raw media type: a file's (or a symbolic link's target file's) bytes as they are. A
+ * folder, a submodule or a link to anything else is still answered as JSON that describes it.
+ */
+const RAW = 'application/vnd.github.raw+json';
 
 export interface BaseFileRequest {
   /** Builds the client; default: one with the github-token. Tests pass their own. */
@@ -35,6 +41,8 @@ export interface BaseFileRequest {
   env: Record<string, string | undefined>;
   /** The run's tokens, refused in a `${VAR}` value as in the head file. */
   tokens?: Record<string, string | undefined>;
+  /** Told about each wait for GitHub's rate limits (the log), as the other GitHub clients are. */
+  onWait?: GitHubClientOptions['onWait'];
 }
 
 export async function readBaseFile(request: BaseFileRequest): Promise<PullRequestBase> {
@@ -52,41 +60,14 @@ export async function readBaseFile(request: BaseFileRequest): Promise<PullReques
   const octokit =
     request.octokit ??
     githubClient(request.githubToken, request.githubApiUrl, request.tuning, {
-      maxAnswerBytes: BASE_FILE_ANSWER_BYTES,
+      onWait: request.onWait,
     });
-  const encoded = path.split('/').map(encodeURIComponent).join('/');
-  let data: unknown;
-  try {
-    ({ data } = await octokit.request(`GET /repos/{owner}/{repo}/contents/${encoded}`, {
-      ...repository,
-      ref: event.baseSha,
-    }));
-  } catch (error) {
-    const { status, said } = githubAnswer(error);
-    const noCommit = /no commit found/i.test(said);
-    if (status === 404 && !noCommit && (await repositoryReadable(octokit, repository))) {
-      return { state: 'new', ref };
-    }
-    const why =
-      (status === 403 || status === 404) && !noCommit
-        ? ' (the github-token needs contents: read)'
-        : '';
-    return unreadable(`${said}${why}`);
-  }
-
-  const answer = data as { type?: unknown; encoding?: unknown; content?: unknown; size?: unknown };
-  if (Array.isArray(data) || answer.type !== 'file') {
-    return unreadable(`${path} is not a file at the base commit`);
-  }
-  if (typeof answer.size === 'number' && answer.size > MAX_FILE_BYTES) {
-    return unreadable(`${path} is larger than 1 MB at the base commit`);
-  }
-  if (answer.encoding !== 'base64' || typeof answer.content !== 'string') {
-    return unreadable('GitHub sent its content in an unexpected form');
-  }
+  const file = await fileAt(octokit, repository, path, event.baseSha);
+  if (file === 'new') return { state: 'new', ref };
+  if ('reason' in file) return unreadable(file.reason);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(answer.content, 'base64'));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(file.bytes);
   } catch {
     return unreadable(`${path} is not UTF-8 text at the base commit`);
   }
@@ -125,6 +106,77 @@ export function repositoryPath(
   const path = relative(root, absolute);
   if (path === '' || path.startsWith('..') || isAbsolute(path)) return undefined;
   return path.split(sep).join('/');
+}
+
+/**
+ * The file's bytes at the commit, as the raw media type gives them; 'new' when the repository
+ * is readable but the file is not there; else why not.
+ */
+async function fileAt(
+  octokit: GitHubClient,
+  repository: Repository,
+  path: string,
+  sha: string,
+): Promise<{ bytes: Buffer } | 'new' | { reason: string }> {
+  const tooLarge = { reason: `${path} is larger than 1 MB at the base commit` };
+  const encoded = path.split('/').map(encodeURIComponent).join('/');
+  let answer: { headers: Record<string, unknown>; data: unknown };
+  try {
+    answer = await octokit.request(`GET /repos/{owner}/{repo}/contents/${encoded}`, {
+      ...repository,
+      ref: sha,
+      headers: { accept: RAW },
+      // The bytes as they came: Octokit would decode them as UTF-8, replacing what is not.
+      request: { parseSuccessResponseBody: false },
+    });
+  } catch (error) {
+    if (refusedAsTooLarge(error)) return tooLarge;
+    const { status, said } = githubAnswer(error);
+    const noCommit = /no commit found/i.test(said);
+    if (status === 404 && !noCommit && (await repositoryReadable(octokit, repository))) {
+      return 'new';
+    }
+    const why =
+      (status === 403 || status === 404) && !noCommit
+        ? ' (the github-token needs contents: read)'
+        : '';
+    return { reason: `${said}${why}` };
+  }
+  // The wire has read it whole (within its cap); a client without it may still break off here.
+  const bytes = await bytesOf(answer.data as ReadableStream<Uint8Array> | null);
+  if (bytes === undefined) return { reason: "GitHub's answer broke off" };
+  // JSON is GitHub describing what is there instead: a folder, a submodule, a link elsewhere.
+  if (/^application\/json\b/i.test(String(answer.headers['content-type'] ?? ''))) {
+    return describesAFile(bytes)
+      ? { reason: 'GitHub sent its content in an unexpected form' }
+      : { reason: `${path} is not a file at the base commit` };
+  }
+  return bytes.length > MAX_FILE_BYTES ? tooLarge : { bytes };
+}
+
+async function bytesOf(body: ReadableStream<Uint8Array> | null): Promise<Buffer | undefined> {
+  try {
+    return Buffer.from(await new Response(body).arrayBuffer());
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JSON answer that describes a file (a server that ignored the raw media type). */
+function describesAFile(json: Buffer): boolean {
+  try {
+    return (JSON.parse(json.toString('utf8')) as { type?: unknown } | null)?.type === 'file';
+  } catch {
+    return false;
+  }
+}
+
+/** The wire refused the answer as over its cap: for the contents API, a file over 1 MiB. */
+function refusedAsTooLarge(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e instanceof AnswerTooLarge) return true;
+  }
+  return false;
 }
 
 /** Tells "no such file at that commit" from "no access": GitHub answers 404 to both. */

@@ -5,15 +5,16 @@ import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck/light.js';
 import { GITHUB_MAX_WAIT_MS, GITHUB_TIMEOUT_MS, GITHUB_WRITE_INTERVAL_MS } from './pace.js';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
+import { MAX_ANSWER_BYTES } from '../http-body.js';
 import { rateLimitOf, RateLimitGate } from './rate-limits.js';
-import { AnswerBrokeOff, causes, GitHubRefusal, guardedFetch } from './wire.js';
+import { AnswerBrokeOff, AnswerTooLarge, causes, GitHubRefusal, guardedFetch } from './wire.js';
 
 // One Octokit for every GitHub call (secrets, base file, PR comment, drift issue), pointed at
 // the API the runner names (GITHUB_API_URL, read by the inputs), so GitHub Enterprise Server
 // works. Under it, in this order from the wire up: the guarded fetch (origin, redirects,
-// timeout, answer cap: wire.ts), the rate-limit gate (rate-limits.ts), GitHub's retry plugin
-// (5xx and network failures) and its throttling plugin (the pace of writes). Loaded only by
-// runs that talk to GitHub.
+// timeout, answer cap: wire.ts), the rate-limit gate (rate-limits.ts), the page size of lists
+// of comments and issues, GitHub's retry plugin (5xx and network failures) and its throttling
+// plugin (the pace of writes). Loaded only by runs that talk to GitHub.
 export type GitHubClient = ReturnType<typeof getOctokit>;
 /** A plugin as getOctokit takes them (named here, not imported from @octokit/core). */
 type OctokitPlugin = NonNullable<Parameters<typeof getOctokit>[2]>;
@@ -39,14 +40,30 @@ export interface GitHubClientOptions {
   /** Told about each rate-limit wait (the log), so a quiet run says why. */
   onWait?: (message: string) => void;
   clock?: Clock;
-  /** Answers past this are refused unread; default MAX_ANSWER_BYTES. */
+  /** Answers past this are refused unread; at most (and by default) MAX_ANSWER_BYTES. */
   maxAnswerBytes?: number;
 }
 
-/** A secret store's answers are a few kB (a key; 100 names a page): past this, refused unread. */
-export const MAX_ANSWER_BYTES = 1024 * 1024;
-/** A page of 100 comments or issues, each up to 65,536 characters, JSON-escaped. */
-export const MAX_PAGE_OF_POSTS_BYTES = 48 * 1024 * 1024;
+/**
+ * Every GitHub answer is refused unread past 1 MiB (CONTRACT §4): a secret store's are a few kB
+ * (a key; 100 names a page), the base file's 1 MiB at most (read raw), a page of comments or
+ * issues POSTS_PER_PAGE posts.
+ */
+export { MAX_ANSWER_BYTES };
+
+/** GitHub's longest comment or issue body, in characters. */
+const MAX_POST_CHARS = 65_536;
+/** The most bytes a character takes in GitHub's JSON: a control character as `\u001b` (UTF-8: 4). */
+const MAX_JSON_BYTES_PER_CHAR = 6;
+/** A post's other fields: its author, up to 100 labels, 10 assignees, a milestone, reactions, URLs. */
+const MAX_POST_FIELDS_BYTES = 64 * 1024;
+/**
+ * Comments and issues are listed this many a page (2) when a page of 100 was too large, so that
+ * a page of the largest posts GitHub allows, with all their fields, stays within MAX_ANSWER_BYTES.
+ */
+export const POSTS_PER_PAGE = Math.floor(
+  MAX_ANSWER_BYTES / (MAX_POST_CHARS * MAX_JSON_BYTES_PER_CHAR + MAX_POST_FIELDS_BYTES),
+);
 
 /**
  * 5xx and network failures (a timeout included) are retried by the retry plugin; rate limits
@@ -72,7 +89,7 @@ export function githubClient(
   const fetch = guardedFetch(proxyAwareFetch, {
     apiUrl,
     timeoutMs: tuning.timeoutMs ?? GITHUB_TIMEOUT_MS,
-    maxAnswerBytes: options.maxAnswerBytes ?? MAX_ANSWER_BYTES,
+    maxAnswerBytes: Math.min(options.maxAnswerBytes ?? MAX_ANSWER_BYTES, MAX_ANSWER_BYTES),
   });
   const neverAgain = () => false;
   return getOctokit(
@@ -142,6 +159,20 @@ function rateLimitGuard(gate: RateLimitGate, clock: Clock): OctokitPlugin {
       }
     });
   };
+}
+
+/**
+ * A list of comments or issues, in as few calls as usual: 100 a page. A page over
+ * MAX_ANSWER_BYTES (a few of GitHub's largest posts) is refused unread, and then the whole list
+ * is read again POSTS_PER_PAGE a page, which always fits (CONTRACT §4: 1 MiB at most).
+ */
+export async function listPosts<T>(read: (perPage: number) => Promise<T>): Promise<T> {
+  try {
+    return await read(100);
+  } catch (error) {
+    if (!(refusalIn(error) instanceof AnswerTooLarge)) throw error;
+    return await read(POSTS_PER_PAGE);
+  }
 }
 
 /** The refusal an error is, or carries as its cause (Octokit wraps what fetch throws). */

@@ -7,7 +7,13 @@ import {
 } from '../report/drift-issue.js';
 import type { RunMode } from '../result.js';
 import type { Clean, Markdown } from '../text/encoders.js';
-import { githubAnswer, tokenIdentity, type GitHubClient, type Repository } from './client.js';
+import {
+  githubAnswer,
+  listPosts,
+  tokenIdentity,
+  type GitHubClient,
+  type Repository,
+} from './client.js';
 import { markedBy } from './marker.js';
 
 /** Open drift issues carry this label, so finding them reads one short list. */
@@ -61,12 +67,14 @@ export async function reportDrift(report: DriftReport): Promise<void> {
   const marker = driftMarker(configPath).text();
   try {
     const marked = (
-      await octokit.paginate('GET /repos/{owner}/{repo}/issues', {
-        ...repository,
-        state: 'open',
-        labels: DRIFT_LABEL,
-        per_page: 100,
-      })
+      await listPosts((per_page) =>
+        octokit.paginate('GET /repos/{owner}/{repo}/issues', {
+          ...repository,
+          state: 'open',
+          labels: DRIFT_LABEL,
+          per_page,
+        }),
+      )
     ).filter((issue) => !issue.pull_request && markedBy(issue.body, marker));
     // Anyone can open an issue with the marker and label: only the token's own is managed.
     const self = marked.length > 0 ? await tokenIdentity(octokit, log) : undefined;

@@ -2,7 +2,13 @@ import type { Log } from '../log.js';
 import { fitBody } from '../report/github-body.js';
 import { commentMarker } from '../report/pr-comment.js';
 import { joinMarkdown, type Clean, type Markdown } from '../text/encoders.js';
-import { githubAnswer, tokenIdentity, type GitHubClient, type Repository } from './client.js';
+import {
+  githubAnswer,
+  listPosts,
+  tokenIdentity,
+  type GitHubClient,
+  type Repository,
+} from './client.js';
 import { markedBy } from './marker.js';
 
 export interface PlanComment {
@@ -29,11 +35,13 @@ export async function postPlanComment(comment: PlanComment): Promise<void> {
   );
   try {
     const marked = (
-      await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-        ...repository,
-        issue_number: pullNumber,
-        per_page: 100,
-      })
+      await listPosts((per_page) =>
+        octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+          ...repository,
+          issue_number: pullNumber,
+          per_page,
+        }),
+      )
     ).filter((c) => markedBy(c.body, marker));
     // Anyone can paste the marker into a comment: only the token's own comment is updated.
     const self = marked.length > 0 ? await tokenIdentity(octokit, log) : undefined;

@@ -2,6 +2,7 @@
 // layer (mkp/http.ts). Nothing goes to an origin other than GITHUB_API_URL's: redirects are
 // followed by hand, and only on that origin, so neither the token nor a secret's sealed value
 // is sent elsewhere; every attempt has a timeout; an answer past its cap is refused unread.
+import { overCap, readCapped } from '../http-body.js';
 
 /**
  * A call that this layer refused, or an answer it would not use: the message says why, for
@@ -11,6 +12,14 @@ export class GitHubRefusal extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'GitHubRefusal';
+  }
+}
+
+/** An answer past its cap, refused unread (CONTRACT §4): the same call would bring it again. */
+export class AnswerTooLarge extends GitHubRefusal {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AnswerTooLarge';
   }
 }
 
@@ -91,8 +100,8 @@ export function guardedFetch(base: typeof fetch, options: WireOptions): typeof f
 }
 
 /**
- * The answer, read whole when it is within `maxBytes`: a content-length past it is not read at
- * all, and a stream is cut as soon as it passes it. Read here, under the attempt's timeout.
+ * The answer, read whole when it is within `maxBytes` (http-body.ts), under the attempt's
+ * timeout: past it, refused unread.
  */
 async function capped(
   response: Response,
@@ -100,39 +109,19 @@ async function capped(
   maxBytes: number,
   signal: AbortSignal,
 ): Promise<Response> {
-  const refuse = () =>
-    new GitHubRefusal(
-      `GitHub answered ${response.status} with a body over ${size(maxBytes)}, refused unread (check GITHUB_API_URL)`,
-    );
-  const length = Number(response.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(length) && length > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw refuse();
+  let body: Buffer | undefined;
+  try {
+    body = await readCapped(response, maxBytes);
+  } catch (error) {
+    // A timeout while reading is the attempt's timeout, as fetch reports it; anything else broke off.
+    if (signal.aborted) throw signal.reason;
+    throw new AnswerBrokeOff(error);
   }
-  const chunks: Uint8Array[] = [];
-  if (response.body) {
-    const reader = response.body.getReader();
-    let read = 0;
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        read += value.byteLength;
-        if (read > maxBytes) {
-          await reader.cancel().catch(() => undefined);
-          throw refuse();
-        }
-        chunks.push(value);
-      }
-    } catch (error) {
-      if (error instanceof GitHubRefusal) throw error;
-      // A timeout while reading is the attempt's timeout, as fetch reports it; anything else broke off.
-      if (signal.aborted) throw signal.reason;
-      throw new AnswerBrokeOff(error);
-    }
+  if (body === undefined) {
+    throw new AnswerTooLarge(overCap('GitHub', response.status, maxBytes, 'check GITHUB_API_URL'));
   }
   const bodiless = [101, 204, 205, 304].includes(response.status);
-  const whole = new Response(bodiless ? null : Buffer.concat(chunks), {
+  const whole = new Response(bodiless ? null : body, {
     status: response.status,
     statusText: response.statusText,
     headers: [...response.headers],
@@ -165,10 +154,6 @@ function pathOf(url: string): string {
   } catch {
     return 'an unreadable URL';
   }
-}
-
-function size(bytes: number): string {
-  return bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : `${bytes} bytes`;
 }
 
 /** An error and its causes as one line (fetch wraps the socket's error in a TypeError). */

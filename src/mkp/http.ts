@@ -6,6 +6,7 @@
 // so that the caller can look before it tries again. Once the run is cancelled no call starts,
 // and one under way is let finish: its outcome is what the run reports.
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
+import { MAX_ANSWER_BYTES, overCap, readCapped } from '../http-body.js';
 import { redactUrl } from '../url.js';
 import { ApiError } from './errors.js';
 import { DOCUMENTED_BUDGET, GateClosed, RateGate, type RateBudget } from './rate-gate.js';
@@ -66,9 +67,6 @@ export interface ApiAnswer {
   /** The Date header: the API's clock, to compare its timestamps with another service's. */
   date?: string;
 }
-
-/** A page of 15 records is a few kB; anything past this is refused unread (CONTRACT §4). */
-export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** What one attempt came to, before the retry decision. */
 type Attempt =
@@ -161,18 +159,19 @@ export class ApiHttp {
         redirect: 'manual',
         signal: AbortSignal.timeout(this.settings.timeoutMs),
       });
-      const body = await readBody(response);
+      const body = await readCapped(response, MAX_ANSWER_BYTES);
       if (body === undefined) {
         this.gate.release(response.headers);
         // Never retried: the same call would bring the same flood.
+        const hint = `a page of webhooks is a few kB; check ${this.urlSetting}`;
         return fail(
           call,
           'protocol',
-          `the API answered ${response.status} with a body over ${MAX_BODY_BYTES / 1024 / 1024} MiB, refused unread (a page of webhooks is a few kB; check ${this.urlSetting})`,
+          overCap('the API', response.status, MAX_ANSWER_BYTES, hint),
           response.status,
         );
       }
-      text = body;
+      text = body.toString('utf8');
     } catch (error) {
       this.gate.release();
       return networkAttempt(call, error, this.settings, this.host, this.urlSetting);
@@ -183,33 +182,6 @@ export class ApiHttp {
       urlSetting: this.urlSetting,
     });
   }
-}
-
-/**
- * The body as text, or undefined when it is larger than MAX_BODY_BYTES: a content-length past
- * it is not read at all, and a stream is cut as soon as it passes it.
- */
-async function readBody(response: Response): Promise<string | undefined> {
-  const length = Number(response.headers.get('content-length'));
-  if (Number.isFinite(length) && length > MAX_BODY_BYTES) {
-    await response.body?.cancel().catch(() => undefined);
-    return undefined;
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function answerAttempt(

@@ -1012,6 +1012,23 @@ export const HOSTILE: readonly HostileCell[] = [
     check: (run) => (run.stdout.includes('retrying') ? ['the unresolvable host was retried'] : []),
   },
   {
+    attack: 'a listing without end',
+    tried:
+      'a server that ignores `page`: every answer is page 1 again, without current_page, its next_page_url one page further, without end',
+    outcome: 'the listing fails at page 2, which adds no record; nothing is created',
+    yaml: ONE_HOOK,
+    mkp: { seed: [{ type: 'offer-created', url: 'https://old.example.com/1' }] },
+    arrange: ({ mkp: account }) =>
+      account.inject({ kind: 'endless-next', on: 'list', times: 10_000 }),
+    exitCode: 1,
+    says: 'the page holds only records already read, yet next_page_url points further',
+    calls: 2,
+    check: (_run, { mkp: account }) => [
+      ...(account.count('create') === 0 ? [] : [`${account.count('create')} create call(s)`]),
+      ...(account.records.length === 1 ? [] : [`${account.records.length} records, not 1`]),
+    ],
+  },
+  {
     attack: 'the published next_page_url quirk',
     tried: 'a strict Laravel server whose links end in `?page=2,` (read as page 1), 40 records',
     outcome: 'reads pages 1-3 with current_page + 1, one call each, then creates',

@@ -4,6 +4,12 @@ import { ApiError, DOCS, lower, notFound, type GitHubState, type Reply } from '.
 // File contents at a commit (`GET /repos/{owner}/{repo}/contents/{path}?ref=`), from the
 // commits a test records with addCommit.
 
+/**
+ * The raw media type as the Accept header asks for it (`application/vnd.github.raw+json`,
+ * `application/vnd.github.raw`, the older `application/vnd.github.v3.raw`).
+ */
+const RAW = /\bapplication\/vnd\.github(\.v3)?\.raw(\+json)?\b/i;
+
 export class Commits {
   /** 'owner/name' (lower-cased) -> commit sha -> path -> file content */
   private readonly commits = new Map<string, Map<string, Map<string, string>>>();
@@ -25,9 +31,13 @@ export class Commits {
    * GET a file's contents at a commit, as GitHub answers it: base64 content in lines of 60
    * characters (empty with encoding 'none' past 1 MB), the blob sha, a directory as a list of
    * entries; 404 'No commit found for the ref' for an unknown ref, 404 for a missing path, 403
-   * without the contents permission.
+   * without the contents permission. With the raw media type in `accept`, a file is its bytes
+   * (of any size up to GitHub's 100 MB), typed as GitHub types them (recorded for
+   * `application/vnd.github.v3.raw`: `application/vnd.github.v3.raw; charset=utf-8`, media type
+   * `github.v3; param=raw`); a directory stays JSON, as GitHub's custom media types are for
+   * files and symbolic links only.
    */
-  route(url: URL, fullName: string, path: string): Reply {
+  route(url: URL, fullName: string, path: string, accept?: string): Reply {
     const doc = `${DOCS}/repos/contents#get-repository-content`;
     const repo = this.gh.repo(fullName);
     if (!repo) throw notFound(doc);
@@ -62,6 +72,18 @@ export class Commits {
       };
     }
     const bytes = Buffer.from(content, 'utf8');
+    const raw = RAW.exec(accept ?? '');
+    if (raw) {
+      const version = raw[1] ?? '';
+      return {
+        status: 200,
+        raw: bytes,
+        headers: {
+          'content-type': `application/vnd.github${version}.raw; charset=utf-8`,
+          'x-github-media-type': `github.v3; param=raw${raw[2] ? '; format=json' : ''}`,
+        },
+      };
+    }
     const sha = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
     const large = bytes.length > 1024 * 1024;
     const encoded = large

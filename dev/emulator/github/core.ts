@@ -84,6 +84,8 @@ export interface Repository {
 export interface Reply {
   status: number;
   body?: unknown;
+  /** Bytes sent as they are instead of `body` as JSON (a raw media type); headers name their type. */
+  raw?: Buffer;
   headers?: OutgoingHttpHeaders;
 }
 

@@ -1,8 +1,8 @@
-export const id = 685;
-export const ids = [685];
+export const id = 701;
+export const ids = [701];
 export const modules = {
 
-/***/ 4329:
+/***/ 6617:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -25,17 +25,17 @@ function markedBy(body, marker) {
 
 /***/ }),
 
-/***/ 1685:
+/***/ 5701:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   postPlanComment: () => (/* binding */ postPlanComment)
 /* harmony export */ });
-/* harmony import */ var _report_github_body_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3876);
-/* harmony import */ var _report_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1914);
-/* harmony import */ var _text_encoders_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5518);
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2941);
-/* harmony import */ var _marker_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4329);
+/* harmony import */ var _report_github_body_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8084);
+/* harmony import */ var _report_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7002);
+/* harmony import */ var _text_encoders_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6606);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1358);
+/* harmony import */ var _marker_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6617);
 
 
 
@@ -50,11 +50,11 @@ async function postPlanComment(comment) {
     const marker = (0,_report_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__/* .commentMarker */ .Q)(comment.configPath).text();
     const body = (0,_report_github_body_js__WEBPACK_IMPORTED_MODULE_0__/* .fitBody */ .KM)((0,_text_encoders_js__WEBPACK_IMPORTED_MODULE_2__/* .joinMarkdown */ .UF)([(0,_report_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__/* .commentMarker */ .Q)(comment.configPath), comment.markdown])).text(comment.scrub);
     try {
-        const marked = (await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+        const marked = (await (0,_client_js__WEBPACK_IMPORTED_MODULE_3__/* .listPosts */ .y0)((per_page) => octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
             ...repository,
             issue_number: pullNumber,
-            per_page: 100,
-        })).filter((c) => (0,_marker_js__WEBPACK_IMPORTED_MODULE_4__/* .markedBy */ .o)(c.body, marker));
+            per_page,
+        }))).filter((c) => (0,_marker_js__WEBPACK_IMPORTED_MODULE_4__/* .markedBy */ .o)(c.body, marker));
         // Anyone can paste the marker into a comment: only the token's own comment is updated.
         const self = marked.length > 0 ? await (0,_client_js__WEBPACK_IMPORTED_MODULE_3__/* .tokenIdentity */ .sX)(octokit, log) : undefined;
         const existing = marked.find((c) => self !== undefined && c.user?.id === self.id);
@@ -89,4 +89,4 @@ async function postPlanComment(comment) {
 
 };
 
-//# sourceMappingURL=685.index.js.map
+//# sourceMappingURL=701.index.js.map

@@ -1,8 +1,8 @@
-export const id = 57;
-export const ids = [57];
+export const id = 638;
+export const ids = [638];
 export const modules = {
 
-/***/ 7057:
+/***/ 1638:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -33,6 +33,8 @@ var external_node_http_ = __webpack_require__(7067);
 ;// CONCATENATED MODULE: ./src/emulator/mkp.ts
 
 
+/** The calls `calls` keeps by default: a test makes a few hundred; 10,000 creates are about 3 MB. */
+const CALLS_KEPT = 10_000;
 /** Hard-coded on purpose (see above); test/mkp-emulator.test.ts checks it against openapi.yaml. */
 const EVENT_TYPES = [
     'appointment-created',
@@ -74,8 +76,10 @@ class MkpEmulator {
     origin;
     token;
     records = [];
+    /** The latest calls, oldest first: at most `callsKept` (default CALLS_KEPT). */
     calls = [];
     tokens;
+    callsKept;
     pageSize;
     rateLimit;
     trailingComma;
@@ -98,6 +102,7 @@ class MkpEmulator {
         this.baseUrl = `${this.origin}/v1`;
         this.tokens = options.tokens?.length ? [...options.tokens] : ['mkp-test-token'];
         this.token = this.tokens[0];
+        this.callsKept = Math.max(1, options.callsKept ?? CALLS_KEPT);
         this.pageSize = options.pageSize ?? 15;
         this.rateLimit = options.rateLimit ?? { limit: 60, windowMs: 60_000 };
         this.trailingComma = options.nextPageTrailingComma ?? false;
@@ -154,6 +159,7 @@ class MkpEmulator {
             this.faults.push({ fault, skip: fault.after ?? 0, left: fault.times ?? 1 });
         }
     }
+    /** How many of the calls kept were `operation` (with `method`, when given). */
     count(operation, method) {
         const wanted = method?.toUpperCase();
         return this.calls.filter((c) => c.operation === operation && (wanted === undefined || c.method === wanted)).length;
@@ -226,6 +232,8 @@ class MkpEmulator {
         call.status =
             outcome.kind === 'reset' ? 'reset' : outcome.kind === 'flood' ? 200 : outcome.status;
         this.calls.push(call);
+        if (this.calls.length > this.callsKept)
+            this.calls.splice(0, this.calls.length - this.callsKept);
         this.notify(call, 'received');
         await outcome.held;
         await this.sleep(this.latencyMs + (outcome.kind === 'reply' ? outcome.delayMs : 0));
@@ -726,4 +734,4 @@ function listenFailure(error, port, setting) {
 
 };
 
-//# sourceMappingURL=57.index.js.map
+//# sourceMappingURL=638.index.js.map

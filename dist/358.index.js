@@ -1,31 +1,31 @@
-export const id = 941;
-export const ids = [941];
+export const id = 358;
+export const ids = [358];
 export const modules = {
 
-/***/ 2941:
+/***/ 1358:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  MAX_PAGE_OF_POSTS_BYTES: () => (/* binding */ MAX_PAGE_OF_POSTS_BYTES),
   At: () => (/* binding */ githubAnswer),
   githubClient: () => (/* binding */ githubClient),
+  y0: () => (/* binding */ listPosts),
   sX: () => (/* binding */ tokenIdentity)
 });
 
-// UNUSED EXPORTS: MAX_ANSWER_BYTES
+// UNUSED EXPORTS: MAX_ANSWER_BYTES, POSTS_PER_PAGE
 
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js
-var github = __webpack_require__(1351);
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/utils.js + 19 modules
-var utils = __webpack_require__(5555);
-// EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
-var dist_bundle = __webpack_require__(9735);
-// EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
-var plugin_throttling_dist_bundle = __webpack_require__(6856);
-// EXTERNAL MODULE: ./node_modules/bottleneck/light.js
-var light = __webpack_require__(3251);
+// EXTERNAL MODULE: ../wt-i22b/node_modules/@actions/github/lib/github.js
+var github = __webpack_require__(3525);
+// EXTERNAL MODULE: ../wt-i22b/node_modules/@actions/github/lib/utils.js + 19 modules
+var utils = __webpack_require__(9441);
+// EXTERNAL MODULE: ../wt-i22b/node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var dist_bundle = __webpack_require__(8485);
+// EXTERNAL MODULE: ../wt-i22b/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var plugin_throttling_dist_bundle = __webpack_require__(1658);
+// EXTERNAL MODULE: ../wt-i22b/node_modules/bottleneck/light.js
+var light = __webpack_require__(1297);
 var light_default = /*#__PURE__*/__webpack_require__.n(light);
 ;// CONCATENATED MODULE: ./src/github/pace.ts
 // The GitHub client's defaults for what the environment may tune (README "Tuning").
@@ -40,9 +40,11 @@ const GITHUB_TIMEOUT_MS = 30_000;
 const GITHUB_MAX_WAIT_MS = 5 * 60_000;
 
 // EXTERNAL MODULE: ./src/clock.ts
-var src_clock = __webpack_require__(9373);
+var src_clock = __webpack_require__(1245);
+// EXTERNAL MODULE: ./src/http-body.ts
+var http_body = __webpack_require__(1772);
 // EXTERNAL MODULE: ./src/github/wire.ts
-var wire = __webpack_require__(4054);
+var wire = __webpack_require__(950);
 ;// CONCATENATED MODULE: ./src/github/rate-limits.ts
 
 /** Waits one call may make before it fails: GitHub asks to stop after "a specific number". */
@@ -168,10 +170,24 @@ function duration(ms) {
 
 
 
-/** A secret store's answers are a few kB (a key; 100 names a page): past this, refused unread. */
-const MAX_ANSWER_BYTES = 1024 * 1024;
-/** A page of 100 comments or issues, each up to 65,536 characters, JSON-escaped. */
-const MAX_PAGE_OF_POSTS_BYTES = 48 * 1024 * 1024;
+
+/**
+ * Every GitHub answer is refused unread past 1 MiB (CONTRACT §4): a secret store's are a few kB
+ * (a key; 100 names a page), the base file's 1 MiB at most (read raw), a page of comments or
+ * issues POSTS_PER_PAGE posts.
+ */
+
+/** GitHub's longest comment or issue body, in characters. */
+const MAX_POST_CHARS = 65_536;
+/** The most bytes a character takes in GitHub's JSON: a control character as `\u001b` (UTF-8: 4). */
+const MAX_JSON_BYTES_PER_CHAR = 6;
+/** A post's other fields: its author, up to 100 labels, 10 assignees, a milestone, reactions, URLs. */
+const MAX_POST_FIELDS_BYTES = 64 * 1024;
+/**
+ * Comments and issues are listed this many a page (2) when a page of 100 was too large, so that
+ * a page of the largest posts GitHub allows, with all their fields, stays within MAX_ANSWER_BYTES.
+ */
+const POSTS_PER_PAGE = Math.floor(http_body/* MAX_ANSWER_BYTES */.gB / (MAX_POST_CHARS * MAX_JSON_BYTES_PER_CHAR + MAX_POST_FIELDS_BYTES));
 /**
  * 5xx and network failures (a timeout included) are retried by the retry plugin; rate limits
  * (403/429) by the rate-limit gate alone, as GitHub says, so a secret write is not multiplied.
@@ -191,7 +207,7 @@ function githubClient(token, apiUrl, tuning, options = {}) {
     const fetch = (0,wire/* guardedFetch */.x2)(proxyAwareFetch, {
         apiUrl,
         timeoutMs: tuning.timeoutMs ?? GITHUB_TIMEOUT_MS,
-        maxAnswerBytes: options.maxAnswerBytes ?? MAX_ANSWER_BYTES,
+        maxAnswerBytes: Math.min(options.maxAnswerBytes ?? http_body/* MAX_ANSWER_BYTES */.gB, http_body/* MAX_ANSWER_BYTES */.gB),
     });
     const neverAgain = () => false;
     return (0,github/* getOctokit */.Q)(token, {
@@ -263,6 +279,21 @@ function rateLimitGuard(gate, clock) {
         });
     };
 }
+/**
+ * A list of comments or issues, in as few calls as usual: 100 a page. A page over
+ * MAX_ANSWER_BYTES (a few of GitHub's largest posts) is refused unread, and then the whole list
+ * is read again POSTS_PER_PAGE a page, which always fits (CONTRACT §4: 1 MiB at most).
+ */
+async function listPosts(read) {
+    try {
+        return await read(100);
+    }
+    catch (error) {
+        if (!(refusalIn(error) instanceof wire/* AnswerTooLarge */.UG))
+            throw error;
+        return await read(POSTS_PER_PAGE);
+    }
+}
 /** The refusal an error is, or carries as its cause (Octokit wraps what fetch throws). */
 function refusalIn(error) {
     if (error instanceof wire/* GitHubRefusal */.ke)
@@ -333,19 +364,22 @@ async function tokenIdentity(octokit, log) {
 
 /***/ }),
 
-/***/ 4054:
+/***/ 950:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   PN: () => (/* binding */ AnswerBrokeOff),
+/* harmony export */   UG: () => (/* binding */ AnswerTooLarge),
 /* harmony export */   ke: () => (/* binding */ GitHubRefusal),
 /* harmony export */   ps: () => (/* binding */ causes),
 /* harmony export */   x2: () => (/* binding */ guardedFetch)
 /* harmony export */ });
+/* harmony import */ var _http_body_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1772);
 // The fetch under Octokit, for every GitHub call: the same rules as the MijnKlantportaal HTTP
 // layer (mkp/http.ts). Nothing goes to an origin other than GITHUB_API_URL's: redirects are
 // followed by hand, and only on that origin, so neither the token nor a secret's sealed value
 // is sent elsewhere; every attempt has a timeout; an answer past its cap is refused unread.
+
 /**
  * A call that this layer refused, or an answer it would not use: the message says why, for
  * people. Never retried: the same call would meet the same refusal.
@@ -354,6 +388,13 @@ class GitHubRefusal extends Error {
     constructor(message) {
         super(message);
         this.name = 'GitHubRefusal';
+    }
+}
+/** An answer past its cap, refused unread (CONTRACT §4): the same call would bring it again. */
+class AnswerTooLarge extends GitHubRefusal {
+    constructor(message) {
+        super(message);
+        this.name = 'AnswerTooLarge';
     }
 }
 /** A connection that broke while the answer was read: GitHub was reached, the answer is lost. */
@@ -415,44 +456,25 @@ function guardedFetch(base, options) {
     };
 }
 /**
- * The answer, read whole when it is within `maxBytes`: a content-length past it is not read at
- * all, and a stream is cut as soon as it passes it. Read here, under the attempt's timeout.
+ * The answer, read whole when it is within `maxBytes` (http-body.ts), under the attempt's
+ * timeout: past it, refused unread.
  */
 async function capped(response, url, maxBytes, signal) {
-    const refuse = () => new GitHubRefusal(`GitHub answered ${response.status} with a body over ${size(maxBytes)}, refused unread (check GITHUB_API_URL)`);
-    const length = Number(response.headers.get('content-length') ?? NaN);
-    if (Number.isFinite(length) && length > maxBytes) {
-        await response.body?.cancel().catch(() => undefined);
-        throw refuse();
+    let body;
+    try {
+        body = await (0,_http_body_js__WEBPACK_IMPORTED_MODULE_0__/* .readCapped */ .EF)(response, maxBytes);
     }
-    const chunks = [];
-    if (response.body) {
-        const reader = response.body.getReader();
-        let read = 0;
-        try {
-            for (;;) {
-                const { done, value } = await reader.read();
-                if (done)
-                    break;
-                read += value.byteLength;
-                if (read > maxBytes) {
-                    await reader.cancel().catch(() => undefined);
-                    throw refuse();
-                }
-                chunks.push(value);
-            }
-        }
-        catch (error) {
-            if (error instanceof GitHubRefusal)
-                throw error;
-            // A timeout while reading is the attempt's timeout, as fetch reports it; anything else broke off.
-            if (signal.aborted)
-                throw signal.reason;
-            throw new AnswerBrokeOff(error);
-        }
+    catch (error) {
+        // A timeout while reading is the attempt's timeout, as fetch reports it; anything else broke off.
+        if (signal.aborted)
+            throw signal.reason;
+        throw new AnswerBrokeOff(error);
+    }
+    if (body === undefined) {
+        throw new AnswerTooLarge((0,_http_body_js__WEBPACK_IMPORTED_MODULE_0__/* .overCap */ .N4)('GitHub', response.status, maxBytes, 'check GITHUB_API_URL'));
     }
     const bodiless = [101, 204, 205, 304].includes(response.status);
-    const whole = new Response(bodiless ? null : Buffer.concat(chunks), {
+    const whole = new Response(bodiless ? null : body, {
         status: response.status,
         statusText: response.statusText,
         headers: [...response.headers],
@@ -486,9 +508,6 @@ function pathOf(url) {
         return 'an unreadable URL';
     }
 }
-function size(bytes) {
-    return bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : `${bytes} bytes`;
-}
 /** An error and its causes as one line (fetch wraps the socket's error in a TypeError). */
 function causes(error) {
     const messages = [];
@@ -504,4 +523,4 @@ function causes(error) {
 
 };
 
-//# sourceMappingURL=941.index.js.map
+//# sourceMappingURL=358.index.js.map
