@@ -1,8 +1,8 @@
-export const id = 638;
-export const ids = [638];
+export const id = 57;
+export const ids = [57];
 export const modules = {
 
-/***/ 1638:
+/***/ 7057:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -734,4 +734,4 @@ function listenFailure(error, port, setting) {
 
 };
 
-//# sourceMappingURL=638.index.js.map
+//# sourceMappingURL=57.index.js.map

@@ -1,8 +1,8 @@
-export const id = 358;
-export const ids = [358];
+export const id = 941;
+export const ids = [941];
 export const modules = {
 
-/***/ 1358:
+/***/ 2941:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -16,16 +16,16 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: MAX_ANSWER_BYTES, POSTS_PER_PAGE
 
-// EXTERNAL MODULE: ../wt-i22b/node_modules/@actions/github/lib/github.js
-var github = __webpack_require__(3525);
-// EXTERNAL MODULE: ../wt-i22b/node_modules/@actions/github/lib/utils.js + 19 modules
-var utils = __webpack_require__(9441);
-// EXTERNAL MODULE: ../wt-i22b/node_modules/@octokit/plugin-retry/dist-bundle/index.js
-var dist_bundle = __webpack_require__(8485);
-// EXTERNAL MODULE: ../wt-i22b/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
-var plugin_throttling_dist_bundle = __webpack_require__(1658);
-// EXTERNAL MODULE: ../wt-i22b/node_modules/bottleneck/light.js
-var light = __webpack_require__(1297);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js
+var github = __webpack_require__(1351);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/utils.js + 19 modules
+var utils = __webpack_require__(5555);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var dist_bundle = __webpack_require__(9735);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var plugin_throttling_dist_bundle = __webpack_require__(6856);
+// EXTERNAL MODULE: ./node_modules/bottleneck/light.js
+var light = __webpack_require__(3251);
 var light_default = /*#__PURE__*/__webpack_require__.n(light);
 ;// CONCATENATED MODULE: ./src/github/pace.ts
 // The GitHub client's defaults for what the environment may tune (README "Tuning").
@@ -40,11 +40,11 @@ const GITHUB_TIMEOUT_MS = 30_000;
 const GITHUB_MAX_WAIT_MS = 5 * 60_000;
 
 // EXTERNAL MODULE: ./src/clock.ts
-var src_clock = __webpack_require__(1245);
+var src_clock = __webpack_require__(9373);
 // EXTERNAL MODULE: ./src/http-body.ts
-var http_body = __webpack_require__(1772);
+var http_body = __webpack_require__(8028);
 // EXTERNAL MODULE: ./src/github/wire.ts
-var wire = __webpack_require__(950);
+var wire = __webpack_require__(4054);
 ;// CONCATENATED MODULE: ./src/github/rate-limits.ts
 
 /** Waits one call may make before it fails: GitHub asks to stop after "a specific number". */
@@ -364,7 +364,7 @@ async function tokenIdentity(octokit, log) {
 
 /***/ }),
 
-/***/ 950:
+/***/ 4054:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -374,7 +374,7 @@ async function tokenIdentity(octokit, log) {
 /* harmony export */   ps: () => (/* binding */ causes),
 /* harmony export */   x2: () => (/* binding */ guardedFetch)
 /* harmony export */ });
-/* harmony import */ var _http_body_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1772);
+/* harmony import */ var _http_body_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8028);
 // The fetch under Octokit, for every GitHub call: the same rules as the MijnKlantportaal HTTP
 // layer (mkp/http.ts). Nothing goes to an origin other than GITHUB_API_URL's: redirects are
 // followed by hand, and only on that origin, so neither the token nor a secret's sealed value
@@ -523,4 +523,4 @@ function causes(error) {
 
 };
 
-//# sourceMappingURL=358.index.js.map
+//# sourceMappingURL=941.index.js.map

@@ -1,8 +1,8 @@
-export const id = 267;
-export const ids = [267];
+export const id = 840;
+export const ids = [840];
 export const modules = {
 
-/***/ 1267:
+/***/ 9840:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -17,20 +17,20 @@ var external_node_crypto_ = __webpack_require__(7598);
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ../wt-i22b/node_modules/yaml/dist/index.js
-var dist = __webpack_require__(2833);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
 // EXTERNAL MODULE: ./src/config/schema.ts
-var schema = __webpack_require__(6019);
+var schema = __webpack_require__(131);
 // EXTERNAL MODULE: ./src/config/webhook-url.ts
-var webhook_url = __webpack_require__(431);
+var webhook_url = __webpack_require__(2367);
 // EXTERNAL MODULE: ./src/config/wording.ts
-var wording = __webpack_require__(7614);
+var wording = __webpack_require__(6414);
 // EXTERNAL MODULE: ./src/events.ts
-var src_events = __webpack_require__(3886);
+var src_events = __webpack_require__(5694);
 // EXTERNAL MODULE: ./src/matching.ts
-var matching = __webpack_require__(4812);
+var matching = __webpack_require__(5404);
 // EXTERNAL MODULE: ./src/plan.ts
-var plan = __webpack_require__(6112);
+var plan = __webpack_require__(2464);
 ;// CONCATENATED MODULE: ./src/adopt.ts
 // Adopting an existing account, as a pure transform: the records already there become entries
 // that a valid webhooks.yaml can declare, and their YAML text. Used by the import command and
@@ -149,19 +149,19 @@ function flowEvents(list) {
 }
 
 // EXTERNAL MODULE: ./src/config/load.ts + 6 modules
-var load = __webpack_require__(4993);
+var load = __webpack_require__(3919);
 // EXTERNAL MODULE: ./src/config/scope.ts
-var config_scope = __webpack_require__(1854);
+var config_scope = __webpack_require__(6862);
 // EXTERNAL MODULE: ./src/config/types.ts
-var types = __webpack_require__(8911);
+var types = __webpack_require__(2143);
 // EXTERNAL MODULE: ./src/url.ts
-var url = __webpack_require__(3042);
+var url = __webpack_require__(7666);
 // EXTERNAL MODULE: ./src/text/words.ts
-var words = __webpack_require__(4502);
+var words = __webpack_require__(1670);
 // EXTERNAL MODULE: ./src/text/phrase.ts
-var phrase = __webpack_require__(4606);
+var phrase = __webpack_require__(8878);
 // EXTERNAL MODULE: ./src/wording.ts
-var src_wording = __webpack_require__(3219);
+var src_wording = __webpack_require__(3395);
 ;// CONCATENATED MODULE: ./src/import.ts
 // `mkp-webhooks-sync import`: lists the account, adopts what is in scope (adopt.ts), checks the
 // text with the loader and writes it. The CLI's command; the Action never imports.
@@ -340,4 +340,4 @@ function writeFailure(path, error, force) {
 
 };
 
-//# sourceMappingURL=267.index.js.map
+//# sourceMappingURL=840.index.js.map

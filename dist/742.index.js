@@ -1,8 +1,8 @@
-export const id = 489;
-export const ids = [489];
+export const id = 742;
+export const ids = [742];
 export const modules = {
 
-/***/ 489:
+/***/ 4742:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,13 +14,13 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: shapeProblem
 
 // EXTERNAL MODULE: ./src/config/secret-names.ts
-var secret_names = __webpack_require__(6865);
+var secret_names = __webpack_require__(9905);
 // EXTERNAL MODULE: ./src/secrets/target.ts
-var target = __webpack_require__(3620);
+var target = __webpack_require__(2676);
 // EXTERNAL MODULE: ./src/github/client.ts + 2 modules
-var client = __webpack_require__(1358);
-// EXTERNAL MODULE: ../wt-i22b/node_modules/libsodium-wrappers/dist/modules-esm/libsodium-wrappers.mjs + 1 modules
-var libsodium_wrappers = __webpack_require__(5486);
+var client = __webpack_require__(2941);
+// EXTERNAL MODULE: ./node_modules/libsodium-wrappers/dist/modules-esm/libsodium-wrappers.mjs + 1 modules
+var libsodium_wrappers = __webpack_require__(4768);
 ;// CONCATENATED MODULE: ./src/github/seal.ts
 
 /**
@@ -35,7 +35,7 @@ async function sealSecret(value, publicKey) {
 }
 
 // EXTERNAL MODULE: ./src/github/wire.ts
-var wire = __webpack_require__(950);
+var wire = __webpack_require__(4054);
 ;// CONCATENATED MODULE: ./src/github/secrets.ts
 // Repository, environment and organization secrets through Octokit (at GITHUB_API_URL, so
 // GitHub Enterprise Server works too). The public key and the names already there are read
@@ -326,4 +326,4 @@ function explain(error, access, scope) {
 
 };
 
-//# sourceMappingURL=489.index.js.map
+//# sourceMappingURL=742.index.js.map

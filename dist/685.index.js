@@ -1,8 +1,8 @@
-export const id = 701;
-export const ids = [701];
+export const id = 685;
+export const ids = [685];
 export const modules = {
 
-/***/ 6617:
+/***/ 4329:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -25,17 +25,17 @@ function markedBy(body, marker) {
 
 /***/ }),
 
-/***/ 5701:
+/***/ 1685:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   postPlanComment: () => (/* binding */ postPlanComment)
 /* harmony export */ });
-/* harmony import */ var _report_github_body_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8084);
-/* harmony import */ var _report_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7002);
-/* harmony import */ var _text_encoders_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6606);
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1358);
-/* harmony import */ var _marker_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6617);
+/* harmony import */ var _report_github_body_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3876);
+/* harmony import */ var _report_pr_comment_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1914);
+/* harmony import */ var _text_encoders_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5518);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2941);
+/* harmony import */ var _marker_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4329);
 
 
 
@@ -89,4 +89,4 @@ async function postPlanComment(comment) {
 
 };
 
-//# sourceMappingURL=701.index.js.map
+//# sourceMappingURL=685.index.js.map
