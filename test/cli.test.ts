@@ -235,6 +235,46 @@ describe('manners', () => {
     noSecret(run);
   });
 
+  it('plan prints its count line once, and last what applying costs: a 1,000-webhook first sync is about 17 minutes', async () => {
+    const events = ['customer-created', 'customer-deleted', 'invoice-paid', 'ticket-created'];
+    const entries = Array.from(
+      { length: 250 },
+      (_, i) =>
+        `  - name: h${i}\n    url: https://hooks.example.com/${i}\n    events: [${events.join(', ')}]\n`,
+    );
+    const cwd = dir(`webhooks:\n${entries.join('')}`);
+    mkp = await MkpEmulator.start();
+    const run = await runCli(['plan'], { cwd, env: api() });
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('webhooks.yaml: 1000 to create, 0 unchanged, 0 unmanaged (plan only)');
+    expect(lines.at(-1)).toBe(
+      '  cost of applying: 1001 API calls (1 list page, 1000 creates), about 17 minutes',
+    );
+    // Once, on stdout: stderr has only the listing's progress.
+    expect((run.stdout + run.stderr).match(/to create/g)).toHaveLength(1);
+    expect(run.stderr).toBe('List webhooks on the account\n');
+    expect(mkp.calls).toHaveLength(1);
+
+    const unread = await runCli(['plan'], { cwd });
+    expect(unread.stdout.trimEnd().split('\n').at(-1)).toBe(
+      '  cost of applying: not known, as the account was not read (up to 1000 creates, plus its list pages)',
+    );
+  });
+
+  it('apply says what it created, and its cost, once', async () => {
+    mkp = await MkpEmulator.start({
+      seed: [{ type: 'customer-created', url: 'https://hooks.example.com/crm' }],
+    });
+    const run = await runCli(['apply'], { cwd: dir(FILE), env: api() });
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('webhooks.yaml: 1 created, 1 unchanged, 0 unmanaged');
+    expect(lines.at(-1)).toBe('  cost of applying: 2 API calls (1 list page, 1 create)');
+    expect(run.stdout + run.stderr).not.toMatch(/plan:|to create/);
+    noSecret(run);
+  });
+
   it('validate, and plan without MKP_API_TOKEN, give an unset ${VAR} as a notice; with a token it is an error', async () => {
     const cwd = dir(`${FILE}  - url: \${BILLING_HOOK_URL}\n    event: invoice-paid\n`);
     const notice =

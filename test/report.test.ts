@@ -9,9 +9,12 @@ import {
   SUMMARY_LIMIT_BYTES,
 } from '../src/report/summary.js';
 import { markup as markdown } from '../src/text/encoders.js';
-import { code, phrase } from '../src/text/phrase.js';
+import { code, phrase, plainText } from '../src/text/phrase.js';
 import { MAX_FILE_BYTES, parseWebhooksFile } from '../src/config/load.js';
 import { EVENT_TYPES } from '../src/events.js';
+import type { RunMode, SyncResult } from '../src/result.js';
+import { renderText } from '../src/report/terminal.js';
+import { costWords } from '../src/verdicts.js';
 import { subscription } from './harness/clients.js';
 import { madeAs, secret, syncResult } from './harness/outcomes.js';
 
@@ -38,6 +41,77 @@ const stray: RemoteWebhook = {
   url: 'https://old.example.com/t?k=v',
 };
 
+describe('what applying costs (CONTRACT §2)', () => {
+  /** A first sync of `n` subscriptions, planned against a listing of `pages` pages of others. */
+  const firstSync = (n: number, pages: number, mode: RunMode = 'dry-run') => {
+    const many: WebhooksFile = {
+      path: 'webhooks.yaml',
+      subscriptions: Array.from({ length: n }, (_, i) =>
+        subscription('invoice-paid', `https://hooks.example.com/${i}`, `h${i}`),
+      ),
+    };
+    return result({ mode, file: many, plan: makePlan(many.subscriptions, []), listPages: pages });
+  };
+  const words = (r: SyncResult) => {
+    const cost = costWords(r);
+    return cost && plainText(cost);
+  };
+
+  it('counts the list pages and the creates, in the words of the contract, with correct singulars', () => {
+    expect(words(firstSync(0, 1))).toBe('1 API call (1 list page, 0 creates)');
+    expect(words(firstSync(1, 1))).toBe('2 API calls (1 list page, 1 create)');
+    expect(words(firstSync(3, 2))).toBe('5 API calls (2 list pages, 3 creates)');
+  });
+
+  it('adds the minutes, rounded up, only past 60 calls (the documented 60 a minute)', () => {
+    expect(words(firstSync(59, 1))).toBe('60 API calls (1 list page, 59 creates)');
+    expect(words(firstSync(60, 1))).toBe('61 API calls (1 list page, 60 creates), about 2 minutes');
+    expect(words(firstSync(119, 1))).toBe(
+      '120 API calls (1 list page, 119 creates), about 2 minutes',
+    );
+    // A 1,000-webhook first sync: an empty account is one page.
+    expect(words(firstSync(1000, 1))).toBe(
+      '1001 API calls (1 list page, 1000 creates), about 17 minutes',
+    );
+    expect(words(firstSync(1000, 67))).toBe(
+      '1067 API calls (67 list pages, 1000 creates), about 18 minutes',
+    );
+  });
+
+  it('the summary states it under the counts, whatever the mode; not when the account was not read', () => {
+    expect(renderReport(firstSync(1000, 1))).toContain(
+      '\n\nCost of applying: 1001 API calls (1 list page, 1000 creates), about 17 minutes.\n\n',
+    );
+    expect(renderReport(firstSync(1, 1, 'apply'))).toContain(
+      'Cost of applying: 2 API calls (1 list page, 1 create).',
+    );
+    const unread = result({ mode: 'dry-run', file, failures: ['the API answered 401'] });
+    expect(renderReport(unread)).not.toContain('Cost of applying');
+  });
+
+  it('a validate-only run says the cost is not known, and the most creates there can be', () => {
+    const validated = result({ mode: 'unchecked', file });
+    expect(renderReport(validated)).toContain(
+      'Cost of applying: not known, as the account was not read (up to 2 creates, plus its list pages).',
+    );
+    const one = { ...file, subscriptions: [crm] };
+    expect(words(result({ mode: 'unchecked', file: one }))).toBe(
+      'not known, as the account was not read (up to 1 create, plus its list pages)',
+    );
+  });
+
+  it('the terminal says it once, last, after the one count line', () => {
+    const lines = renderText(firstSync(1000, 1));
+    expect(lines.at(-1)).toBe(
+      '  cost of applying: 1001 API calls (1 list page, 1000 creates), about 17 minutes',
+    );
+    expect(lines.filter((line) => /to create/.test(line))).toEqual([
+      'webhooks.yaml: 1000 to create, 0 unchanged, 0 unmanaged (plan only)',
+    ]);
+    expect(lines.filter((line) => /cost of applying/.test(line))).toHaveLength(1);
+  });
+});
+
 describe('renderReport', () => {
   const plan = makePlan(file.subscriptions, [remote(billing, 'wbh_billing'), stray]);
 
@@ -56,7 +130,7 @@ describe('renderReport', () => {
       '| ⚠️ not in the file (wbh_stray) | `ticket-created` |  | `https://old.example.com/t?k=***` |',
     );
     expect(md).toContain(
-      'Applying it creates the 1 webhook marked ➕ and delivers their secrets to step outputs.',
+      'Applying it creates the 1 webhook marked ➕ and delivers its secret to step outputs.',
     );
   });
 

@@ -9,6 +9,7 @@ import type { PullRequestChanges } from '../pull-request.js';
 import type { Outcome, SyncResult } from '../result.js';
 import {
   alreadyDone,
+  costWords,
   createdIn,
   duplicateRewrittenTo,
   duplicatesWords,
@@ -67,6 +68,7 @@ export function renderReport(result: SyncResult, options: ReportOptions = {}): M
     markup``,
     markup`${code(result.file.path)}: ${countsLine(result)}`,
     markup``,
+    ...costLine(result),
     modeSentence(result),
     markup``,
   ];
@@ -152,6 +154,12 @@ function countsLine(result: SyncResult): Markdown {
   return joinMarkdown(parts, ' · ');
 }
 
+/** What applying costs (CONTRACT §2), in a paragraph of its own; none when the account could not be read. */
+function costLine(result: SyncResult): Markdown[] {
+  const cost = costWords(result);
+  return cost ? [markup`Cost of applying: ${cost}.`, markup``] : [];
+}
+
 function modeSentence(result: SyncResult): Markdown {
   if (result.mode === 'unchecked') {
     return markup`No ${code('api-token')}, so the account was not checked: the file is valid, and these are the subscriptions and secret names it declares.`;
@@ -163,8 +171,9 @@ function modeSentence(result: SyncResult): Markdown {
   }
   if (result.mode === 'dry-run') {
     const n = result.plan.create.length;
+    const secrets = n === 1 ? markup`its secret` : markup`their secrets`;
     const where = result.destination
-      ? markup` and delivers their secrets to ${result.destination.description}`
+      ? markup` and delivers ${secrets} to ${result.destination.description}`
       : markup``;
     const applying =
       n > 0
