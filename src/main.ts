@@ -313,7 +313,7 @@ async function publish({ run, report, drifted, mode }: PublishRequest): Promise<
     } else {
       const { postPlanComment } = await import('./github/pr-comment.js');
       const footer = planCommentFooter(context.pullRequest?.headSha, context.runUrl);
-      const markdown = joinMarkdown([body(REPORT_BUDGET.comment), footer]);
+      const markdown = joinMarkdown([body(REPORT_BUDGET.comment), ...(footer ? [footer] : [])]);
       await postPlanComment({
         octokit,
         repository,

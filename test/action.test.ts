@@ -459,10 +459,30 @@ describe('GitHub: secrets, the PR comment and the drift issue', () => {
     };
     const cwd = workspace(THREE);
     await act({ ...options, cwd });
-    const second = await act({ ...options, cwd });
+    // Neither the commit nor the run known: no footer, rather than a lone "Plan".
+    const first = github!.comments.find((c) => c.issue_number === 12)!.body;
+    expect(first).not.toMatch(/_Plan/);
+    expect(first.trimEnd().split('\n').at(-1)).toMatch(/^\| ➕ will create \|/);
+    const second = await act({
+      ...options,
+      cwd,
+      env: {
+        ...env,
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_REPOSITORY: 'acme/shop',
+        GITHUB_RUN_ID: '42',
+      },
+      event: {
+        name: 'pull_request',
+        payload: { pull_request: { number: 12, head: { sha: 'abcdef1234'.repeat(4) } } },
+      },
+    });
     expect(second.exitCode).toBe(0);
     const comments = github!.comments.filter((c) => c.issue_number === 12);
     expect(comments).toHaveLength(1);
+    expect(comments[0]!.body.trimEnd().split('\n').at(-1)).toBe(
+      '_Plan for abcdef1 · [workflow run](https://github.com/acme/shop/actions/runs/42)_',
+    );
     expect(comments[0]!.body).toContain('### MijnKlantportaal webhooks: dry run');
     expect(comments[0]!.body).toContain('Cost of applying: 4 API calls (1 list page, 3 creates).');
     expect(comments[0]!.body).toContain('key=***');

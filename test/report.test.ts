@@ -119,15 +119,15 @@ describe('renderReport', () => {
     const md = renderReport(result({ mode: 'dry-run', file, plan }));
     expect(md).toContain('## MijnKlantportaal webhooks: dry run');
     expect(md).toContain('**1 to create** · 1 unchanged · 1 unmanaged');
-    expect(md).toContain('| Result | Event | Secret name | URL |');
+    expect(md).toContain('| Result | Event and secret name | URL |\n|---|---|---|\n');
     expect(md).toContain(
-      '| ➕ will create | `customer-created` | `MKP_WEBHOOK_CRM_CUSTOMER_CREATED` | `https://hooks.example.com/crm?token=***&x=***` |',
+      '| ➕ will create | `customer-created`<br>`MKP_WEBHOOK_CRM_CUSTOMER_CREATED` | `https://hooks.example.com/crm?token=***&x=***` |',
     );
     expect(md).toMatch(
-      /\| ☑️ unchanged \| `invoice-paid` \| `MKP_WEBHOOK_BILLING_INVOICE_PAID` \| /,
+      /\| ⚪ unchanged \| `invoice-paid`<br>`MKP_WEBHOOK_BILLING_INVOICE_PAID` \| /,
     );
     expect(md).toContain(
-      '| ⚠️ not in the file (wbh_stray) | `ticket-created` |  | `https://old.example.com/t?k=***` |',
+      '| ⚠️ not in the file (wbh_stray) | `ticket-created` | `https://old.example.com/t?k=***` |',
     );
     expect(md).toContain(
       'Applying it creates the 1 webhook marked ➕ and delivers its secret to step outputs.',
@@ -143,7 +143,7 @@ describe('renderReport', () => {
       }),
     );
     expect(md).toContain('**1 created**');
-    expect(md).toMatch(/\| ✅ created; secret written \| `customer-created` \| /);
+    expect(md).toMatch(/\| ✅ created; secret written \| `customer-created`<br>`/);
     expect(md).toContain('- Target: step outputs');
     expect(md).toContain(
       '- Delivered: 1 secret (1 of new webhooks, 0 of existing ones, as resync-secrets says)',
@@ -181,7 +181,7 @@ describe('renderReport', () => {
     expect(md).toContain('`wbh_a` and `wbh_b` both send `invoice-paid`');
     expect(md).toContain('1 webhook on the account more than once');
     expect(md).toMatch(
-      /\| ⚠️ unchanged, on the account 2 times \(see Duplicates\) \| `invoice-paid`/,
+      /\| ⚠️ unchanged, on the account 2 times \(see Duplicates\) \| `invoice-paid`<br>/,
     );
   });
 

@@ -68,9 +68,9 @@ export function renderReport(result: SyncResult, options: ReportOptions = {}): M
     markup``,
     markup`${code(result.file.path)}: ${countsLine(result)}`,
     markup``,
-    ...costLine(result),
     modeSentence(result),
     markup``,
+    ...costLine(result),
   ];
   // URLs of the account are shown in the `${VAR}` form of any file of the run that declares them.
   const declared: DeclaredUrl[] = [
@@ -190,25 +190,30 @@ function modeSentence(result: SyncResult): Markdown {
   return markup`The account was brought in line with the file. Webhooks that the file does not declare are reported, never changed: the API cannot update or delete them.`;
 }
 
-/** What each status looks like in the table: a mark people scan for. */
+/**
+ * What each status looks like in the table: a mark people scan for. Created and unchanged
+ * differ in shape and colour at a glance (a green tick, a grey circle: README "Decisions").
+ */
 const MARKS: Record<OutcomeStatus, Markdown> = {
   declared: markup`·`,
   'to-create': markup`➕`,
   'not-created': markup`➕`,
   created: markup`✅`,
   failed: markup`❌`,
-  unchanged: markup`☑️`,
+  unchanged: markup`⚪`,
   duplicated: markup`⚠️`,
 };
 
 function tableRows(result: SyncResult, declared: readonly DeclaredUrl[]): Markdown[] {
-  // Result first and the URL last: on a narrow page, what happened stays visible.
+  // Result first and the URL last: on a narrow page, what happened stays visible. The event
+  // stands above its secret name: their column is at least as wide as the longest secret name,
+  // which holds its event upper-cased (unless a `secret` template leaves it out), so no event is
+  // squeezed to break at its hyphens, and the table needs one column less (README "Decisions").
   const rows = reportOutcomes(result).map((report) => {
     const s = report.outcome.subscription;
     return tableRow([
       markup`${MARKS[report.status]} ${status(report)}`,
-      markup`${code(s.event)}`,
-      markup`${code(s.secretName)}`,
+      markup`${code(s.event)}<br>${code(s.secretName)}`,
       markup`${code(shownUrl(s))}`,
     ]);
   });
@@ -217,7 +222,6 @@ function tableRows(result: SyncResult, declared: readonly DeclaredUrl[]): Markdo
       tableRow([
         markup`⚠️ ${unmanagedWords(r)}`,
         markup`${code(r.type)}`,
-        markup``,
         markup`${code(shownRecordUrl(r.url, declared))}`,
       ]),
     );
@@ -373,7 +377,7 @@ interface ReportParts {
   fold: boolean;
 }
 
-const TABLE_HEAD = [markup`| Result | Event | Secret name | URL |`, markup`|---|---|---|---|`];
+const TABLE_HEAD = [markup`| Result | Event and secret name | URL |`, markup`|---|---|---|`];
 
 function assemble(
   { head, rows, tail, fold }: ReportParts,
