@@ -367,7 +367,8 @@ function declareAs(subscription: Subscription, stored: string): Phrase {
   if (!from) return phrase`declare it as ${code(shownRecordUrl(stored, []))}`;
   const names = variablesOf(from.template!).map((name) => phrase`${code(`\${${name}}`)}`);
   const difference = urlDifference(subscription.url, stored) ?? 'the API stored it as it is';
-  return phrase`${difference} to the URL that ${joined(names, ', ')} gives: set ${joined(names, ', ')} to the URL as the API stores it`;
+  const gives = names.length === 1 ? phrase`gives` : phrase`give`;
+  return phrase`${difference} to the URL that ${joined(names, ', ')} ${gives}: set ${joined(names, ', ')} to the URL as the API stores it`;
 }
 
 /** What delivering secrets needs besides the outcomes: where to, and what is there already. */

@@ -66,6 +66,16 @@ export function driftLeft(result: SyncResult): boolean {
   );
 }
 
+const secretsOf = (list: readonly unknown[]) =>
+  list.length === 1 ? phrase`secret` : phrase`secrets`;
+
+/** alreadyDone's words about one secret or several. */
+function agreement(n: number): [Phrase, Phrase, Phrase] {
+  return n === 1
+    ? [phrase`Secret`, phrase`The webhook keeps its secret`, phrase`it`]
+    : [phrase`Secrets`, phrase`The webhooks keep their secrets`, phrase`them`];
+}
+
 /** Every failure report says what was already done and what is left for the next run. */
 export function alreadyDone(result: SyncResult): Phrase {
   const names = (outcomes: Outcome[]) =>
@@ -79,19 +89,21 @@ export function alreadyDone(result: SyncResult): Phrase {
   const blocked = failed.filter((o) => o.secret?.blocked !== undefined);
   const parts = [
     created.length > 0
-      ? phrase`Already done: created ${plural(created.length, 'webhook')} (secrets ${names(created)}).`
+      ? phrase`Already done: created ${plural(created.length, 'webhook')} (${secretsOf(created)} ${names(created)}).`
       : phrase`Already done: no webhook was created.`,
   ];
   if (pending.length > 0) {
+    const [Secrets, keep, them] = agreement(pending.length);
     parts.push(
-      phrase`Secrets still to be written: ${names(pending)}. The webhooks keep their secrets on the account; the next run with resync-secrets: missing (the default) writes them.`,
+      phrase`${Secrets} still to be written: ${names(pending)}. ${keep} on the account; the next run with resync-secrets: missing (the default) writes ${them}.`,
     );
   }
   // The next run cannot write these until someone acts: no promise that it will.
   if (blocked.length > 0) {
+    const [Secrets, keep, them] = agreement(blocked.length);
     const remedies = [...new Set(blocked.map((o) => o.secret!.blocked!))].join('; ');
     parts.push(
-      phrase`Secrets that no run can write yet: ${names(blocked)}: ${remedies}; then the next run with resync-secrets: missing writes them. The webhooks keep their secrets on the account.`,
+      phrase`${Secrets} that no run can write yet: ${names(blocked)}: ${remedies}; then the next run with resync-secrets: missing writes ${them}. ${keep} on the account.`,
     );
   }
   if (result.outcomes.some((o) => o.create?.state === 'failed')) {

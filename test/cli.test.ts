@@ -272,6 +272,9 @@ describe('manners', () => {
     expect(lines[0]).toBe('webhooks.yaml: 1 created, 1 unchanged, 0 unmanaged');
     expect(lines.at(-1)).toBe('  cost of applying: 2 API calls (1 list page, 1 create)');
     expect(run.stdout + run.stderr).not.toMatch(/plan:|to create/);
+    expect(run.stderr).toContain(
+      'The secret of the 1 new webhook stays on the MijnKlantportaal account; this terminal never shows it. The Action delivers it to GitHub',
+    );
     noSecret(run);
   });
 
@@ -337,6 +340,9 @@ describe('import', () => {
     );
     expect(text).toContain('url: https://billing.example.com/mkp?tenant=42&key=s3cr3t'); // whole in the file
     expect(run.stderr).not.toContain('s3cr3t'); // redacted on the terminal
+    expect(run.stderr).toMatch(
+      /warning: 2 URLs carry user-info or query values, written whole: (https:\/\/billing\.example\.com\/mkp\?tenant=\*\*\*&key=\*\*\*|https:\/\/pay\.example\.com\/in), (?!\1)(https:\/\/billing\.example\.com\/mkp\?tenant=\*\*\*&key=\*\*\*|https:\/\/pay\.example\.com\/in)\. /,
+    );
     expect(run.stderr).toContain('The file goes into git');
     expect(run.stderr).toMatch(/duplicates: `wbh_\w+` and `wbh_\w+` both send `customer-created`/);
     for (const r of mkp.records) expect(text).not.toContain(r.secret);
@@ -423,6 +429,17 @@ describe('import', () => {
     expect(none.stderr).toContain('nothing was written');
     expect(existsSync(join(cwd, 'webhooks.yaml'))).toBe(false);
   });
+  it('says of one URL with a query value that it carries one, in the singular', async () => {
+    mkp = await MkpEmulator.start({
+      seed: [{ type: 'invoice-paid', url: 'https://billing.example.com/mkp?key=s3cr3t' }],
+    });
+    const run = await runCli(['import', '--output', '-'], { cwd: dir(), env: api() });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      'warning: 1 URL carries user-info or query values, written whole: https://billing.example.com/mkp?key=***. ',
+    );
+  });
+
   it('--owns writes only the records in scope, and the owns list; plan on it finds nothing unmanaged', async () => {
     mkp = await MkpEmulator.start({
       seed: [

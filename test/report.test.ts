@@ -167,8 +167,10 @@ describe('renderReport', () => {
     expect(md).toContain('## MijnKlantportaal webhooks: apply (failed)\n');
     expect(md).toContain('### What went wrong');
     expect(md).toContain('cannot write repository secrets \\| 403'); // a pipe cannot break the table
-    expect(md).toContain('Already done: created 1 webhook');
-    expect(md).toContain('Secrets still to be written: `MKP_WEBHOOK_CRM_CUSTOMER_CREATED`');
+    // One of each, said in the singular.
+    expect(md).toContain(
+      'Already done: created 1 webhook (secret `MKP_WEBHOOK_CRM_CUSTOMER_CREATED`). Secret still to be written: `MKP_WEBHOOK_CRM_CUSTOMER_CREATED`. The webhook keeps its secret on the account; the next run with resync-secrets: missing (the default) writes it.',
+    );
   });
 
   it('lists duplicates found on the account', () => {
@@ -329,6 +331,42 @@ describe('the snippet for unmanaged webhooks', () => {
     );
     expect(md).toContain('set `OLD_EXAMPLE_T_URL` from a secret');
     expect(md).not.toContain('k=v');
+    // Two records, one of them with a hidden URL: each sentence counts what it speaks of.
+    expect(md).toContain('To manage them from the file, add these entries under `webhooks:`:');
+    expect(md).toContain(
+      'One URL carries credentials or query values, so its entry reads it from the environment: set `OLD_EXAMPLE_T_URL` from a secret in the workflow (`npx mkp-webhooks-sync@1 import --output -` prints the exact URL).',
+    );
+    expect(md).toContain('Or remove them in the manage portal if nobody needs them.');
+  });
+
+  it('speaks of one webhook, one entry and one URL in the singular, and of several in the plural', () => {
+    const snippet = (records: RemoteWebhook[]) =>
+      renderReport(result({ mode: 'dry-run', file, plan: makePlan(file.subscriptions, records) }));
+    const one = snippet([stray]);
+    expect(one).toContain('To manage it from the file, add this entry under `webhooks:`:');
+    expect(one).toContain(
+      'Its URL carries credentials or query values, so the entry reads it from the environment',
+    );
+    expect(one).toContain('prints the exact URL).');
+    expect(one).toContain('Or remove it in the manage portal if nobody needs it.');
+    const hidden = (i: number): RemoteWebhook => ({
+      id: `wbh_h${i}`,
+      type: 'offer-created',
+      url: `https://h${i}.example.com/offers?key=k${i}`,
+    });
+    const two = snippet([hidden(1), hidden(2)]);
+    expect(two).toContain(
+      'Their URLs carry credentials or query values, so the entries read them from the environment',
+    );
+    expect(two).toContain('prints the exact URLs).');
+    const plain: RemoteWebhook = {
+      id: 'wbh_p',
+      type: 'offer-created',
+      url: 'https://p.example.com/',
+    };
+    expect(snippet([hidden(1), hidden(2), plain])).toContain(
+      '2 of the URLs carry credentials or query values, so their entries read them from the environment',
+    );
   });
 
   it('names records no file can hold', () => {

@@ -21,7 +21,7 @@ import {
   type OutcomeStatus,
 } from '../verdicts.js';
 import { upperSnake } from '../events.js';
-import { adopt, renderEntries } from '../adopt.js';
+import { adopt, renderEntries, type ImportedEntry } from '../adopt.js';
 import { STALE_REASON } from '../secrets/stale.js';
 import { declaredBy, hasHiddenParts, shownRecordUrl, shownUrl, type DeclaredUrl } from '../url.js';
 import { backticked, code, joined, phrase, type Phrase } from '../text/phrase.js';
@@ -337,22 +337,17 @@ function unmanagedSnippet(result: SyncResult, declared: readonly DeclaredUrl[]):
       if (from) return { ...e, url: from.template! };
       return hasHiddenParts(e.url) ? { ...e, url: `\${${urlVariable(e.name)}}` } : e;
     });
+    const [them, these] = [
+      unmanaged.length === 1 ? 'it' : 'them',
+      entries.length === 1 ? 'this entry' : 'these entries',
+    ];
     lines.push(
-      markup`To manage them from the file, add these entries under ${code('webhooks:')}:`,
+      markup`To manage ${them} from the file, add ${these} under ${code('webhooks:')}:`,
       markup``,
       yamlBlock(renderEntries(shown)),
       markup``,
     );
-    if (hidden.length > 0) {
-      const variables = joined(
-        hidden.map((e) => [code(urlVariable(e.name))]),
-        ', ',
-      );
-      lines.push(
-        markup`Their URLs carry credentials or query values, so the entries read them from the environment: set ${variables} from a secret in the workflow (${code('npx mkp-webhooks-sync@1 import --output -')} prints the exact URLs).`,
-        markup``,
-      );
-    }
+    if (hidden.length > 0) lines.push(hiddenUrlsNote(hidden, entries.length), markup``);
   }
   for (const { record, reason } of skipped) {
     lines.push(
@@ -360,8 +355,32 @@ function unmanagedSnippet(result: SyncResult, declared: readonly DeclaredUrl[]):
     );
   }
   if (skipped.length > 0) lines.push(markup``);
-  lines.push(markup`Or remove them in the manage portal if nobody needs them.`, markup``);
+  lines.push(
+    unmanaged.length === 1
+      ? markup`Or remove it in the manage portal if nobody needs it.`
+      : markup`Or remove them in the manage portal if nobody needs them.`,
+    markup``,
+  );
   return lines;
+}
+
+/** Why some entries read their URL from a `${VAR}`, and which to set: said of one or of several. */
+function hiddenUrlsNote(hidden: readonly ImportedEntry[], entries: number): Markdown {
+  const variables = joined(
+    hidden.map((e) => [code(urlVariable(e.name))]),
+    ', ',
+  );
+  const one = hidden.length === 1;
+  const which =
+    hidden.length === entries
+      ? one
+        ? markup`Its URL carries credentials or query values, so the entry reads it`
+        : markup`Their URLs carry credentials or query values, so the entries read them`
+      : one
+        ? markup`One URL carries credentials or query values, so its entry reads it`
+        : markup`${hidden.length} of the URLs carry credentials or query values, so their entries read them`;
+  const urls = one ? markup`URL` : markup`URLs`;
+  return markup`${which} from the environment: set ${variables} from a secret in the workflow (${code('npx mkp-webhooks-sync@1 import --output -')} prints the exact ${urls}).`;
 }
 
 function urlVariable(name: string | undefined): string {
