@@ -103,7 +103,7 @@ describe('a duplicate group on the account', () => {
       expect(text).toContain(
         `wrote secret 1/1 ${CRM.secretName} (of wbh_a, the oldest of its duplicates)`,
       );
-      const report = renderReport(result);
+      const report = renderReport(result).text();
       expect(report).toContain('Keep `wbh_a` (the oldest) and remove `wbh_b` in the manage portal');
       expect(report).toContain('every apply writes the secret of `wbh_a`');
       expect(report).toContain('secret of the oldest duplicate written again');
