@@ -62,8 +62,9 @@ try {
   );
   show('first run: apply webhooks.yaml', await runAction({ inputs, env }));
   show('second run: nothing changes', await runAction({ inputs, env }));
+  const creates = emulator.count('create');
   console.log(
-    `\nThe account now holds ${emulator.records.length} webhooks; ${emulator.count('create')} create call(s) in all.`,
+    `\nThe account now holds ${emulator.records.length} webhooks; ${creates} create ${creates === 1 ? 'call' : 'calls'} in all.`,
   );
 
   // Adopting an account: one command writes the file, and the next plan is empty.

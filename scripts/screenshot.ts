@@ -12,11 +12,13 @@
  *
  *   dry-run  the job summary of a dry run on a pull request (pr-comment: true) whose base
  *            branch's webhooks.yaml differs: an entry removed, one event added, a secret renamed
- *   comment  the plan comment that run posted on the pull request
+ *   comment  the plan comment that run posted on the pull request (its footer names the
+ *            commit and links the run, as on GitHub)
  *   comment-open  the same comment with its folded parts opened
  *   apply    the job summary of an apply run writing repository secrets
  *   invalid  the job summary of a run on a broken copy of webhooks.yaml (on the pull request)
- *   invalid-comment  the PR comment that run left
+ *   invalid-comment  the PR comment that run left (a run that knows neither its commit nor
+ *            its run URL: no footer)
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -29,6 +31,12 @@ import { MkpEmulator } from '../src/emulator/mkp.js';
 import { REPO_ROOT, runAction, type ActionRun } from '../dev/harness/action-runner.js';
 
 const BILLING_HOOK_URL = 'https://billing.example.com/hooks/mkp?tenant=demo';
+/** The runner's variables that name the workflow run, for the PR comment's footer. */
+const RUN = {
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_REPOSITORY: 'acme/shop',
+  GITHUB_RUN_ID: '4242',
+};
 const REPOSITORY = 'acme/shop';
 const PULL_NUMBER = 12;
 const WIDTH = 1100;
@@ -241,10 +249,16 @@ async function actionPages(): Promise<Page[]> {
       repository: REPOSITORY,
     };
 
+    // As on GitHub, the dry run knows its commit and run: its comment ends with both.
     const dryRun = await runAction({
-      env,
+      env: { ...env, ...RUN },
       inputs: { ...base, 'dry-run': 'true', 'pr-comment': 'true' },
-      event: pullRequest,
+      event: {
+        ...pullRequest,
+        payload: {
+          pull_request: { ...pullRequest.payload.pull_request, head: { sha: 'c0ffee'.repeat(6) } },
+        },
+      },
     });
     describe('dry run on a pull request', dryRun);
     // The action keeps one comment per config file and updates it, so copy the body now.

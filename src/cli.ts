@@ -271,8 +271,10 @@ function reportRun(
   else show(...renderText(result));
   const created = createdIn(result).length;
   if (command === 'apply' && created > 0) {
+    const [secrets, stay, them] =
+      created === 1 ? ['secret', 'stays', 'it'] : ['secrets', 'stay', 'them'];
     err(
-      `The secrets of the ${plural(created, 'new webhook')} stay on the MijnKlantportaal account; this terminal never shows them. The Action delivers them to GitHub (resync-secrets: missing).`,
+      `The ${secrets} of the ${plural(created, 'new webhook')} ${stay} on the MijnKlantportaal account; this terminal never shows ${them}. The Action delivers ${them} to GitHub (resync-secrets: missing).`,
     );
   }
   return 0;

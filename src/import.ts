@@ -77,7 +77,7 @@ export async function importAccount(options: ImportOptions): Promise<number> {
   const exposed = adoption.entries.filter((entry) => hasHiddenParts(entry.url));
   if (exposed.length > 0) {
     log.warning(
-      `${plural(exposed.length, 'URL')} carry user-info or query values, written whole: ${exposed.map((e) => redactUrl(e.url)).join(', ')}. The file goes into git; move such values into \${VAR} (read from the environment) to keep them out of it`,
+      `${plural(exposed.length, 'URL')} ${exposed.length === 1 ? 'carries' : 'carry'} user-info or query values, written whole: ${exposed.map((e) => redactUrl(e.url)).join(', ')}. The file goes into git; move such values into \${VAR} (read from the environment) to keep them out of it`,
     );
   }
   if (toStdout) {

@@ -35,7 +35,15 @@ import type { RunMode, SyncResult } from './result.js';
 import { sync } from './sync.js';
 import { joinMarkdown, type Markdown } from './text/encoders.js';
 import { code, phrase, plainText, type Phrase } from './text/phrase.js';
-import { alreadyDone, changed, drift, driftLeft, succeeded } from './verdicts.js';
+import {
+  alreadyDone,
+  changed,
+  costWords,
+  drift,
+  driftLeft,
+  planCounts,
+  succeeded,
+} from './verdicts.js';
 import { messageOf, plural } from './text/words.js';
 
 export async function run(): Promise<void> {
@@ -129,7 +137,8 @@ async function runAction(
   const target = await openSecretTarget(settings, log);
   const client = connectApi(run, signal);
   const { dryRun, resyncSecrets: resync } = settings;
-  const result = await sync({ file, client, dryRun, target, resync, log, signal });
+  const onPlan = (planned: SyncResult) => log.info(plannedLine(planned));
+  const result = await sync({ file, client, dryRun, target, resync, log, signal, onPlan });
   const pullRequest = base && pullRequestChanges(file, base, result.listing);
   await recordRun(run, result, target, pullRequest);
   progress.recorded = true;
@@ -161,6 +170,15 @@ function connectApi({ settings, log }: ActionRun, signal: AbortSignal): MkpClien
     onRetry: (message) => log.info(message),
     signal,
   });
+}
+
+/** The log's line about the plan, before anything is created: its counts and what applying costs. */
+function plannedLine(result: SyncResult): string {
+  const cost = costWords(result);
+  const counts = result.plan ? planCounts(result.plan) : '';
+  return plainText(
+    cost ? phrase`plan: ${counts}; cost of applying: ${cost}` : phrase`plan: ${counts}`,
+  );
 }
 
 /** The inputs read, and both tokens masked before anything can print them. */
@@ -294,7 +312,7 @@ async function publish({ run, report, drifted, mode }: PublishRequest): Promise<
     } else {
       const { postPlanComment } = await import('./github/pr-comment.js');
       const footer = planCommentFooter(context.pullRequest?.headSha, context.runUrl);
-      const markdown = joinMarkdown([body(REPORT_BUDGET.comment), footer]);
+      const markdown = joinMarkdown([body(REPORT_BUDGET.comment), ...(footer ? [footer] : [])]);
       await postPlanComment({
         octokit,
         repository,

@@ -68,6 +68,8 @@ export interface SyncResult {
    * undefined with the plan. A pull request's base file is planned against the same listing.
    */
   listing?: readonly RemoteWebhook[];
+  /** How many pages that listing took, one API call each; undefined with the listing. */
+  listPages?: number;
   /** One per declared subscription, in the file's order. */
   outcomes: Outcome[];
   /** Failures that concern no single subscription (listing, the secret target): messages. */

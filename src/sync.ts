@@ -41,6 +41,11 @@ export interface SyncOptions {
    */
   signal?: AbortSignal;
   graceMs?: number;
+  /**
+   * Told once the plan is made, before anything is created: the Action logs its counts and
+   * cost then; the CLI prints them once, in its report.
+   */
+  onPlan?: (result: SyncResult) => void;
 }
 
 /** How long calls in flight may still finish after a cancellation (CONTRACT §4: within 5 s). */
@@ -62,11 +67,9 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   const account = await readAccount(client, options, cancel, result);
   if (!account) return result;
   const plan = makePlan(file.subscriptions, account.listing, file.scope);
-  Object.assign(result, { plan, listing: account.listing });
+  Object.assign(result, { plan, listing: account.listing, listPages: account.listPages });
   result.outcomes = plannedOutcomes(file.subscriptions, plan);
-  log.info(
-    `plan: ${plan.create.length} to create, ${plan.unchanged.length} unchanged, ${plan.unmanaged.length} unmanaged`,
-  );
+  options.onPlan?.(result);
   const rewritten = rewritesDuplicates(options) ? keptOfDeclaredDuplicates(plan) : NONE;
   for (const group of plan.duplicates) {
     const to = rewritten.has(group[0]!.id) ? target?.description : undefined;
@@ -107,9 +110,11 @@ async function readAccount(
   { target, dryRun, log }: SyncOptions,
   cancel: Cancellation,
   result: SyncResult,
-): Promise<{ listing: RemoteWebhook[]; existing: TargetSecrets | undefined } | undefined> {
+): Promise<
+  { listing: RemoteWebhook[]; listPages: number; existing: TargetSecrets | undefined } | undefined
+> {
   const read = Promise.all([
-    settle(log.group('List webhooks on the account', () => client.listWebhooks())),
+    settle(log.group('List webhooks on the account', () => client.listAccount())),
     dryRun || !target ? settle(Promise.resolve(undefined)) : settle(target.prepare()),
   ]);
   const both = await cancel.race(read);
@@ -126,7 +131,10 @@ async function readAccount(
     result.failures.push(messageOf(outcome.error));
     log.error(messageOf(outcome.error));
   }
-  if (listing.ok && existing.ok) return { listing: listing.value, existing: existing.value };
+  if (listing.ok && existing.ok) {
+    const { records, pages } = listing.value;
+    return { listing: records, listPages: pages, existing: existing.value };
+  }
   log.error(
     dryRun
       ? 'no plan: the account could not be read'
@@ -359,7 +367,8 @@ function declareAs(subscription: Subscription, stored: string): Phrase {
   if (!from) return phrase`declare it as ${code(shownRecordUrl(stored, []))}`;
   const names = variablesOf(from.template!).map((name) => phrase`${code(`\${${name}}`)}`);
   const difference = urlDifference(subscription.url, stored) ?? 'the API stored it as it is';
-  return phrase`${difference} to the URL that ${joined(names, ', ')} gives: set ${joined(names, ', ')} to the URL as the API stores it`;
+  const gives = names.length === 1 ? phrase`gives` : phrase`give`;
+  return phrase`${difference} to the URL that ${joined(names, ', ')} ${gives}: set ${joined(names, ', ')} to the URL as the API stores it`;
 }
 
 /** What delivering secrets needs besides the outcomes: where to, and what is there already. */

@@ -1,8 +1,9 @@
 // The run's verdicts, read from its outcomes: did it succeed, did it change anything, did the
 // account drift, what became of each subscription, and what is already done. Each is worked out
 // once, here, as data and words (Phrases); the shells and the renderers map over them.
+import { DOCUMENTED_BUDGET } from './mkp/rate-gate.js';
 import type { RemoteWebhook } from './mkp/types.js';
-import { hasDrift } from './plan.js';
+import { hasDrift, type Plan } from './plan.js';
 import type { Outcome, SecretResult, SyncResult } from './result.js';
 import { STALE_REASON } from './secrets/stale.js';
 import { code, joined, phrase, type Phrase } from './text/phrase.js';
@@ -65,6 +66,16 @@ export function driftLeft(result: SyncResult): boolean {
   );
 }
 
+const secretsOf = (list: readonly unknown[]) =>
+  list.length === 1 ? phrase`secret` : phrase`secrets`;
+
+/** alreadyDone's words about one secret or several. */
+function agreement(n: number): [Phrase, Phrase, Phrase] {
+  return n === 1
+    ? [phrase`Secret`, phrase`The webhook keeps its secret`, phrase`it`]
+    : [phrase`Secrets`, phrase`The webhooks keep their secrets`, phrase`them`];
+}
+
 /** Every failure report says what was already done and what is left for the next run. */
 export function alreadyDone(result: SyncResult): Phrase {
   const names = (outcomes: Outcome[]) =>
@@ -78,19 +89,21 @@ export function alreadyDone(result: SyncResult): Phrase {
   const blocked = failed.filter((o) => o.secret?.blocked !== undefined);
   const parts = [
     created.length > 0
-      ? phrase`Already done: created ${plural(created.length, 'webhook')} (secrets ${names(created)}).`
+      ? phrase`Already done: created ${plural(created.length, 'webhook')} (${secretsOf(created)} ${names(created)}).`
       : phrase`Already done: no webhook was created.`,
   ];
   if (pending.length > 0) {
+    const [Secrets, keep, them] = agreement(pending.length);
     parts.push(
-      phrase`Secrets still to be written: ${names(pending)}. The webhooks keep their secrets on the account; the next run with resync-secrets: missing (the default) writes them.`,
+      phrase`${Secrets} still to be written: ${names(pending)}. ${keep} on the account; the next run with resync-secrets: missing (the default) writes ${them}.`,
     );
   }
   // The next run cannot write these until someone acts: no promise that it will.
   if (blocked.length > 0) {
+    const [Secrets, keep, them] = agreement(blocked.length);
     const remedies = [...new Set(blocked.map((o) => o.secret!.blocked!))].join('; ');
     parts.push(
-      phrase`Secrets that no run can write yet: ${names(blocked)}: ${remedies}; then the next run with resync-secrets: missing writes them. The webhooks keep their secrets on the account.`,
+      phrase`${Secrets} that no run can write yet: ${names(blocked)}: ${remedies}; then the next run with resync-secrets: missing writes ${them}. ${keep} on the account.`,
     );
   }
   if (result.outcomes.some((o) => o.create?.state === 'failed')) {
@@ -206,4 +219,50 @@ export function duplicateRewrittenTo(
 /** The one line about records outside the file's scope (`owns`/`ignore`). */
 export function ignoredWords(count: number): Phrase {
   return phrase`${plural(count, 'belongs', 'belong')} to others: outside ${code('owns')} or ignored`;
+}
+
+/** The plan's counts, as the log and the terminal say them: "2 to create, 5 unchanged, 1 unmanaged". */
+export function planCounts(plan: Plan): string {
+  return `${plan.create.length} to create, ${plan.unchanged.length} unchanged, ${plan.unmanaged.length} unmanaged`;
+}
+
+/**
+ * What applying the plan costs (CONTRACT §2): the MijnKlantportaal calls an apply makes, one per
+ * page of the listing and one per create, and, when they are more than the documented budget
+ * lets through in a minute, how many minutes that budget takes for them, rounded up.
+ */
+export interface ApplyCost {
+  calls: number;
+  listPages: number;
+  creates: number;
+  /** Only when `calls` is over one minute's budget (60). */
+  minutes?: number;
+}
+
+/** The plan's cost; undefined when the account was not read, so the pages are not known. */
+export function applyCost(result: SyncResult): ApplyCost | undefined {
+  const { plan, listPages } = result;
+  if (!plan || listPages === undefined) return undefined;
+  const creates = plan.create.length;
+  const calls = listPages + creates;
+  const perMinute = (DOCUMENTED_BUDGET.limit * 60_000) / DOCUMENTED_BUDGET.windowMs;
+  const minutes = calls > perMinute ? Math.ceil(calls / perMinute) : undefined;
+  return { calls, listPages, creates, ...(minutes === undefined ? {} : { minutes }) };
+}
+
+/**
+ * What applying costs, in the contract's words: "1001 API calls (1 list page, 1000 creates),
+ * about 17 minutes". A validate-only run did not read the account: it says so, and the most
+ * creates there can be. Undefined when the account could not be read.
+ */
+export function costWords(result: SyncResult): Phrase | undefined {
+  if (result.mode === 'unchecked') {
+    const declared = plural(result.file.subscriptions.length, 'create');
+    return phrase`not known, as the account was not read (up to ${declared}, plus its list pages)`;
+  }
+  const cost = applyCost(result);
+  if (!cost) return undefined;
+  const { calls, listPages, creates, minutes } = cost;
+  const time = minutes === undefined ? '' : `, about ${plural(minutes, 'minute')}`;
+  return phrase`${plural(calls, 'API call')} (${plural(listPages, 'list page')}, ${plural(creates, 'create')})${time}`;
 }

@@ -99,6 +99,14 @@ describe('apply with secrets as step outputs', () => {
     expect(run.exitCode).toBe(0);
     expect(mkp.count('list')).toBe(3);
     expect(mkp.count('create')).toBe(2);
+    // What applying costs (CONTRACT §2) is what this apply sent: 3 pages and 2 creates.
+    expect(mkp.calls).toHaveLength(5);
+    expect(run.stdout).toContain(
+      'plan: 2 to create, 1 unchanged, 33 unmanaged; cost of applying: 5 API calls (3 list pages, 2 creates)\n',
+    );
+    expect(run.summary).toContain(
+      '\n\nCost of applying: 5 API calls (3 list pages, 2 creates).\n\n',
+    );
 
     const plan = JSON.parse(run.outputs.plan!);
     expect(plan.create).toEqual([
@@ -247,6 +255,9 @@ describe('dry-run', () => {
     });
     expect(run.summary).toContain('the account was not checked');
     expect(run.summary).toContain('`MKP_WEBHOOK_INVOICE_PAID`');
+    expect(run.summary).toContain(
+      'Cost of applying: not known, as the account was not read (up to 3 creates, plus its list pages).',
+    );
   });
 });
 
@@ -448,11 +459,32 @@ describe('GitHub: secrets, the PR comment and the drift issue', () => {
     };
     const cwd = workspace(THREE);
     await act({ ...options, cwd });
-    const second = await act({ ...options, cwd });
+    // Neither the commit nor the run known: no footer, rather than a lone "Plan".
+    const first = github!.comments.find((c) => c.issue_number === 12)!.body;
+    expect(first).not.toMatch(/_Plan/);
+    expect(first.trimEnd().split('\n').at(-1)).toMatch(/^\| ➕ will create \|/);
+    const second = await act({
+      ...options,
+      cwd,
+      env: {
+        ...env,
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_REPOSITORY: 'acme/shop',
+        GITHUB_RUN_ID: '42',
+      },
+      event: {
+        name: 'pull_request',
+        payload: { pull_request: { number: 12, head: { sha: 'abcdef1234'.repeat(4) } } },
+      },
+    });
     expect(second.exitCode).toBe(0);
     const comments = github!.comments.filter((c) => c.issue_number === 12);
     expect(comments).toHaveLength(1);
+    expect(comments[0]!.body.trimEnd().split('\n').at(-1)).toBe(
+      '_Plan for abcdef1 · [workflow run](https://github.com/acme/shop/actions/runs/42)_',
+    );
     expect(comments[0]!.body).toContain('### MijnKlantportaal webhooks: dry run');
+    expect(comments[0]!.body).toContain('Cost of applying: 4 API calls (1 list page, 3 creates).');
     expect(comments[0]!.body).toContain('key=***');
     expect(comments[0]!.body).not.toContain('key=k3y');
   });

@@ -235,6 +235,49 @@ describe('manners', () => {
     noSecret(run);
   });
 
+  it('plan prints its count line once, and last what applying costs: a 1,000-webhook first sync is about 17 minutes', async () => {
+    const events = ['customer-created', 'customer-deleted', 'invoice-paid', 'ticket-created'];
+    const entries = Array.from(
+      { length: 250 },
+      (_, i) =>
+        `  - name: h${i}\n    url: https://hooks.example.com/${i}\n    events: [${events.join(', ')}]\n`,
+    );
+    const cwd = dir(`webhooks:\n${entries.join('')}`);
+    mkp = await MkpEmulator.start();
+    const run = await runCli(['plan'], { cwd, env: api() });
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('webhooks.yaml: 1000 to create, 0 unchanged, 0 unmanaged (plan only)');
+    expect(lines.at(-1)).toBe(
+      '  cost of applying: 1001 API calls (1 list page, 1000 creates), about 17 minutes',
+    );
+    // Once, on stdout: stderr has only the listing's progress.
+    expect((run.stdout + run.stderr).match(/to create/g)).toHaveLength(1);
+    expect(run.stderr).toBe('List webhooks on the account\n');
+    expect(mkp.calls).toHaveLength(1);
+
+    const unread = await runCli(['plan'], { cwd });
+    expect(unread.stdout.trimEnd().split('\n').at(-1)).toBe(
+      '  cost of applying: not known, as the account was not read (up to 1000 creates, plus its list pages)',
+    );
+  });
+
+  it('apply says what it created, and its cost, once', async () => {
+    mkp = await MkpEmulator.start({
+      seed: [{ type: 'customer-created', url: 'https://hooks.example.com/crm' }],
+    });
+    const run = await runCli(['apply'], { cwd: dir(FILE), env: api() });
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('webhooks.yaml: 1 created, 1 unchanged, 0 unmanaged');
+    expect(lines.at(-1)).toBe('  cost of applying: 2 API calls (1 list page, 1 create)');
+    expect(run.stdout + run.stderr).not.toMatch(/plan:|to create/);
+    expect(run.stderr).toContain(
+      'The secret of the 1 new webhook stays on the MijnKlantportaal account; this terminal never shows it. The Action delivers it to GitHub',
+    );
+    noSecret(run);
+  });
+
   it('validate, and plan without MKP_API_TOKEN, give an unset ${VAR} as a notice; with a token it is an error', async () => {
     const cwd = dir(`${FILE}  - url: \${BILLING_HOOK_URL}\n    event: invoice-paid\n`);
     const notice =
@@ -297,6 +340,9 @@ describe('import', () => {
     );
     expect(text).toContain('url: https://billing.example.com/mkp?tenant=42&key=s3cr3t'); // whole in the file
     expect(run.stderr).not.toContain('s3cr3t'); // redacted on the terminal
+    expect(run.stderr).toMatch(
+      /warning: 2 URLs carry user-info or query values, written whole: (https:\/\/billing\.example\.com\/mkp\?tenant=\*\*\*&key=\*\*\*|https:\/\/pay\.example\.com\/in), (?!\1)(https:\/\/billing\.example\.com\/mkp\?tenant=\*\*\*&key=\*\*\*|https:\/\/pay\.example\.com\/in)\. /,
+    );
     expect(run.stderr).toContain('The file goes into git');
     expect(run.stderr).toMatch(/duplicates: `wbh_\w+` and `wbh_\w+` both send `customer-created`/);
     for (const r of mkp.records) expect(text).not.toContain(r.secret);
@@ -383,6 +429,17 @@ describe('import', () => {
     expect(none.stderr).toContain('nothing was written');
     expect(existsSync(join(cwd, 'webhooks.yaml'))).toBe(false);
   });
+  it('says of one URL with a query value that it carries one, in the singular', async () => {
+    mkp = await MkpEmulator.start({
+      seed: [{ type: 'invoice-paid', url: 'https://billing.example.com/mkp?key=s3cr3t' }],
+    });
+    const run = await runCli(['import', '--output', '-'], { cwd: dir(), env: api() });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      'warning: 1 URL carries user-info or query values, written whole: https://billing.example.com/mkp?key=***. ',
+    );
+  });
+
   it('--owns writes only the records in scope, and the owns list; plan on it finds nothing unmanaged', async () => {
     mkp = await MkpEmulator.start({
       seed: [

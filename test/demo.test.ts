@@ -21,10 +21,17 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/second run: nothing changes ━━━ exit code 0/);
     const changed = [...stdout.matchAll(/^changed = (\w+)$/gm)].map((m) => m[1]);
     expect(changed).toEqual(['true', 'false']);
-    expect(stdout).toContain('The account now holds 9 webhooks; 7 create call(s) in all.');
+    expect(stdout).toContain('The account now holds 9 webhooks; 7 create calls in all.');
     expect(stdout).toMatch(/\$ mkp-webhooks-sync import {8}\(exit code 0\)/);
     expect(stdout).toMatch(/\$ mkp-webhooks-sync validate {8}\(exit code 0\)/);
-    expect(stdout).toContain('plan: 0 to create, 9 unchanged, 0 unmanaged');
+    expect(stdout).toContain(
+      'plan: 7 to create, 1 unchanged, 1 unmanaged; cost of applying: 8 API calls (1 list page, 7 creates)',
+    );
+    // The CLI's plan of the imported file: its count line once, and what applying costs.
+    expect(stdout.match(/0 to create, 9 unchanged, 0 unmanaged/g)).toEqual([
+      '0 to create, 9 unchanged, 0 unmanaged',
+    ]);
+    expect(stdout).toContain('  cost of applying: 1 API call (1 list page, 0 creates)');
     // Every apply outputs the secret of each of the 8 declared webhooks (CONTRACT §3), and the
     // demo shows each as ***.
     const secrets = [...stdout.matchAll(/^secrets = (.*)$/gm)].map(

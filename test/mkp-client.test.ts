@@ -97,6 +97,23 @@ describe('listWebhooks', () => {
     }
   });
 
+  it('says how many pages the listing read, one call each, which the cost of a plan counts', async () => {
+    const cases: Array<{ records: number; fault?: 'empty-page'; pages: number; calls: number }> = [
+      { records: 0, pages: 1, calls: 1 }, // an empty account is one empty page
+      { records: 15, pages: 1, calls: 1 },
+      { records: 40, pages: 3, calls: 3 },
+      // page 1 comes back empty once and is read again: still one page
+      { records: 20, fault: 'empty-page', pages: 2, calls: 3 },
+    ];
+    for (const { records, fault, pages, calls } of cases) {
+      const emulator = await start({ seed: seed(records) });
+      if (fault) emulator.inject({ kind: fault, on: 'list' });
+      const listing = await clientFor(emulator).client.listAccount();
+      expect([records, listing.records.length, listing.pages]).toEqual([records, records, pages]);
+      expect(emulator.count('list')).toBe(calls);
+    }
+  });
+
   it('redacts a server-supplied next_page_url in its error', async () => {
     const emulator = await start({ seed: seed(20) });
     emulator.inject({

@@ -9,9 +9,12 @@ import {
   SUMMARY_LIMIT_BYTES,
 } from '../src/report/summary.js';
 import { markup as markdown } from '../src/text/encoders.js';
-import { code, phrase } from '../src/text/phrase.js';
+import { code, phrase, plainText } from '../src/text/phrase.js';
 import { MAX_FILE_BYTES, parseWebhooksFile } from '../src/config/load.js';
 import { EVENT_TYPES } from '../src/events.js';
+import type { RunMode, SyncResult } from '../src/result.js';
+import { renderText } from '../src/report/terminal.js';
+import { costWords } from '../src/verdicts.js';
 import { subscription } from './harness/clients.js';
 import { madeAs, secret, syncResult } from './harness/outcomes.js';
 
@@ -38,6 +41,77 @@ const stray: RemoteWebhook = {
   url: 'https://old.example.com/t?k=v',
 };
 
+describe('what applying costs (CONTRACT §2)', () => {
+  /** A first sync of `n` subscriptions, planned against a listing of `pages` pages of others. */
+  const firstSync = (n: number, pages: number, mode: RunMode = 'dry-run') => {
+    const many: WebhooksFile = {
+      path: 'webhooks.yaml',
+      subscriptions: Array.from({ length: n }, (_, i) =>
+        subscription('invoice-paid', `https://hooks.example.com/${i}`, `h${i}`),
+      ),
+    };
+    return result({ mode, file: many, plan: makePlan(many.subscriptions, []), listPages: pages });
+  };
+  const words = (r: SyncResult) => {
+    const cost = costWords(r);
+    return cost && plainText(cost);
+  };
+
+  it('counts the list pages and the creates, in the words of the contract, with correct singulars', () => {
+    expect(words(firstSync(0, 1))).toBe('1 API call (1 list page, 0 creates)');
+    expect(words(firstSync(1, 1))).toBe('2 API calls (1 list page, 1 create)');
+    expect(words(firstSync(3, 2))).toBe('5 API calls (2 list pages, 3 creates)');
+  });
+
+  it('adds the minutes, rounded up, only past 60 calls (the documented 60 a minute)', () => {
+    expect(words(firstSync(59, 1))).toBe('60 API calls (1 list page, 59 creates)');
+    expect(words(firstSync(60, 1))).toBe('61 API calls (1 list page, 60 creates), about 2 minutes');
+    expect(words(firstSync(119, 1))).toBe(
+      '120 API calls (1 list page, 119 creates), about 2 minutes',
+    );
+    // A 1,000-webhook first sync: an empty account is one page.
+    expect(words(firstSync(1000, 1))).toBe(
+      '1001 API calls (1 list page, 1000 creates), about 17 minutes',
+    );
+    expect(words(firstSync(1000, 67))).toBe(
+      '1067 API calls (67 list pages, 1000 creates), about 18 minutes',
+    );
+  });
+
+  it('the summary states it under the counts, whatever the mode; not when the account was not read', () => {
+    expect(renderReport(firstSync(1000, 1))).toContain(
+      '\n\nCost of applying: 1001 API calls (1 list page, 1000 creates), about 17 minutes.\n\n',
+    );
+    expect(renderReport(firstSync(1, 1, 'apply'))).toContain(
+      'Cost of applying: 2 API calls (1 list page, 1 create).',
+    );
+    const unread = result({ mode: 'dry-run', file, failures: ['the API answered 401'] });
+    expect(renderReport(unread)).not.toContain('Cost of applying');
+  });
+
+  it('a validate-only run says the cost is not known, and the most creates there can be', () => {
+    const validated = result({ mode: 'unchecked', file });
+    expect(renderReport(validated)).toContain(
+      'Cost of applying: not known, as the account was not read (up to 2 creates, plus its list pages).',
+    );
+    const one = { ...file, subscriptions: [crm] };
+    expect(words(result({ mode: 'unchecked', file: one }))).toBe(
+      'not known, as the account was not read (up to 1 create, plus its list pages)',
+    );
+  });
+
+  it('the terminal says it once, last, after the one count line', () => {
+    const lines = renderText(firstSync(1000, 1));
+    expect(lines.at(-1)).toBe(
+      '  cost of applying: 1001 API calls (1 list page, 1000 creates), about 17 minutes',
+    );
+    expect(lines.filter((line) => /to create/.test(line))).toEqual([
+      'webhooks.yaml: 1000 to create, 0 unchanged, 0 unmanaged (plan only)',
+    ]);
+    expect(lines.filter((line) => /cost of applying/.test(line))).toHaveLength(1);
+  });
+});
+
 describe('renderReport', () => {
   const plan = makePlan(file.subscriptions, [remote(billing, 'wbh_billing'), stray]);
 
@@ -45,18 +119,18 @@ describe('renderReport', () => {
     const md = renderReport(result({ mode: 'dry-run', file, plan }));
     expect(md).toContain('## MijnKlantportaal webhooks: dry run');
     expect(md).toContain('**1 to create** · 1 unchanged · 1 unmanaged');
-    expect(md).toContain('| Result | Event | Secret name | URL |');
+    expect(md).toContain('| Result | Event and secret name | URL |\n|---|---|---|\n');
     expect(md).toContain(
-      '| ➕ will create | `customer-created` | `MKP_WEBHOOK_CRM_CUSTOMER_CREATED` | `https://hooks.example.com/crm?token=***&x=***` |',
+      '| ➕ will create | `customer-created`<br>`MKP_WEBHOOK_CRM_CUSTOMER_CREATED` | `https://hooks.example.com/crm?token=***&x=***` |',
     );
     expect(md).toMatch(
-      /\| ☑️ unchanged \| `invoice-paid` \| `MKP_WEBHOOK_BILLING_INVOICE_PAID` \| /,
+      /\| ⚪ unchanged \| `invoice-paid`<br>`MKP_WEBHOOK_BILLING_INVOICE_PAID` \| /,
     );
     expect(md).toContain(
-      '| ⚠️ not in the file (wbh_stray) | `ticket-created` |  | `https://old.example.com/t?k=***` |',
+      '| ⚠️ not in the file (wbh_stray) | `ticket-created` | `https://old.example.com/t?k=***` |',
     );
     expect(md).toContain(
-      'Applying it creates the 1 webhook marked ➕ and delivers their secrets to step outputs.',
+      'Applying it creates the 1 webhook marked ➕ and delivers its secret to step outputs.',
     );
   });
 
@@ -69,7 +143,7 @@ describe('renderReport', () => {
       }),
     );
     expect(md).toContain('**1 created**');
-    expect(md).toMatch(/\| ✅ created; secret written \| `customer-created` \| /);
+    expect(md).toMatch(/\| ✅ created; secret written \| `customer-created`<br>`/);
     expect(md).toContain('- Target: step outputs');
     expect(md).toContain(
       '- Delivered: 1 secret (1 of new webhooks, 0 of existing ones, as resync-secrets says)',
@@ -93,8 +167,10 @@ describe('renderReport', () => {
     expect(md).toContain('## MijnKlantportaal webhooks: apply (failed)\n');
     expect(md).toContain('### What went wrong');
     expect(md).toContain('cannot write repository secrets \\| 403'); // a pipe cannot break the table
-    expect(md).toContain('Already done: created 1 webhook');
-    expect(md).toContain('Secrets still to be written: `MKP_WEBHOOK_CRM_CUSTOMER_CREATED`');
+    // One of each, said in the singular.
+    expect(md).toContain(
+      'Already done: created 1 webhook (secret `MKP_WEBHOOK_CRM_CUSTOMER_CREATED`). Secret still to be written: `MKP_WEBHOOK_CRM_CUSTOMER_CREATED`. The webhook keeps its secret on the account; the next run with resync-secrets: missing (the default) writes it.',
+    );
   });
 
   it('lists duplicates found on the account', () => {
@@ -107,7 +183,7 @@ describe('renderReport', () => {
     expect(md).toContain('`wbh_a` and `wbh_b` both send `invoice-paid`');
     expect(md).toContain('1 webhook on the account more than once');
     expect(md).toMatch(
-      /\| ⚠️ unchanged, on the account 2 times \(see Duplicates\) \| `invoice-paid`/,
+      /\| ⚠️ unchanged, on the account 2 times \(see Duplicates\) \| `invoice-paid`<br>/,
     );
   });
 
@@ -255,6 +331,42 @@ describe('the snippet for unmanaged webhooks', () => {
     );
     expect(md).toContain('set `OLD_EXAMPLE_T_URL` from a secret');
     expect(md).not.toContain('k=v');
+    // Two records, one of them with a hidden URL: each sentence counts what it speaks of.
+    expect(md).toContain('To manage them from the file, add these entries under `webhooks:`:');
+    expect(md).toContain(
+      'One URL carries credentials or query values, so its entry reads it from the environment: set `OLD_EXAMPLE_T_URL` from a secret in the workflow (`npx mkp-webhooks-sync@1 import --output -` prints the exact URL).',
+    );
+    expect(md).toContain('Or remove them in the manage portal if nobody needs them.');
+  });
+
+  it('speaks of one webhook, one entry and one URL in the singular, and of several in the plural', () => {
+    const snippet = (records: RemoteWebhook[]) =>
+      renderReport(result({ mode: 'dry-run', file, plan: makePlan(file.subscriptions, records) }));
+    const one = snippet([stray]);
+    expect(one).toContain('To manage it from the file, add this entry under `webhooks:`:');
+    expect(one).toContain(
+      'Its URL carries credentials or query values, so the entry reads it from the environment',
+    );
+    expect(one).toContain('prints the exact URL).');
+    expect(one).toContain('Or remove it in the manage portal if nobody needs it.');
+    const hidden = (i: number): RemoteWebhook => ({
+      id: `wbh_h${i}`,
+      type: 'offer-created',
+      url: `https://h${i}.example.com/offers?key=k${i}`,
+    });
+    const two = snippet([hidden(1), hidden(2)]);
+    expect(two).toContain(
+      'Their URLs carry credentials or query values, so the entries read them from the environment',
+    );
+    expect(two).toContain('prints the exact URLs).');
+    const plain: RemoteWebhook = {
+      id: 'wbh_p',
+      type: 'offer-created',
+      url: 'https://p.example.com/',
+    };
+    expect(snippet([hidden(1), hidden(2), plain])).toContain(
+      '2 of the URLs carry credentials or query values, so their entries read them from the environment',
+    );
   });
 
   it('names records no file can hold', () => {

@@ -197,7 +197,7 @@ describe('case 3: an entry whose ${VAR} this run lacks is counted and listed, ne
     });
     expect(run.summary).toContain('6 subscriptions declared · 1 not checked');
     expect(run.summary).toMatch(
-      /\| · not checked: `BILLING_HOOK_URL` has no value in this run \| `invoice-paid` \| `MKP_WEBHOOK_BILLING_INVOICE_PAID` \| `\$\{BILLING_HOOK_URL\}` \|/,
+      /\| · not checked: `BILLING_HOOK_URL` has no value in this run \| `invoice-paid`<br>`MKP_WEBHOOK_BILLING_INVOICE_PAID` \| `\$\{BILLING_HOOK_URL\}` \|/,
     );
     expect(run.stdout).toContain('::notice');
   });

@@ -242,7 +242,7 @@ describe('a token that can read secrets but not write them', () => {
       'cannot write repository secrets of acme/shop (GitHub answered 403: Resource not accessible by integration): the github-token lacks the permission (it could read them, so it may have Secrets: read only)',
     );
     expect(plainText(alreadyDone(result))).toMatch(
-      /created 2 webhooks.*Secrets still to be written/,
+      /created 2 webhooks \(secrets .*Secrets still to be written: .*The webhooks keep their secrets on the account; .* writes them\./,
     );
 
     github.setPermissions({ secrets: 'write' });
@@ -287,6 +287,24 @@ describe('the create answer is checked (an API that stores another spelling)', (
     });
     expect(succeeded(done.result)).toBe(true);
     expect(done.result.plan?.unchanged).toHaveLength(1);
+  });
+
+  it('names the variables that give the URL with the verb that fits one or several', async () => {
+    const { mkp } = await emulators();
+    mkp.seed([{ type: 'customer-created', url: 'https://hooks.example.com/mkp/ops/' }]);
+    const url = 'https://hooks.example.com/mkp/ops';
+    const by = (template: string): WebhooksFile => ({
+      path: 'webhooks.yaml',
+      subscriptions: [{ ...subscription('customer-created', url, 'ops'), template }],
+    });
+    const one = await apply(mkp, null, { file: by('https://${OPS_HOOK}'), dryRun: true });
+    expect(one.text).toContain(
+      'the API added a trailing slash to the URL that `${OPS_HOOK}` gives: set `${OPS_HOOK}` to',
+    );
+    const two = await apply(mkp, null, { file: by('https://${HOST}/mkp/${PART}'), dryRun: true });
+    expect(two.text).toContain(
+      'the API added a trailing slash to the URL that `${HOST}`, `${PART}` give: set',
+    );
   });
 
   it('a dry run warns that the apply will not create it', async () => {

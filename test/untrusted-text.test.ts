@@ -184,7 +184,7 @@ function reports(h: (i: number) => string): Record<string, string> {
   const unreadable: PullRequestChanges = { base: 'unreadable', ref: h(20), reason: h(21) };
   const comment = joinMarkdown([
     renderReport(result, { pullRequest, heading: '###', restIn: phrase`${h(4)}` }),
-    planCommentFooter(h(5), 'https://github.com/acme/app/actions/runs/1'),
+    planCommentFooter(h(5), 'https://github.com/acme/app/actions/runs/1')!,
   ]);
   return {
     summary: renderReport(result).text(),
@@ -297,9 +297,13 @@ describe('markdown sinks: hostile text renders as the same tags as plain text', 
 
 describe('our own markup', () => {
   it('renders as written: the footer, and no template in src/ that a formatter turned into lines', () => {
-    expect(planCommentFooter('c'.repeat(40), 'https://github.com/a/b/actions/runs/1').text()).toBe(
-      '_Plan for ccccccc · [workflow run](https://github.com/a/b/actions/runs/1)_',
-    );
+    const run = 'https://github.com/a/b/actions/runs/1';
+    const footer = (sha?: string, url?: string) => planCommentFooter(sha, url)?.text();
+    expect(footer('c'.repeat(40), run)).toBe(`_Plan for ccccccc · [workflow run](${run})_`);
+    // Without the link or the commit it still reads as a sentence; with neither, there is none.
+    expect(footer('c'.repeat(40))).toBe('_Plan for ccccccc_');
+    expect(footer(undefined, run)).toBe(`_Plan made by this [workflow run](${run})_`);
+    expect(footer()).toBeUndefined();
     const reports = join(import.meta.dirname, '../src/report');
     for (const file of readdirSync(reports)) {
       const text = readFileSync(join(reports, file), 'utf8');

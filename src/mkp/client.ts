@@ -29,6 +29,11 @@ export class MkpClient {
     this.secrets = new WebhookSecrets(mask);
   }
 
+  /** Every webhook on the account (listAccount, without the count of pages). */
+  async listWebhooks(): Promise<RemoteWebhook[]> {
+    return (await this.listAccount()).records;
+  }
+
   /**
    * Every webhook on the account, one GET per page. The server's next_page_url is followed on
    * the api-url origin only. The published example of that link ends in a stray comma
@@ -40,14 +45,18 @@ export class MkpClient {
    * before, or the listing fails; a link to a new address is no proof of progress (a server
    * without current_page that ignores `page` and always links one page further would be followed
    * to MAX_PAGES). The last page may add nothing: an empty account is one empty page.
+   *
+   * It says how many pages it read, one call each (a page read again while it was empty counts
+   * once): a plan's cost counts them (CONTRACT §2).
    */
-  async listWebhooks(): Promise<RemoteWebhook[]> {
+  async listAccount(): Promise<Listing> {
     const records: RemoteWebhook[] = [];
     const seen = new Set<string>();
     const pagesRead = new Set<number>();
     const ids = new Set<string>();
     let url: string | null = `${this.baseUrl}/webhooks`;
     let guessed = false;
+    let pages = 0;
     for (let page = 1; url !== null; page++) {
       const operation: string = page === 1 ? 'list webhooks' : `list webhooks (page ${page})`;
       if (seen.has(url)) {
@@ -62,6 +71,7 @@ export class MkpClient {
       }
       seen.add(url);
       const { read, added } = await this.readPageAdding(url, operation, guessed, ids);
+      pages = page;
       if (page === 1) {
         this.clock = read.date === undefined ? undefined : Date.parse(read.date) || undefined;
       }
@@ -86,7 +96,7 @@ export class MkpClient {
       guessed = following?.guessed ?? false;
       url = following?.url ?? null;
     }
-    return records;
+    return { records, pages };
   }
 
   /** Where the listing goes after `url`; null when the page read was the last one. */
@@ -227,6 +237,12 @@ export class MkpClient {
       ...(typeof createdAt === 'string' ? { createdAt } : {}),
     };
   }
+}
+
+/** Every record on the account, and the pages that took. */
+export interface Listing {
+  records: RemoteWebhook[];
+  pages: number;
 }
 
 interface Page {

@@ -9,6 +9,7 @@ import type { PullRequestChanges } from '../pull-request.js';
 import type { Outcome, SyncResult } from '../result.js';
 import {
   alreadyDone,
+  costWords,
   createdIn,
   duplicateRewrittenTo,
   duplicatesWords,
@@ -20,7 +21,7 @@ import {
   type OutcomeStatus,
 } from '../verdicts.js';
 import { upperSnake } from '../events.js';
-import { adopt, renderEntries } from '../adopt.js';
+import { adopt, renderEntries, type ImportedEntry } from '../adopt.js';
 import { STALE_REASON } from '../secrets/stale.js';
 import { declaredBy, hasHiddenParts, shownRecordUrl, shownUrl, type DeclaredUrl } from '../url.js';
 import { backticked, code, joined, phrase, type Phrase } from '../text/phrase.js';
@@ -69,6 +70,7 @@ export function renderReport(result: SyncResult, options: ReportOptions = {}): M
     markup``,
     modeSentence(result),
     markup``,
+    ...costLine(result),
   ];
   // URLs of the account are shown in the `${VAR}` form of any file of the run that declares them.
   const declared: DeclaredUrl[] = [
@@ -152,6 +154,12 @@ function countsLine(result: SyncResult): Markdown {
   return joinMarkdown(parts, ' · ');
 }
 
+/** What applying costs (CONTRACT §2), in a paragraph of its own; none when the account could not be read. */
+function costLine(result: SyncResult): Markdown[] {
+  const cost = costWords(result);
+  return cost ? [markup`Cost of applying: ${cost}.`, markup``] : [];
+}
+
 function modeSentence(result: SyncResult): Markdown {
   if (result.mode === 'unchecked') {
     return markup`No ${code('api-token')}, so the account was not checked: the file is valid, and these are the subscriptions and secret names it declares.`;
@@ -163,8 +171,9 @@ function modeSentence(result: SyncResult): Markdown {
   }
   if (result.mode === 'dry-run') {
     const n = result.plan.create.length;
+    const secrets = n === 1 ? markup`its secret` : markup`their secrets`;
     const where = result.destination
-      ? markup` and delivers their secrets to ${result.destination.description}`
+      ? markup` and delivers ${secrets} to ${result.destination.description}`
       : markup``;
     const applying =
       n > 0
@@ -181,25 +190,30 @@ function modeSentence(result: SyncResult): Markdown {
   return markup`The account was brought in line with the file. Webhooks that the file does not declare are reported, never changed: the API cannot update or delete them.`;
 }
 
-/** What each status looks like in the table: a mark people scan for. */
+/**
+ * What each status looks like in the table: a mark people scan for. Created and unchanged
+ * differ in shape and colour at a glance (a green tick, a grey circle: README "Decisions").
+ */
 const MARKS: Record<OutcomeStatus, Markdown> = {
   declared: markup`·`,
   'to-create': markup`➕`,
   'not-created': markup`➕`,
   created: markup`✅`,
   failed: markup`❌`,
-  unchanged: markup`☑️`,
+  unchanged: markup`⚪`,
   duplicated: markup`⚠️`,
 };
 
 function tableRows(result: SyncResult, declared: readonly DeclaredUrl[]): Markdown[] {
-  // Result first and the URL last: on a narrow page, what happened stays visible.
+  // Result first and the URL last: on a narrow page, what happened stays visible. The event
+  // stands above its secret name: their column is at least as wide as the longest secret name,
+  // which holds its event upper-cased (unless a `secret` template leaves it out), so no event is
+  // squeezed to break at its hyphens, and the table needs one column less (README "Decisions").
   const rows = reportOutcomes(result).map((report) => {
     const s = report.outcome.subscription;
     return tableRow([
       markup`${MARKS[report.status]} ${status(report)}`,
-      markup`${code(s.event)}`,
-      markup`${code(s.secretName)}`,
+      markup`${code(s.event)}<br>${code(s.secretName)}`,
       markup`${code(shownUrl(s))}`,
     ]);
   });
@@ -208,7 +222,6 @@ function tableRows(result: SyncResult, declared: readonly DeclaredUrl[]): Markdo
       tableRow([
         markup`⚠️ ${unmanagedWords(r)}`,
         markup`${code(r.type)}`,
-        markup``,
         markup`${code(shownRecordUrl(r.url, declared))}`,
       ]),
     );
@@ -324,22 +337,17 @@ function unmanagedSnippet(result: SyncResult, declared: readonly DeclaredUrl[]):
       if (from) return { ...e, url: from.template! };
       return hasHiddenParts(e.url) ? { ...e, url: `\${${urlVariable(e.name)}}` } : e;
     });
+    const [them, these] = [
+      unmanaged.length === 1 ? 'it' : 'them',
+      entries.length === 1 ? 'this entry' : 'these entries',
+    ];
     lines.push(
-      markup`To manage them from the file, add these entries under ${code('webhooks:')}:`,
+      markup`To manage ${them} from the file, add ${these} under ${code('webhooks:')}:`,
       markup``,
       yamlBlock(renderEntries(shown)),
       markup``,
     );
-    if (hidden.length > 0) {
-      const variables = joined(
-        hidden.map((e) => [code(urlVariable(e.name))]),
-        ', ',
-      );
-      lines.push(
-        markup`Their URLs carry credentials or query values, so the entries read them from the environment: set ${variables} from a secret in the workflow (${code('npx mkp-webhooks-sync@1 import --output -')} prints the exact URLs).`,
-        markup``,
-      );
-    }
+    if (hidden.length > 0) lines.push(hiddenUrlsNote(hidden, entries.length), markup``);
   }
   for (const { record, reason } of skipped) {
     lines.push(
@@ -347,8 +355,32 @@ function unmanagedSnippet(result: SyncResult, declared: readonly DeclaredUrl[]):
     );
   }
   if (skipped.length > 0) lines.push(markup``);
-  lines.push(markup`Or remove them in the manage portal if nobody needs them.`, markup``);
+  lines.push(
+    unmanaged.length === 1
+      ? markup`Or remove it in the manage portal if nobody needs it.`
+      : markup`Or remove them in the manage portal if nobody needs them.`,
+    markup``,
+  );
   return lines;
+}
+
+/** Why some entries read their URL from a `${VAR}`, and which to set: said of one or of several. */
+function hiddenUrlsNote(hidden: readonly ImportedEntry[], entries: number): Markdown {
+  const variables = joined(
+    hidden.map((e) => [code(urlVariable(e.name))]),
+    ', ',
+  );
+  const one = hidden.length === 1;
+  const which =
+    hidden.length === entries
+      ? one
+        ? markup`Its URL carries credentials or query values, so the entry reads it`
+        : markup`Their URLs carry credentials or query values, so the entries read them`
+      : one
+        ? markup`One URL carries credentials or query values, so its entry reads it`
+        : markup`${hidden.length} of the URLs carry credentials or query values, so their entries read them`;
+  const urls = one ? markup`URL` : markup`URLs`;
+  return markup`${which} from the environment: set ${variables} from a secret in the workflow (${code('npx mkp-webhooks-sync@1 import --output -')} prints the exact ${urls}).`;
 }
 
 function urlVariable(name: string | undefined): string {
@@ -364,7 +396,7 @@ interface ReportParts {
   fold: boolean;
 }
 
-const TABLE_HEAD = [markup`| Result | Event | Secret name | URL |`, markup`|---|---|---|---|`];
+const TABLE_HEAD = [markup`| Result | Event and secret name | URL |`, markup`|---|---|---|`];
 
 function assemble(
   { head, rows, tail, fold }: ReportParts,

@@ -9,7 +9,10 @@ import { joined, plainText } from '../text/phrase.js';
 import { plural } from '../text/words.js';
 import { shownRecordUrl, shownUrl } from '../url.js';
 import {
+  costWords,
+  createdIn,
   ignoredWords,
+  planCounts,
   reportOutcomes,
   unmanagedWords,
   type OutcomeReport,
@@ -44,12 +47,7 @@ export function renderText(result: SyncResult): string[] {
     const url = shownRecordUrl(r.url, file.subscriptions);
     rows.push(['!', r.type, url, '', plainText(unmanagedWords(r))]);
   }
-  const lines = [
-    plan
-      ? `${file.path}: ${plan.create.length} to create, ${plan.unchanged.length} unchanged, ${plan.unmanaged.length} unmanaged${result.mode === 'dry-run' ? ' (plan only)' : ''}`
-      : `${file.path}: valid; ${plural(file.subscriptions.length, 'subscription')} declared (no MKP_API_TOKEN: the account was not checked)`,
-    ...aligned(rows),
-  ];
+  const lines = [`${file.path}: ${countsLine(result)}`, ...aligned(rows)];
   if (plan && plan.duplicates.length > 0) {
     const ids = plan.duplicates.flat().map((r) => r.id);
     lines.push(`  duplicates on the account: ${ids.join(', ')}`);
@@ -57,7 +55,22 @@ export function renderText(result: SyncResult): string[] {
   if (plan && plan.ignored.length > 0) {
     lines.push(`  ${plainText(ignoredWords(plan.ignored.length))}`);
   }
+  // Last, where a long table ends on the screen.
+  const cost = costWords(result);
+  if (cost) lines.push(`  cost of applying: ${plainText(cost)}`);
   return lines.map(terminalLine);
+}
+
+/** The first line's counts: what the plan holds, or, after an apply, what was created. */
+function countsLine(result: SyncResult): string {
+  const { plan, file } = result;
+  if (!plan) {
+    return `valid; ${plural(file.subscriptions.length, 'subscription')} declared (no MKP_API_TOKEN: the account was not checked)`;
+  }
+  if (result.mode === 'dry-run') return `${planCounts(plan)} (plan only)`;
+  const failed = result.outcomes.filter((o) => o.create?.state === 'failed').length;
+  const created = `${createdIn(result).length} created${failed > 0 ? `, ${failed} failed` : ''}`;
+  return `${created}, ${plan.unchanged.length} unchanged, ${plan.unmanaged.length} unmanaged`;
 }
 
 /**

@@ -568,7 +568,7 @@ const RIGHT_SECRET_CELLS: RunnableCell[] = [
         times: 100,
       });
     },
-    expect: fails('the next run with resync-secrets: missing (the default) writes them'),
+    expect: fails('the next run with resync-secrets: missing (the default) writes it'),
     rightSecret: true,
   },
   ...(['repository', 'outputs'] as const).map((target): RunnableCell => ({

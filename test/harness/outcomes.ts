@@ -75,6 +75,8 @@ export function syncResult(parts: {
   file: WebhooksFile;
   plan?: Plan;
   listing?: RemoteWebhook[];
+  /** How many pages the listing took (sync sets it with the plan). */
+  listPages?: number;
   outcomes?: Array<Partial<Outcome> & { subscription: Subscription }>;
   failures?: string[];
   target?: Pick<SecretTarget, 'description' | 'persistent'> | null;
@@ -90,6 +92,7 @@ export function syncResult(parts: {
     file,
     plan,
     ...(parts.listing ? { listing: parts.listing } : {}),
+    ...(parts.listPages === undefined ? {} : { listPages: parts.listPages }),
     outcomes: planned.map((outcome) => ({ ...outcome, ...did.get(outcome.subscription) })),
     failures: parts.failures ?? [],
     destination: target && { description: target.description, persistent: target.persistent },

@@ -224,7 +224,7 @@ async function importAccount(options) {
     }
     const exposed = adoption.entries.filter((entry) => (0,url/* hasHiddenParts */.pb)(entry.url));
     if (exposed.length > 0) {
-        log.warning(`${(0,words/* plural */.L)(exposed.length, 'URL')} carry user-info or query values, written whole: ${exposed.map((e) => (0,url/* redactUrl */.BO)(e.url)).join(', ')}. The file goes into git; move such values into \${VAR} (read from the environment) to keep them out of it`);
+        log.warning(`${(0,words/* plural */.L)(exposed.length, 'URL')} ${exposed.length === 1 ? 'carries' : 'carry'} user-info or query values, written whole: ${exposed.map((e) => (0,url/* redactUrl */.BO)(e.url)).join(', ')}. The file goes into git; move such values into \${VAR} (read from the environment) to keep them out of it`);
     }
     if (toStdout) {
         options.out(text);
