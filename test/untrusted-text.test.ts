@@ -10,8 +10,8 @@ import { ConfigError } from '../src/config/types.js';
 import type { RemoteWebhook } from '../src/mkp/types.js';
 import type { Plan } from '../src/plan.js';
 import type { PullRequestChanges } from '../src/pull-request.js';
-import { driftIssueBody } from '../src/report/drift-issue.js';
-import { planCommentFooter } from '../src/report/pr-comment.js';
+import { driftIssueBody, driftMarker } from '../src/report/drift-issue.js';
+import { commentMarker, planCommentFooter } from '../src/report/pr-comment.js';
 import { renderReport, renderValidationFailure } from '../src/report/summary.js';
 import { renderProblems, renderText } from '../src/report/terminal.js';
 import type { SyncResult } from '../src/result.js';
@@ -309,6 +309,27 @@ describe('our own markup', () => {
       const text = readFileSync(join(reports, file), 'utf8');
       expect([file, text.match(/\bmarkup`\n/)?.[0]]).toEqual([file, undefined]);
     }
+  });
+});
+
+describe('the hidden markers', () => {
+  it("keep 1.0's text for a plain path, so the comments 1.0 wrote are still found", () => {
+    expect(commentMarker('config/prod.yaml').text()).toBe(
+      '<!-- mkp-webhooks-sync:plan config=config/prod.yaml -->',
+    );
+    expect(driftMarker('.github/web_hooks-1.yaml').text()).toBe(
+      '<!-- mkp-webhooks-sync:drift config=.github/web_hooks-1.yaml -->',
+    );
+  });
+
+  it('cannot be ended or broken into lines by the path', () => {
+    fc.assert(
+      fc.property(hostileText, (path) => {
+        const marker = commentMarker(path).text();
+        expect(marker).toMatch(/^<!-- mkp-webhooks-sync:plan config=[^\s>]* -->$/);
+        expect(marker.slice(4, -3)).not.toContain('--');
+      }),
+    );
   });
 });
 

@@ -18,11 +18,6 @@ const INVISIBLE =
   // eslint-disable-next-line no-control-regex
   /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
-/** The first invisible character of `text`, or undefined. */
-export function invisibleIn(text: string): string | undefined {
-  return new RegExp(INVISIBLE.source).exec(text)?.[0];
-}
-
 /**
  * `text` with every invisible character shown as an escape: `\r`, `\n` and `\t` by name, other
  * controls as `\x1b`, the rest as `\u202e`. Backslashes stay as they are, so escaping twice
